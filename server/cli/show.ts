@@ -1,0 +1,67 @@
+import { loadConfig } from '../config.js';
+import { openDatabase } from '../db/orm.js';
+import { GatewatchError } from '../errors.js';
+import { findRun, summarizeRun, type RunSummary } from '../runs/run.service.js';
+import { dbOption, parseCommandArgs, type Command } from './command.js';
+
+export const show: Command = {
+  name: 'show',
+  summary: "print a run's summary: metadata, counts, slowest tests, failures, dstat",
+  usage: 'gatewatch show [--db URL] RUN [--json]',
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs('show', argv, {
+      ...dbOption,
+      json: { type: 'boolean' },
+    });
+    if (positionals.length !== 1) {
+      throw new GatewatchError('BAD_ARGUMENT', 'show: name exactly one RUN (its uuid)');
+    }
+    const db = await openDatabase(loadConfig({ db: values.db }).db);
+    try {
+      const em = db.em();
+      const summary = await summarizeRun(em, await findRun(em, positionals[0]!));
+      console.log(values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+      return 0;
+    } finally {
+      await db.close();
+    }
+  },
+};
+
+function formatSummary(s: RunSummary): string {
+  const seconds = (n: number | null) => (n === null ? '-' : `${n.toFixed(3)} s`);
+  const c = s.counts;
+  const lines = [
+    `run        ${s.run}`,
+    `at         ${s.runAt} (subunit ${s.format})`,
+    ...Object.entries(s.metadata).map(([k, v]) => `  ${k} = ${v}`),
+    ...(s.artifactsUrl ? [`artifacts  ${s.artifactsUrl}`] : []),
+    `tests      ${s.tests}: ${c.passes} passed, ${c.failures} failed, ${c.skips} skipped, ` +
+      `${c.xfails} xfail, ${c.uxsuccesses} uxsuccess, ${c.incomplete} incomplete`,
+    ...(s.parseErrors ? [`damage     ${s.parseErrors} unreadable packets`] : []),
+    `duration   ${seconds(s.wallTime)} wall, ${seconds(s.summedTime)} summed, ${s.workers} workers`,
+  ];
+  if (s.slowest.length > 0) {
+    lines.push('', 'slowest tests:');
+    for (const t of s.slowest) lines.push(`  ${t.duration.toFixed(3).padStart(9)} s  ${t.testId}`);
+  }
+  if (s.failures.length > 0) {
+    lines.push('', 'failures:');
+    for (const f of s.failures) {
+      lines.push(`  ${f.testId}${f.status === 'fail' ? '' : ` (${f.status})`}`);
+      if (f.lastLine) lines.push(`      ${f.lastLine}`);
+    }
+  }
+  if (s.dstat) {
+    lines.push(
+      '',
+      `dstat      ${s.dstat.samples} samples of ${s.dstat.columns} columns, ${s.dstat.start ?? '?'} → ${s.dstat.stop ?? '?'}`,
+    );
+  }
+  for (const a of s.artifacts) {
+    lines.push(
+      `artifact   ${a.kind} ${a.name}: ${a.size} bytes (${a.storedSize} gzip), sha256 ${a.sha256}`,
+    );
+  }
+  return lines.join('\n');
+}

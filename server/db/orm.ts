@@ -1,0 +1,87 @@
+import { MikroORM, type Options } from '@mikro-orm/core';
+import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
+import { LibSqlDriver } from '@mikro-orm/libsql';
+import { Migrator } from '@mikro-orm/migrations';
+import { MySqlDriver } from '@mikro-orm/mysql';
+import type { DbTarget } from '../config.js';
+import { entities } from './entities/index.js';
+import { mysqlMigrations } from './migrations/mysql/index.js';
+import { sqliteMigrations } from './migrations/sqlite/index.js';
+
+export type Dialect = DbTarget['dialect'];
+
+/** An open database: the ORM for reads, knex for bulk writes. */
+export interface Database {
+  readonly orm: MikroORM;
+  readonly dialect: Dialect;
+  readonly knex: Knex;
+  /** A fresh EntityManager: one per unit of work, never shared across requests. */
+  em(): SqlEntityManager;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  debug?: boolean;
+}
+
+/** MikroORM options for a target; also used by the migration generator. */
+export function ormOptions(target: DbTarget, debug = false): Options {
+  const common = {
+    entities,
+    extensions: [Migrator],
+    debug,
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    discovery: { warnWhenNoEntities: true },
+  } satisfies Options;
+  if (target.dialect === 'sqlite') {
+    return {
+      ...common,
+      driver: LibSqlDriver,
+      dbName: target.path,
+      migrations: { migrationsList: sqliteMigrations, snapshot: false, transactional: true },
+    };
+  }
+  return {
+    ...common,
+    driver: MySqlDriver,
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    dbName: target.dbName,
+    charset: 'utf8mb4',
+    pool: { min: 0, max: 8 },
+    migrations: { migrationsList: mysqlMigrations, snapshot: false, transactional: true },
+  };
+}
+
+/** Opens (and by default migrates) the database; the caller owns `close()`. */
+export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Promise<Database> {
+  const orm = await MikroORM.init(ormOptions(target, opts.debug));
+  try {
+    const root = orm.em as SqlEntityManager;
+    const knex = root.getKnex();
+    if (target.dialect === 'sqlite') {
+      // WAL lets readers work during an ingest; NORMAL is durable enough with WAL.
+      if (target.path !== ':memory:') await knex.raw('PRAGMA journal_mode = WAL');
+      await knex.raw('PRAGMA synchronous = NORMAL');
+      await knex.raw('PRAGMA foreign_keys = ON');
+    } else {
+      await orm.schema.ensureDatabase();
+    }
+    if (opts.migrate !== false) await orm.migrator.up();
+    return {
+      orm,
+      dialect: target.dialect,
+      knex,
+      em: () => root.fork(),
+      close: () => orm.close(true),
+    };
+  } catch (error) {
+    await orm.close(true);
+    throw error;
+  }
+}

@@ -1,0 +1,276 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
+import type { DstatOutcome, SubunitOutcome } from '../../workers/protocol.js';
+import { Dstat, DstatSeries, JobDaily, Run, RunMetadata } from '../db/entities/index.js';
+import type { Database } from '../db/orm.js';
+import { addOnConflict } from '../db/upsert.js';
+import { GatewatchError } from '../errors.js';
+import { ArtifactWriter } from './artifact-writer.js';
+import type { ParserPool } from './pool.js';
+import { RunWriter, STATUS_SQL, type StatusCounts } from './run-writer.js';
+
+export interface IngestInput {
+  /** How the input is named in messages: a path, `-` for stdin, an upload. */
+  name: string;
+  source: AsyncIterable<Uint8Array>;
+  metadata?: Record<string, string>;
+  artifactsUrl?: string;
+  dstat?: { name: string; source: AsyncIterable<Uint8Array> };
+}
+
+/** What an ingest reports, one per run (the CLI's `--json` line). */
+export interface IngestSummary extends StatusCounts {
+  run: string;
+  tests: number;
+  parseErrors: number;
+  duplicate: boolean;
+  /** Problems that did not stop the run from being stored (a bad dstat file). */
+  warnings: string[];
+}
+
+export const METADATA_KEY_MAX = 191;
+export const METADATA_VALUE_MAX = 512;
+
+/**
+ * Parses a subunit stream in the pool and stores it as one run in one transaction: a failure
+ * leaves nothing of the run behind. The same stream with the same metadata and artifacts URL
+ * is stored once; ingesting it again reports the existing run with `duplicate: true`.
+ */
+export async function ingestRun(
+  db: Database,
+  pool: ParserPool,
+  input: IngestInput,
+): Promise<IngestSummary> {
+  const metadata = checkMetadata(input.metadata ?? {});
+  const warnings: string[] = [];
+  // Parsed in parallel with the stream; a bad dstat file costs the run its graphs, not its data.
+  const dstat = input.dstat
+    ? pool.parseDstat(input.dstat.source).catch((error: unknown) => {
+        warnings.push(`dstat ${input.dstat!.name}: ${messageOf(error)}`);
+        return null;
+      })
+    : Promise.resolve(null);
+  let digest = '';
+  try {
+    return await db.em().transactional(async (em) => {
+      const now = new Date();
+      const uuid = randomUUID();
+      const runId = await em.insert(Run, {
+        ...emptyRunCounts(),
+        uuid,
+        runAt: now,
+        ingestedAt: now,
+        buildName: metadata.build_name ?? null,
+        format: 'v2',
+        artifactsUrl: input.artifactsUrl ?? null,
+      });
+      const artifact = await ArtifactWriter.open(em, runId, {
+        kind: 'subunit',
+        name: input.name,
+        contentType: 'application/vnd.subunit',
+      });
+      // MySQL: register test ids outside the run's transaction, or two ingests sharing new
+      // tests would each hold index locks the other needs. SQLite has one connection.
+      const catalogue = db.dialect === 'mysql' ? db.em() : em;
+      const writer = new RunWriter(em, catalogue, runId, artifact);
+      const outcome = await pool.parseSubunit(input.source, (batch) => writer.write(batch));
+      checkIsSubunit(input.name, outcome);
+      await artifact.finish(outcome.size, outcome.sha256);
+
+      digest = runDigest(outcome.sha256, metadata, input.artifactsUrl);
+      const existing = await em.findOne(Run, { digest }, { fields: ['id'] });
+      if (existing) throw new DuplicateRun();
+
+      const runAt = writer.startUs === null ? now : new Date(writer.startUs / 1000);
+      const wallTime =
+        writer.startUs === null || writer.stopUs === null
+          ? null
+          : (writer.stopUs - writer.startUs) / 1e6;
+      await em.nativeUpdate(Run, runId, {
+        ...writer.counts,
+        runAt,
+        format: outcome.format!,
+        tests: writer.results,
+        parseErrors: writer.parseErrors,
+        workers: writer.workers.size,
+        wallTime,
+        summedTime: writer.summedTime,
+        startUs: writer.startUs,
+        stopUs: writer.stopUs,
+        digest,
+      });
+      await em.insertMany(
+        RunMetadata,
+        Object.entries(metadata).map(([key, value]) => ({ run: runId, key, value })),
+      );
+      const day = runAt.toISOString().slice(0, 10);
+      await updateRollups(em, db.dialect, runId, metadata.build_name, day, writer, wallTime);
+      const parsedDstat = await dstat;
+      if (parsedDstat && input.dstat) {
+        await storeDstat(em, runId, input.dstat.name, parsedDstat);
+      }
+      return {
+        run: uuid,
+        tests: writer.results,
+        ...writer.counts,
+        parseErrors: writer.parseErrors,
+        duplicate: false,
+        warnings,
+      };
+    });
+  } catch (error) {
+    if (error instanceof DuplicateRun || error instanceof UniqueConstraintViolationException) {
+      const run = digest === '' ? null : await db.em().findOne(Run, { digest });
+      if (run) return { ...summaryOf(run), duplicate: true, warnings };
+    }
+    throw error;
+  }
+}
+
+/** Thrown inside the transaction to roll it back when the run is already stored. */
+class DuplicateRun extends Error {}
+
+function checkMetadata(metadata: Record<string, string>): Record<string, string> {
+  for (const [key, value] of Object.entries(metadata)) {
+    if (key === '' || key.length > METADATA_KEY_MAX) {
+      throw new GatewatchError(
+        'BAD_ARGUMENT',
+        `metadata key "${key.slice(0, 40)}" must be 1 to ${METADATA_KEY_MAX} characters`,
+      );
+    }
+    if (value.length > METADATA_VALUE_MAX) {
+      throw new GatewatchError(
+        'BAD_ARGUMENT',
+        `metadata value of "${key}" is ${value.length} characters; at most ${METADATA_VALUE_MAX}`,
+      );
+    }
+  }
+  return metadata;
+}
+
+function checkIsSubunit(name: string, outcome: SubunitOutcome): void {
+  if (outcome.size === 0) throw new GatewatchError('NOT_SUBUNIT', `${name}: the stream is empty`);
+  if (outcome.format === null) {
+    throw new GatewatchError(
+      'NOT_SUBUNIT',
+      `${name}: not a subunit stream (no subunit v2 packet or v1 directive in its ${outcome.size} bytes)`,
+    );
+  }
+}
+
+/** Identity of an ingest: the stream's content plus everything the caller said about it. */
+function runDigest(
+  streamSha256: string,
+  metadata: Record<string, string>,
+  artifactsUrl: string | undefined,
+): string {
+  const described = Object.entries(metadata).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256')
+    .update(JSON.stringify([streamSha256, described, artifactsUrl ?? null]))
+    .digest('hex');
+}
+
+async function updateRollups(
+  em: EntityManager,
+  dialect: Database['dialect'],
+  runId: number,
+  buildName: string | undefined,
+  day: string,
+  writer: RunWriter,
+  wallTime: number | null,
+): Promise<void> {
+  const counters = ['runs', 'successes', 'failures', 'skips', 'success_time'];
+  const aggregates = `count(*), ${STATUS_SQL.successes}, ${STATUS_SQL.failures}, ${STATUS_SQL.skips}, ${STATUS_SQL.successTime}`;
+  // Ordered by key so concurrent ingests lock rows in one order.
+  await em.execute(
+    `insert into tests (hash, test_id, runs, successes, failures, skips, success_time)
+     select t.hash, t.test_id, ${aggregates}
+     from test_results r join tests t on t.id = r.test_id
+     where r.run_id = ? group by t.id, t.hash, t.test_id order by t.hash
+     ${addOnConflict(dialect, 'tests', ['hash'], counters)}`,
+    [runId],
+  );
+  await em.execute(
+    `insert into test_daily (test_id, build_name, day, runs, successes, failures, skips, success_time)
+     select test_id, ?, ?, ${aggregates}
+     from test_results where run_id = ? group by test_id order by test_id
+     ${addOnConflict(dialect, 'test_daily', ['test_id', 'build_name', 'day'], counters)}`,
+    [buildName ?? '', day, runId],
+  );
+  if (buildName === undefined) return;
+  const failed = writer.counts.failures + writer.counts.uxsuccesses > 0;
+  const passed = !failed && writer.counts.passes + writer.counts.xfails > 0;
+  await em.execute(
+    `insert into job_daily (build_name, day, runs, passed_runs, failed_runs, skipped_runs, wall_time)
+     values (?, ?, 1, ?, ?, ?, ?)
+     ${addOnConflict(dialect, 'job_daily', ['build_name', 'day'], ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'])}`,
+    [buildName, day, Number(passed), Number(failed), Number(!passed && !failed), wallTime ?? 0],
+  );
+}
+
+async function storeDstat(
+  em: EntityManager,
+  runId: number,
+  name: string,
+  outcome: DstatOutcome,
+): Promise<void> {
+  const { series } = outcome;
+  const dstatId = await em.insert(Dstat, {
+    run: runId,
+    producer: series.producer,
+    host: series.host,
+    cmdline: series.cmdline?.slice(0, 1024) ?? null,
+    samples: series.times.length,
+    startMs: series.times[0] ?? null,
+    stopMs: series.times.at(-1) ?? null,
+    times: series.times,
+  });
+  const columns = Object.entries(series.columns);
+  if (columns.length > 0) {
+    await em.insertMany(
+      DstatSeries,
+      columns.map(([key, values]) => ({ dstat: dstatId, key, values })),
+    );
+  }
+  const artifact = await ArtifactWriter.open(em, runId, {
+    kind: 'dstat',
+    name,
+    contentType: 'text/csv',
+  });
+  await artifact.append(outcome.artifact);
+  await artifact.finish(outcome.size, outcome.sha256);
+}
+
+function emptyRunCounts() {
+  return {
+    tests: 0,
+    passes: 0,
+    failures: 0,
+    skips: 0,
+    xfails: 0,
+    uxsuccesses: 0,
+    incomplete: 0,
+    parseErrors: 0,
+    workers: 0,
+    summedTime: 0,
+  };
+}
+
+function summaryOf(run: Run): Omit<IngestSummary, 'duplicate' | 'warnings'> {
+  return {
+    run: run.uuid,
+    tests: run.tests,
+    passes: run.passes,
+    failures: run.failures,
+    skips: run.skips,
+    xfails: run.xfails,
+    uxsuccesses: run.uxsuccesses,
+    incomplete: run.incomplete,
+    parseErrors: run.parseErrors,
+  };
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

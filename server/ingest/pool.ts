@@ -1,0 +1,105 @@
+import { availableParallelism } from 'node:os';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type {
+  DstatOutcome,
+  MainMessage,
+  ParseTask,
+  SubunitBatch,
+  SubunitOutcome,
+  WorkerMessage,
+} from '../../workers/protocol.js';
+
+/** Parses inputs in worker threads; the main thread only moves bytes and stores results. */
+export interface ParserPool {
+  /**
+   * Streams `source` through a worker; `onBatch` is awaited before the worker may send the
+   * batch after next, so a slow database slows the parse instead of filling memory. A
+   * rejection of `onBatch` aborts the parse and rejects with that error.
+   */
+  parseSubunit(
+    source: AsyncIterable<Uint8Array>,
+    onBatch: (batch: SubunitBatch) => Promise<void>,
+  ): Promise<SubunitOutcome>;
+  parseDstat(source: AsyncIterable<Uint8Array>): Promise<DstatOutcome>;
+  /** How many inputs can be parsed at once. */
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions {
+  /** Worker threads; default: the machine's cores. */
+  threads?: number;
+  /** A batch is sent when it holds this many results… */
+  batchResults?: number;
+  /** …or this many attachment bytes. */
+  batchBytes?: number;
+}
+
+export function createParserPool(options: PoolOptions = {}): ParserPool {
+  // Under vitest and tsx the sources are .ts and the worker needs tsx's loader too.
+  const ts = import.meta.url.endsWith('.ts');
+  const threads = options.threads ?? Math.max(1, availableParallelism());
+  const piscina = new Piscina({
+    filename: new URL(`../../workers/parse.worker.${ts ? 'ts' : 'js'}`, import.meta.url).href,
+    execArgv: ts ? ['--import', import.meta.resolve('tsx')] : [],
+    minThreads: 1,
+    maxThreads: threads,
+    idleTimeout: 30_000,
+  });
+  const batchResults = options.batchResults ?? 1000;
+  const batchBytes = options.batchBytes ?? 8 << 20;
+
+  async function run<T>(
+    make: (port: MessagePort) => ParseTask,
+    source: AsyncIterable<Uint8Array>,
+    onBatch: (batch: SubunitBatch) => Promise<void>,
+  ): Promise<T> {
+    const { port1, port2 } = new MessageChannel();
+    const iterator = source[Symbol.asyncIterator]();
+    let failure: unknown = null;
+    const abort = (error: unknown) => {
+      failure ??= error;
+      port1.postMessage({
+        type: 'abort',
+        reason: error instanceof Error ? error.message : String(error),
+      } satisfies MainMessage);
+    };
+    port1.on('message', (message: WorkerMessage) => {
+      const reply =
+        message.type === 'pull'
+          ? iterator
+              .next()
+              .then(({ done, value }): MainMessage =>
+                done ? { type: 'end' } : { type: 'chunk', bytes: value },
+              )
+          : onBatch(message.batch).then((): MainMessage => ({ type: 'ack' }));
+      reply.then((m) => failure === null && port1.postMessage(m), abort);
+    });
+    try {
+      return (await piscina.run(make(port2), { transferList: [port2] })) as T;
+    } catch (error) {
+      throw failure ?? error;
+    } finally {
+      port1.close();
+      if (failure !== null) await iterator.return?.();
+    }
+  }
+
+  return {
+    threads,
+    parseSubunit: (source, onBatch) =>
+      run<SubunitOutcome>(
+        (port) => ({ kind: 'subunit', port, batchResults, batchBytes }),
+        source,
+        onBatch,
+      ),
+    parseDstat: (source) =>
+      run<DstatOutcome>(
+        (port) => ({ kind: 'dstat', port }),
+        source,
+        () => Promise.reject(new Error('protocol: a dstat parse sends no batches')),
+      ),
+    close: () => piscina.destroy(),
+  };
+}

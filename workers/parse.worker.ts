@@ -1,0 +1,230 @@
+/**
+ * The piscina task: parses one subunit stream or dstat CSV whose bytes it pulls from the
+ * main thread, decompressing gzip input, hashing the stream and gzip-compressing it for
+ * storage as it goes. Everything CPU-bound about ingest happens here, off the main thread.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { MessagePort } from 'node:worker_threads';
+import { constants, createGunzip, createGzip } from 'node:zlib';
+import { createDstatParser } from './dstat/parse.js';
+import type {
+  DstatOutcome,
+  MainMessage,
+  ParseTask,
+  SubunitBatch,
+  SubunitOutcome,
+  WorkerMessage,
+} from './protocol.js';
+import { createSubunitParser } from './subunit/parser.js';
+
+export default function parse(task: ParseTask): Promise<SubunitOutcome | DstatOutcome> {
+  return task.kind === 'subunit' ? parseSubunit(task) : parseDstat(task.port);
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+async function parseSubunit(
+  task: Extract<ParseTask, { kind: 'subunit' }>,
+): Promise<SubunitOutcome> {
+  const channel = new Channel(task.port);
+  try {
+    const input = await openInput(channel);
+    // Keep gzip input as it came; compress plain input ourselves (level 1: ingest speed first).
+    const compressor = input.gzip ? null : createGzip({ level: 1 });
+    let artifact: Uint8Array[] = [];
+    compressor?.on('data', (chunk: Buffer) => artifact.push(chunk));
+    let batch = emptyBatch();
+    let batchBytes = 0;
+    const parser = createSubunitParser({
+      result(result) {
+        batch.results.push(result);
+        for (const a of result.attachments) batchBytes += a.bytes.length;
+      },
+      runAttachment(attachment) {
+        batch.runAttachments.push(attachment);
+        batchBytes += attachment.bytes.length;
+      },
+      parseError(error) {
+        batch.parseErrors.push(error);
+        batchBytes += error.bytes.length;
+      },
+    });
+    const flush = async () => {
+      batch.artifact = artifact;
+      artifact = [];
+      await channel.send(batch);
+      batch = emptyBatch();
+      batchBytes = 0;
+    };
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (compressor && !compressor.write(chunk)) await onceDrained(compressor);
+      if (input.gzip) artifact.push(...input.takeRaw());
+      parser.write(chunk);
+      if (batch.results.length >= task.batchResults || batchBytes >= task.batchBytes) {
+        await flush();
+      }
+    }
+    const summary = parser.end();
+    if (compressor) await finish(compressor);
+    if (input.gzip) artifact.push(...input.takeRaw());
+    await flush();
+    await channel.drained();
+    return {
+      format: summary.format,
+      packets: summary.packets,
+      parseErrors: summary.parseErrors,
+      size,
+      sha256: hash.digest('hex'),
+      gzip: input.gzip,
+    };
+  } finally {
+    channel.close();
+  }
+}
+
+async function parseDstat(port: MessagePort): Promise<DstatOutcome> {
+  const channel = new Channel(port);
+  try {
+    const input = await openInput(channel);
+    const compressor = input.gzip ? null : createGzip({ level: 6 });
+    const artifact: Uint8Array[] = [];
+    compressor?.on('data', (chunk: Buffer) => artifact.push(chunk));
+    const parser = createDstatParser();
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (compressor && !compressor.write(chunk)) await onceDrained(compressor);
+      parser.write(chunk);
+    }
+    if (compressor) await finish(compressor);
+    if (input.gzip) artifact.push(...input.takeRaw());
+    return { series: parser.end(), size, sha256: hash.digest('hex'), artifact };
+  } finally {
+    channel.close();
+  }
+}
+
+interface Input {
+  /** Decompressed bytes. */
+  stream: Readable;
+  gzip: boolean;
+  /** Raw (compressed) chunks read since the last call; empty for plain input. */
+  takeRaw(): Uint8Array[];
+}
+
+/** Reads the first chunk to tell gzip from plain input, then streams the rest. */
+async function openInput(channel: Channel): Promise<Input> {
+  const first = await channel.pull();
+  const gzip = first !== null && GZIP_MAGIC.every((byte, i) => first[i] === byte);
+  let raw: Uint8Array[] = [];
+  async function* chunks() {
+    if (first === null) return;
+    if (gzip) raw.push(first);
+    yield first;
+    for (let next = await channel.pull(); next !== null; next = await channel.pull()) {
+      if (gzip) raw.push(next);
+      yield next;
+    }
+  }
+  const source = Readable.from(chunks(), { objectMode: false, highWaterMark: 1 << 16 });
+  // Concatenated gzip members are valid gzip (`cat a.gz b.gz`); a truncated one is kept as far as it goes.
+  const stream = gzip ? source.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : source;
+  if (gzip) source.on('error', (error) => stream.destroy(error));
+  return {
+    stream,
+    gzip,
+    takeRaw() {
+      const taken = raw;
+      raw = [];
+      return taken;
+    },
+  };
+}
+
+function emptyBatch(): SubunitBatch {
+  return { results: [], runAttachments: [], parseErrors: [], artifact: [] };
+}
+
+function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => stream.once('drain', () => resolve()));
+}
+
+function finish(compressor: ReturnType<typeof createGzip>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    compressor.once('end', resolve);
+    compressor.once('error', reject);
+    compressor.end();
+    compressor.resume();
+  });
+}
+
+/** The worker's side of the port: pulls input, sends batches with one in flight. */
+class Channel {
+  private pullWaiter: Waiter | null = null;
+  private ackWaiter: Waiter | null = null;
+  private unacked: Promise<void> = Promise.resolve();
+  private aborted: Error | null = null;
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (message: MainMessage) => {
+      if (message.type === 'abort') {
+        this.aborted = new Error(message.reason);
+        this.pullWaiter?.reject(this.aborted);
+        this.ackWaiter?.reject(this.aborted);
+        this.pullWaiter = this.ackWaiter = null;
+      } else if (message.type === 'ack') {
+        this.ackWaiter?.resolve(message);
+        this.ackWaiter = null;
+      } else {
+        this.pullWaiter?.resolve(message);
+        this.pullWaiter = null;
+      }
+    });
+  }
+
+  /** The next input chunk, or null at the end. */
+  async pull(): Promise<Uint8Array | null> {
+    const reply = await new Promise<MainMessage>((resolve, reject) => {
+      if (this.aborted) return reject(this.aborted);
+      this.pullWaiter = { resolve, reject };
+      this.post({ type: 'pull' });
+    });
+    return reply.type === 'chunk' ? reply.bytes : null;
+  }
+
+  /** Sends a batch once the previous one is acknowledged; parsing goes on meanwhile. */
+  async send(batch: SubunitBatch): Promise<void> {
+    await this.unacked;
+    this.unacked = new Promise<void>((resolve, reject) => {
+      if (this.aborted) return reject(this.aborted);
+      this.ackWaiter = { resolve: () => resolve(), reject };
+      this.post({ type: 'batch', batch });
+    });
+    // Observed by the next send() or by drained(); this only stops an unhandled-rejection crash.
+    this.unacked.catch(() => undefined);
+  }
+
+  drained(): Promise<void> {
+    return this.unacked;
+  }
+
+  close(): void {
+    this.port.close();
+  }
+
+  private post(message: WorkerMessage): void {
+    this.port.postMessage(message);
+  }
+}
+
+interface Waiter {
+  resolve(message: MainMessage): void;
+  reject(error: Error): void;
+}

@@ -1,0 +1,50 @@
+/**
+ * Messages between the main thread and a parse worker over the task's MessagePort.
+ * The worker pulls input one chunk at a time and waits for each batch of results to be
+ * acknowledged (one batch in flight), so memory stays bounded whatever the input size.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { DstatSeries } from './dstat/types.js';
+import type { Attachment, ParseError, TestResult } from './subunit/types.js';
+
+export type ParseTask =
+  | { kind: 'subunit'; port: MessagePort; batchResults: number; batchBytes: number }
+  | { kind: 'dstat'; port: MessagePort };
+
+/** Worker → main. */
+export type WorkerMessage = { type: 'pull' } | { type: 'batch'; batch: SubunitBatch };
+
+/** Main → worker. */
+export type MainMessage =
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'end' }
+  | { type: 'ack' }
+  | { type: 'abort'; reason: string };
+
+/** Part of a stream's output, in stream order. */
+export interface SubunitBatch {
+  results: TestResult[];
+  runAttachments: Attachment[];
+  parseErrors: ParseError[];
+  /** Next bytes of the gzip-compressed original stream. */
+  artifact: Uint8Array[];
+}
+
+export interface SubunitOutcome {
+  /** Null when the input held no subunit at all. */
+  format: 'v1' | 'v2' | null;
+  packets: number;
+  parseErrors: number;
+  /** Size and sha256 of the decompressed stream. */
+  size: number;
+  sha256: string;
+  /** Whether the input was gzip (then the artifact is the input itself). */
+  gzip: boolean;
+}
+
+export interface DstatOutcome {
+  series: DstatSeries;
+  size: number;
+  sha256: string;
+  artifact: Uint8Array[];
+}
