@@ -32,19 +32,28 @@ export const ingest: Command = {
     }
     const metadata = parseMeta(values.meta ?? []);
     const artifactsUrl = values.artifacts === undefined ? undefined : checkUrl(values.artifacts);
-    const sizes = await Promise.all(positionals.map(inputSize));
     if (values.dstat !== undefined) await inputSize(values.dstat);
     const config = loadConfig({ db: values.db });
+    // An unreadable input is reported and skipped; the others are still stored.
+    const inputs: { name: string; size: number }[] = [];
+    for (const name of positionals) {
+      try {
+        inputs.push({ name, size: await inputSize(name) });
+      } catch (error) {
+        console.error(`gatewatch ingest: ${messageOf(error)}`);
+      }
+    }
+    if (inputs.length === 0) return 1;
 
     const db = await openDatabase(config.db);
     const pool = createParserPool();
     const progress = createProgress(
-      sizes.reduce((a, b) => a + b, 0),
-      positionals.length,
+      inputs.reduce((total, input) => total + input.size, 0),
+      inputs.length,
     );
     let stored = 0;
     try {
-      const queue = [...positionals];
+      const queue = inputs.map((input) => input.name);
       const next = async (): Promise<void> => {
         for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
           const outcome = await ingestOne(db, pool, progress, name, {
@@ -59,7 +68,7 @@ export const ingest: Command = {
         }
       };
       // As many inputs in flight as the pool has threads: parsing overlaps storing.
-      await Promise.all(Array.from({ length: Math.min(pool.threads, positionals.length) }, next));
+      await Promise.all(Array.from({ length: Math.min(pool.threads, queue.length) }, next));
     } finally {
       progress.stop();
       await pool.close();

@@ -18,7 +18,7 @@ for (const [dialect, url] of [
   ['mysql', mysqlUrl],
 ] as const) {
   const target = parseDbUrl(url);
-  const options = ormOptions(target);
+  const options = await ormOptions(target);
   const path = new URL(`./migrations/${dialect}`, import.meta.url).pathname;
   const orm = await MikroORM.init({
     ...options,

@@ -171,6 +171,11 @@ function runDigest(
     .digest('hex');
 }
 
+/**
+ * Adds the run to its tests' aggregates and to the daily rollups. The sums are read first
+ * (a plain read takes no locks), then written as upserts in key order, so concurrent ingests
+ * of runs sharing tests wait for each other instead of deadlocking.
+ */
 async function updateRollups(
   em: EntityManager,
   dialect: Database['dialect'],
@@ -180,24 +185,35 @@ async function updateRollups(
   writer: RunWriter,
   wallTime: number | null,
 ): Promise<void> {
-  const counters = ['runs', 'successes', 'failures', 'skips', 'success_time'];
-  const aggregates = `count(*), ${STATUS_SQL.successes}, ${STATUS_SQL.failures}, ${STATUS_SQL.skips}, ${STATUS_SQL.successTime}`;
-  // Ordered by key so concurrent ingests lock rows in one order.
-  await em.execute(
-    `insert into tests (hash, test_id, runs, successes, failures, skips, success_time)
-     select t.hash, t.test_id, ${aggregates}
+  const perTest = await em.execute<PerTestSums[]>(
+    `select r.test_id as id, t.hash, t.test_id as name, count(*) as runs,
+       ${STATUS_SQL.successes} as successes, ${STATUS_SQL.failures} as failures,
+       ${STATUS_SQL.skips} as skips, ${STATUS_SQL.successTime} as success_time
      from test_results r join tests t on t.id = r.test_id
-     where r.run_id = ? group by t.id, t.hash, t.test_id order by t.hash
-     ${addOnConflict(dialect, 'tests', ['hash'], counters)}`,
+     where r.run_id = ? group by r.test_id, t.hash, t.test_id order by r.test_id`,
     [runId],
   );
-  await em.execute(
-    `insert into test_daily (test_id, build_name, day, runs, successes, failures, skips, success_time)
-     select test_id, ?, ?, ${aggregates}
-     from test_results where run_id = ? group by test_id order by test_id
-     ${addOnConflict(dialect, 'test_daily', ['test_id', 'build_name', 'day'], counters)}`,
-    [buildName ?? '', day, runId],
-  );
+  const counters = ['runs', 'successes', 'failures', 'skips', 'success_time'];
+  const sums = (row: PerTestSums) => [
+    Number(row.runs),
+    Number(row.successes),
+    Number(row.failures),
+    Number(row.skips),
+    Number(row.success_time),
+  ];
+  for (const rows of chunks(perTest, 500)) {
+    await em.execute(
+      `insert into tests (id, hash, test_id, runs, successes, failures, skips, success_time)
+       values ${placeholders(rows.length, 8)} ${addOnConflict(dialect, 'tests', ['id'], counters)}`,
+      rows.flatMap((row) => [row.id, row.hash, row.name, ...sums(row)]),
+    );
+    await em.execute(
+      `insert into test_daily (test_id, build_name, day, runs, successes, failures, skips, success_time)
+       values ${placeholders(rows.length, 8)}
+       ${addOnConflict(dialect, 'test_daily', ['test_id', 'build_name', 'day'], counters)}`,
+      rows.flatMap((row) => [row.id, buildName ?? '', day, ...sums(row)]),
+    );
+  }
   if (buildName === undefined) return;
   const failed = writer.counts.failures + writer.counts.uxsuccesses > 0;
   const passed = !failed && writer.counts.passes + writer.counts.xfails > 0;
@@ -207,6 +223,26 @@ async function updateRollups(
      ${addOnConflict(dialect, 'job_daily', ['build_name', 'day'], ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'])}`,
     [buildName, day, Number(passed), Number(failed), Number(!passed && !failed), wallTime ?? 0],
   );
+}
+
+interface PerTestSums {
+  id: number;
+  hash: string;
+  name: string;
+  runs: number | string;
+  successes: number | string;
+  failures: number | string;
+  skips: number | string;
+  success_time: number | string;
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+function placeholders(rows: number, columns: number): string {
+  const row = `(${Array(columns).fill('?').join(', ')})`;
+  return Array(rows).fill(row).join(', ');
 }
 
 async function storeDstat(

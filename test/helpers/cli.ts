@@ -30,7 +30,12 @@ export function gatewatch(
     child.on('error', reject);
     child.on('close', (code) => {
       const stdout = Buffer.concat(out);
-      resolve({ code: code ?? -1, stdout, out: stdout.toString(), stderr: Buffer.concat(err).toString() });
+      resolve({
+        code: code ?? -1,
+        stdout,
+        out: stdout.toString(),
+        stderr: Buffer.concat(err).toString(),
+      });
     });
     child.stdin.end(options.stdin);
   });

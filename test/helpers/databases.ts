@@ -48,7 +48,9 @@ const mariadb: Backend = {
   },
 };
 
-async function withServer(use: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<unknown>) {
+async function withServer(
+  use: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<unknown>,
+) {
   const server = parseDbUrl(`${mysqlServer}x`);
   if (server.dialect !== 'mysql') throw new Error(`GATEWATCH_TEST_MYSQL is not a mysql URL`);
   const connection = await createConnection({
@@ -70,7 +72,9 @@ async function mariadbReachable(): Promise<boolean> {
     return true;
   } catch (error) {
     if (process.env.CI === 'true') {
-      throw new Error(`CI: MariaDB at ${mysqlServer} is required and unreachable: ${String(error)}`);
+      throw new Error(
+        `CI: MariaDB at ${mysqlServer} is required and unreachable: ${String(error)}`,
+      );
     }
     console.warn(`MariaDB at ${mysqlServer} unreachable; its tests are skipped: ${String(error)}`);
     return false;

@@ -27,7 +27,8 @@ export interface OracleReport {
 
 export const oracleAvailable: boolean = (() => {
   const probe = spawnSync(PYTHON, ['-c', 'import subunit, testtools'], { stdio: 'ignore' });
-  const ok = probe.status === 0 && spawnSync('subunit-stats', ['--help'], { stdio: 'ignore' }).status === 0;
+  const ok =
+    probe.status === 0 && spawnSync('subunit-stats', ['--help'], { stdio: 'ignore' }).status === 0;
   if (!ok && process.env.CI === 'true') {
     throw new Error('CI: python3-subunit and subunit (subunit-stats) must be installed');
   }
@@ -37,12 +38,17 @@ export const oracleAvailable: boolean = (() => {
 /** What python-subunit reads from a file (decompressed, v1 or v2). */
 export function oracle(path: string, options: { v1?: boolean } = {}): OracleReport {
   const args = [SCRIPT, ...(options.v1 ? ['--v1'] : []), path];
-  return JSON.parse(execFileSync(PYTHON, args, { maxBuffer: 256 << 20 }).toString()) as OracleReport;
+  return JSON.parse(
+    execFileSync(PYTHON, args, { maxBuffer: 256 << 20 }).toString(),
+  ) as OracleReport;
 }
 
-/** `subunit-stats` counts of a v2 stream given on stdin. */
+/** `subunit-stats` counts of a v2 stream given on stdin (it exits 1 when a test failed). */
 export function subunitStats(stream: Buffer): Record<string, number> {
-  const text = execFileSync('subunit-stats', ['--no-passthrough'], { input: stream }).toString();
+  const run = spawnSync('subunit-stats', ['--no-passthrough'], { input: stream });
+  if (run.status !== 0 && run.status !== 1)
+    throw new Error(`subunit-stats: ${run.stderr.toString()}`);
+  const text = run.stdout.toString();
   const counts: Record<string, number> = {};
   for (const line of text.split('\n')) {
     const match = /^([A-Za-z ]+?)\s*(?:tests)?\s*:\s*(\d+)/.exec(line.trim());

@@ -10,7 +10,9 @@ export const TestDaily = defineEntity({
   tableName: 'test_daily',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    test: p.manyToOne(Test),
+    // No FK constraint: InnoDB's shared locks on parent rows would deadlock parallel ingests
+    // updating the same tests' aggregates. Tests are never deleted, so nothing dangles.
+    test: p.manyToOne(Test).createForeignKeyConstraint(false),
     buildName: p.string().length(255),
     day: p.date(),
     runs: p.integer(),

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122142413_initial extends Migration {
+export class Migration20261122144112_initial extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table \`job_daily\` (\`id\` int unsigned not null auto_increment primary key, \`build_name\` varchar(255) not null, \`day\` date not null, \`runs\` int not null, \`passed_runs\` int not null, \`failed_runs\` int not null, \`skipped_runs\` int not null, \`wall_time\` double not null) default character set utf8mb4 engine = InnoDB;`,
@@ -122,14 +122,7 @@ export class Migration20261122142413_initial extends Migration {
     );
 
     this.addSql(
-      `alter table \`test_daily\` add constraint \`test_daily_test_id_foreign\` foreign key (\`test_id\`) references \`tests\` (\`id\`) on update cascade;`,
-    );
-
-    this.addSql(
       `alter table \`test_results\` add constraint \`test_results_run_id_foreign\` foreign key (\`run_id\`) references \`runs\` (\`id\`) on update cascade on delete cascade;`,
-    );
-    this.addSql(
-      `alter table \`test_results\` add constraint \`test_results_test_id_foreign\` foreign key (\`test_id\`) references \`tests\` (\`id\`) on update cascade;`,
     );
 
     this.addSql(
@@ -156,10 +149,6 @@ export class Migration20261122142413_initial extends Migration {
     this.addSql(
       `alter table \`artifact_chunks\` drop foreign key \`artifact_chunks_artifact_id_foreign\`;`,
     );
-
-    this.addSql(`alter table \`test_daily\` drop foreign key \`test_daily_test_id_foreign\`;`);
-
-    this.addSql(`alter table \`test_results\` drop foreign key \`test_results_test_id_foreign\`;`);
 
     this.addSql(`alter table \`attachments\` drop foreign key \`attachments_result_id_foreign\`;`);
 

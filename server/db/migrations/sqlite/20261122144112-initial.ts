@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122142413_initial extends Migration {
+export class Migration20261122144112_initial extends Migration {
   override async up(): Promise<void> {
     this.addSql(
       `create table \`job_daily\` (\`id\` integer not null primary key autoincrement, \`build_name\` text not null, \`day\` date not null, \`runs\` integer not null, \`passed_runs\` integer not null, \`failed_runs\` integer not null, \`skipped_runs\` integer not null, \`wall_time\` double not null);`,
@@ -63,7 +63,7 @@ export class Migration20261122142413_initial extends Migration {
     this.addSql(`create unique index \`tests_hash_unique\` on \`tests\` (\`hash\`);`);
 
     this.addSql(
-      `create table \`test_daily\` (\`id\` integer not null primary key autoincrement, \`test_id\` integer not null, \`build_name\` text not null, \`day\` date not null, \`runs\` integer not null, \`successes\` integer not null, \`failures\` integer not null, \`skips\` integer not null, \`success_time\` double not null, constraint \`test_daily_test_id_foreign\` foreign key(\`test_id\`) references \`tests\`(\`id\`) on update cascade);`,
+      `create table \`test_daily\` (\`id\` integer not null primary key autoincrement, \`test_id\` integer not null, \`build_name\` text not null, \`day\` date not null, \`runs\` integer not null, \`successes\` integer not null, \`failures\` integer not null, \`skips\` integer not null, \`success_time\` double not null);`,
     );
     this.addSql(`create index \`test_daily_test_id_index\` on \`test_daily\` (\`test_id\`);`);
     this.addSql(
@@ -74,7 +74,7 @@ export class Migration20261122142413_initial extends Migration {
     );
 
     this.addSql(
-      `create table \`test_results\` (\`id\` integer not null primary key autoincrement, \`run_id\` integer not null, \`test_id\` integer not null, \`seq\` integer not null, \`status\` text not null, \`start_us\` bigint null, \`stop_us\` bigint null, \`duration\` double null, \`worker\` integer null, \`route_code\` text null, \`tags\` text not null, \`attrs\` text not null, constraint \`test_results_run_id_foreign\` foreign key(\`run_id\`) references \`runs\`(\`id\`) on delete cascade on update cascade, constraint \`test_results_test_id_foreign\` foreign key(\`test_id\`) references \`tests\`(\`id\`) on update cascade);`,
+      `create table \`test_results\` (\`id\` integer not null primary key autoincrement, \`run_id\` integer not null, \`test_id\` integer not null, \`seq\` integer not null, \`status\` text not null, \`start_us\` bigint null, \`stop_us\` bigint null, \`duration\` double null, \`worker\` integer null, \`route_code\` text null, \`tags\` text not null, \`attrs\` text not null, constraint \`test_results_run_id_foreign\` foreign key(\`run_id\`) references \`runs\`(\`id\`) on delete cascade on update cascade);`,
     );
     this.addSql(`create index \`test_results_run_id_index\` on \`test_results\` (\`run_id\`);`);
     this.addSql(`create index \`test_results_test_id_index\` on \`test_results\` (\`test_id\`);`);
