@@ -59,7 +59,7 @@ async function parseSubunit(
     };
     const hash = createHash('sha256');
     let size = 0;
-    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+    for await (const chunk of input.stream) {
       hash.update(chunk);
       size += chunk.length;
       if (compressor && !compressor.write(chunk)) await onceDrained(compressor);
@@ -97,7 +97,7 @@ async function parseDstat(port: MessagePort): Promise<DstatOutcome> {
     const parser = createDstatParser();
     const hash = createHash('sha256');
     let size = 0;
-    for await (const chunk of input.stream as AsyncIterable<Buffer>) {
+    for await (const chunk of input.stream) {
       hash.update(chunk);
       size += chunk.length;
       if (compressor && !compressor.write(chunk)) await onceDrained(compressor);
@@ -113,7 +113,7 @@ async function parseDstat(port: MessagePort): Promise<DstatOutcome> {
 
 interface Input {
   /** Decompressed bytes. */
-  stream: Readable;
+  stream: AsyncIterable<Buffer>;
   gzip: boolean;
   /** Raw (compressed) chunks read since the last call; empty for plain input. */
   takeRaw(): Uint8Array[];
@@ -138,7 +138,7 @@ async function openInput(channel: Channel): Promise<Input> {
   const stream = gzip ? source.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : source;
   if (gzip) source.on('error', (error) => stream.destroy(error));
   return {
-    stream,
+    stream: namingGzipDamage(stream),
     gzip,
     takeRaw() {
       const taken = raw;
@@ -146,6 +146,19 @@ async function openInput(channel: Channel): Promise<Input> {
       return taken;
     },
   };
+}
+
+/** zlib's messages ("incorrect header check") do not say that the input was gzip. */
+async function* namingGzipDamage(stream: Readable): AsyncIterable<Buffer> {
+  try {
+    yield* stream;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('Z_')) {
+      throw new Error(`the gzip data is corrupt (${(error as Error).message})`);
+    }
+    throw error;
+  }
 }
 
 function emptyBatch(): SubunitBatch {

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { gatewatch, ingestLines, type IngestLine } from '../helpers/cli.js';
@@ -256,6 +256,13 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/empty\.subunit: the stream is empty/);
     expect(both.stderr).toMatch(/notes\.txt: not a subunit stream/);
+    const gz = gzipSync(readFileSync(fixture('stestr-failure.subunit')));
+    gz[Math.floor(gz.length / 2)]! ^= 0x55;
+    const corrupt = join(scratch, 'corrupt.subunit.gz');
+    writeFileSync(corrupt, gz);
+    const damagedGzip = await gatewatch(['ingest', '--db', db.url, corrupt]);
+    expect(damagedGzip.code).toBe(1);
+    expect(damagedGzip.stderr).toMatch(/corrupt\.subunit\.gz: the gzip data is corrupt/);
     expect(await runCount(db.url)).toBe(before);
   });
 
