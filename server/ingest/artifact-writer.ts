@@ -1,5 +1,4 @@
-import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
-import { Artifact, ArtifactChunk } from '../db/entities/index.js';
+import type { Knex } from '@mikro-orm/knex';
 
 /** Chunk size of stored artifacts: far below MySQL's default 16 MiB packet. */
 const CHUNK_BYTES = 2 << 20;
@@ -18,20 +17,22 @@ export class ArtifactWriter {
   private stored = 0;
 
   private constructor(
-    private readonly em: EntityManager,
+    private readonly trx: Knex,
     private readonly id: number,
   ) {}
 
-  static async open(em: EntityManager, runId: number, info: ArtifactInfo): Promise<ArtifactWriter> {
-    const id = await em.insert(Artifact, {
-      run: runId,
-      ...info,
+  static async open(trx: Knex, runId: number, info: ArtifactInfo): Promise<ArtifactWriter> {
+    const [id] = await trx('artifacts').insert({
+      run_id: runId,
+      kind: info.kind,
+      name: info.name,
+      content_type: info.contentType,
       encoding: 'gzip',
       size: 0,
       sha256: '',
-      storedSize: 0,
+      stored_size: 0,
     });
-    return new ArtifactWriter(em, id);
+    return new ArtifactWriter(trx, Number(id));
   }
 
   async append(chunks: Uint8Array[]): Promise<void> {
@@ -45,7 +46,9 @@ export class ArtifactWriter {
   /** Stores the rest; `size` and `sha256` describe the uncompressed content. */
   async finish(size: number, sha256: string): Promise<void> {
     await this.flush();
-    await this.em.nativeUpdate(Artifact, this.id, { size, sha256, storedSize: this.stored });
+    await this.trx('artifacts')
+      .where('id', this.id)
+      .update({ size, sha256, stored_size: this.stored });
   }
 
   private async flush(): Promise<void> {
@@ -54,6 +57,6 @@ export class ArtifactWriter {
     this.pending = [];
     this.pendingBytes = 0;
     this.stored += data.length;
-    await this.em.insert(ArtifactChunk, { artifact: this.id, seq: this.seq++, data });
+    await this.trx('artifact_chunks').insert({ artifact_id: this.id, seq: this.seq++, data });
   }
 }

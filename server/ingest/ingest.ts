@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
+import type { Knex, SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import type { DstatOutcome, SubunitOutcome } from '../../workers/protocol.js';
 import { Dstat, DstatSeries, JobDaily, Run, RunMetadata } from '../db/entities/index.js';
 import type { Database } from '../db/orm.js';
@@ -65,15 +65,16 @@ export async function ingestRun(
         format: 'v2',
         artifactsUrl: input.artifactsUrl ?? null,
       });
-      const artifact = await ArtifactWriter.open(em, runId, {
+      const trx = em.getTransactionContext<Knex.Transaction>()!;
+      const artifact = await ArtifactWriter.open(trx, runId, {
         kind: 'subunit',
         name: input.name,
         contentType: 'application/vnd.subunit',
       });
       // MySQL: register test ids outside the run's transaction, or two ingests sharing new
       // tests would each hold index locks the other needs. SQLite has one connection.
-      const catalogue = db.dialect === 'mysql' ? db.em() : em;
-      const writer = new RunWriter(em, catalogue, runId, artifact);
+      const catalogue = db.dialect === 'mysql' ? db.knex : trx;
+      const writer = new RunWriter(trx, catalogue, runId, artifact);
       const outcome = await pool.parseSubunit(input.source, (batch) => writer.write(batch));
       checkIsSubunit(input.name, outcome);
       await artifact.finish(outcome.size, outcome.sha256);
@@ -105,10 +106,10 @@ export async function ingestRun(
         Object.entries(metadata).map(([key, value]) => ({ run: runId, key, value })),
       );
       const day = runAt.toISOString().slice(0, 10);
-      await updateRollups(em, db.dialect, runId, metadata.build_name, day, writer, wallTime);
+      await updateRollups(trx, db.dialect, runId, metadata.build_name, day, writer, wallTime);
       const parsedDstat = await dstat;
       if (parsedDstat && input.dstat) {
-        await storeDstat(em, runId, input.dstat.name, parsedDstat);
+        await storeDstat(em, trx, runId, input.dstat.name, parsedDstat);
       }
       return {
         run: uuid,
@@ -177,7 +178,7 @@ function runDigest(
  * of runs sharing tests wait for each other instead of deadlocking.
  */
 async function updateRollups(
-  em: EntityManager,
+  trx: Knex,
   dialect: Database['dialect'],
   runId: number,
   buildName: string | undefined,
@@ -185,7 +186,8 @@ async function updateRollups(
   writer: RunWriter,
   wallTime: number | null,
 ): Promise<void> {
-  const perTest = await em.execute<PerTestSums[]>(
+  const perTest: PerTestSums[] = await selectRows(
+    trx,
     `select r.test_id as id, t.hash, t.test_id as name, count(*) as runs,
        ${STATUS_SQL.successes} as successes, ${STATUS_SQL.failures} as failures,
        ${STATUS_SQL.skips} as skips, ${STATUS_SQL.successTime} as success_time
@@ -202,12 +204,12 @@ async function updateRollups(
     Number(row.success_time),
   ];
   for (const rows of chunks(perTest, 500)) {
-    await em.execute(
+    await trx.raw(
       `insert into tests (id, hash, test_id, runs, successes, failures, skips, success_time)
        values ${placeholders(rows.length, 8)} ${addOnConflict(dialect, 'tests', ['id'], counters)}`,
       rows.flatMap((row) => [row.id, row.hash, row.name, ...sums(row)]),
     );
-    await em.execute(
+    await trx.raw(
       `insert into test_daily (test_id, build_name, day, runs, successes, failures, skips, success_time)
        values ${placeholders(rows.length, 8)}
        ${addOnConflict(dialect, 'test_daily', ['test_id', 'build_name', 'day'], counters)}`,
@@ -217,7 +219,7 @@ async function updateRollups(
   if (buildName === undefined) return;
   const failed = writer.counts.failures + writer.counts.uxsuccesses > 0;
   const passed = !failed && writer.counts.passes + writer.counts.xfails > 0;
-  await em.execute(
+  await trx.raw(
     `insert into job_daily (build_name, day, runs, passed_runs, failed_runs, skipped_runs, wall_time)
      values (?, ?, 1, ?, ?, ?, ?)
      ${addOnConflict(dialect, 'job_daily', ['build_name', 'day'], ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'])}`,
@@ -236,6 +238,12 @@ interface PerTestSums {
   success_time: number | string;
 }
 
+/** Rows of a raw select: knex answers `[rows, fields]` on MySQL and `rows` on SQLite. */
+async function selectRows<T>(trx: Knex, sql: string, bindings: Knex.RawBinding[]): Promise<T[]> {
+  const result = (await trx.raw(sql, bindings)) as T[] | [T[], unknown];
+  return (Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
@@ -247,6 +255,7 @@ function placeholders(rows: number, columns: number): string {
 
 async function storeDstat(
   em: EntityManager,
+  trx: Knex,
   runId: number,
   name: string,
   outcome: DstatOutcome,
@@ -269,7 +278,7 @@ async function storeDstat(
       columns.map(([key, values]) => ({ dstat: dstatId, key, values })),
     );
   }
-  const artifact = await ArtifactWriter.open(em, runId, {
+  const artifact = await ArtifactWriter.open(trx, runId, {
     kind: 'dstat',
     name,
     contentType: 'text/csv',

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
+import type { Knex } from '@mikro-orm/knex';
 import type { SubunitBatch } from '../../workers/protocol.js';
 import type { ResultStatus, TestResult as ParsedResult } from '../../workers/subunit/types.js';
-import { Attachment, Test, TestResult } from '../db/entities/index.js';
 import type { ArtifactWriter } from './artifact-writer.js';
 
 /** Rows per INSERT: well under SQLite's and MySQL's placeholder limits. */
@@ -31,7 +30,9 @@ const COUNTER_OF: Record<ResultStatus, keyof StatusCounts> = {
 };
 
 /**
- * Writes one run's batches inside its transaction and keeps what the run row needs.
+ * Writes one run's batches inside its transaction and keeps what the run row needs. Bulk
+ * rows go through knex with bound parameters: MikroORM inlines values into the SQL text,
+ * which for attachment bytes costs several times the insert itself.
  * `catalogue` is where test ids are registered and looked up (see `ingestRun`).
  */
 export class RunWriter {
@@ -51,8 +52,8 @@ export class RunWriter {
   readonly workers = new Set<number>();
 
   constructor(
-    private readonly em: EntityManager,
-    private readonly catalogue: EntityManager,
+    private readonly trx: Knex,
+    private readonly catalogue: Knex,
     private readonly runId: number,
     private readonly artifact: ArtifactWriter,
   ) {}
@@ -82,22 +83,22 @@ export class RunWriter {
     const rows = results.map((r, i) => {
       this.count(r);
       return {
-        run: this.runId,
-        test: testIds.get(r.testId)!,
+        run_id: this.runId,
+        test_id: testIds.get(r.testId)!,
         seq: firstSeq + i,
         status: r.status,
-        startUs: r.startUs,
-        stopUs: r.stopUs,
+        start_us: r.startUs,
+        stop_us: r.stopUs,
         duration: durationOf(r),
         worker: r.worker,
-        routeCode: r.routeCode,
+        route_code: r.routeCode,
         tags: r.tags.join(' '),
         attrs: r.attrs.join(','),
       };
     });
     this.results += results.length;
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      await this.em.insertMany(TestResult, rows.slice(i, i + ROWS_PER_INSERT));
+      await this.trx('test_results').insert(rows.slice(i, i + ROWS_PER_INSERT));
     }
     const withFiles = results
       .map((r, i) => ({ seq: firstSeq + i, attachments: r.attachments }))
@@ -130,28 +131,23 @@ export class RunWriter {
     const ids = new Map<string, number>();
     for (let i = 0; i < hashes.length; i += ROWS_PER_INSERT) {
       const slice = hashes.slice(i, i + ROWS_PER_INSERT);
-      await this.catalogue
-        .createQueryBuilder(Test)
-        .insert(slice.map((hash) => ({ hash, testId: byHash.get(hash)! })))
+      await this.catalogue('tests')
+        .insert(slice.map((hash) => ({ hash, test_id: byHash.get(hash)! })))
         .onConflict('hash')
-        .ignore()
-        .execute();
-      const rows = await this.catalogue
-        .createQueryBuilder(Test)
-        .select(['id', 'hash'])
-        .where({ hash: { $in: slice } })
-        .execute<{ id: number; hash: string }[]>('all', false);
+        .ignore();
+      const rows: { id: number; hash: string }[] = await this.catalogue('tests')
+        .select('id', 'hash')
+        .whereIn('hash', slice);
       for (const row of rows) ids.set(byHash.get(row.hash)!, row.id);
     }
     return ids;
   }
 
   private async resultIds(fromSeq: number, toSeq: number): Promise<Map<number, number>> {
-    const rows = await this.em
-      .createQueryBuilder(TestResult)
-      .select(['id', 'seq'])
-      .where({ run: this.runId, seq: { $gte: fromSeq, $lte: toSeq } })
-      .execute<{ id: number; seq: number }[]>('all', false);
+    const rows: { id: number; seq: number }[] = await this.trx('test_results')
+      .select('id', 'seq')
+      .where('run_id', this.runId)
+      .whereBetween('seq', [fromSeq, toSeq]);
     return new Map(rows.map((row) => [row.seq, Number(row.id)]));
   }
 
@@ -163,8 +159,8 @@ export class RunWriter {
     for (const file of files) {
       const content = file.bytes.subarray(0, MAX_ATTACHMENT_BYTES);
       rows.push({
-        run: this.runId,
-        result: file.result,
+        run_id: this.runId,
+        result_id: file.result,
         name: file.name.slice(0, 255),
         mime: file.mime.slice(0, 255),
         size: file.bytes.length,
@@ -172,18 +168,18 @@ export class RunWriter {
       });
       bytes += content.length;
       if (rows.length >= ROWS_PER_INSERT || bytes >= BYTES_PER_INSERT) {
-        await this.em.insertMany(Attachment, rows);
+        await this.trx('attachments').insert(rows);
         rows = [];
         bytes = 0;
       }
     }
-    if (rows.length > 0) await this.em.insertMany(Attachment, rows);
+    if (rows.length > 0) await this.trx('attachments').insert(rows);
   }
 }
 
 interface AttachmentRow {
-  run: number;
-  result: number | null;
+  run_id: number;
+  result_id: number | null;
   name: string;
   mime: string;
   size: number;

@@ -1,0 +1,290 @@
+/**
+ * Turns subunit events into one {@link TestResult} per test attempt, as they stream by.
+ *
+ * The grouping is testtools' `StreamToDict` (what stestr, subunit2sql and stackviz build on):
+ * - an attempt is keyed by (route code, test id) and opened by its first event, normally the
+ *   `inprogress`; it ends with a final status (`success`, `fail`, `skip`, `xfail`,
+ *   `uxsuccess`), and is emitted right then, so memory holds only the tests in flight;
+ * - the same id after its final status opens a new attempt: retries give one result each;
+ * - tags are those of the **last event that carried tags** (they replace, not accumulate;
+ *   stestr puts them on the final status); `worker` comes from a `worker-N` tag;
+ * - start is the first timestamp of the attempt (the `inprogress` one), stop the final
+ *   status's (or, lacking one, the last seen); a test with no earlier timestamp starts when
+ *   it stops;
+ * - an attempt still open when the stream ends is `incomplete` with no stop, as StreamToDict
+ *   reports it (`inprogress`, or `unknown` when it only had file events);
+ * - `exists` events (test enumerations) are not results and are ignored.
+ *
+ * Files are reassembled per (attempt, file name) in the order they were first seen; an EOF
+ * closes a file, and a later chunk of the same name starts another attachment. A file without
+ * EOF when its test ends is kept as it is. Empty files are dropped, as StreamToDict drops
+ * them. File content with no test id (runner output between packets, `stdout` of the v2
+ * decoder) goes to `runAttachment`, reassembled per name, when its EOF arrives or at `end()`.
+ *
+ * Caps keep junk input from growing memory: a run-level file keeps its first 4 MiB, all of
+ * them together 16 MiB, a test attachment its first 64 MiB; what is dropped is counted and a
+ * note saying so ends the kept bytes.
+ */
+import { Buffer } from 'node:buffer';
+import { splitTestId } from './testid.js';
+import type { Attachment, ResultStatus, SubunitEvent, TestResult, Timestamp } from './types.js';
+import { RESULT_STATUSES } from './types.js';
+
+/** Where an assembler delivers what it builds. */
+export interface ResultSink {
+  /** One finished (or, at the end, incomplete) test attempt. */
+  result(r: TestResult): void;
+  /** A file that belongs to no test, e.g. runner output between packets. */
+  runAttachment(a: Attachment): void;
+}
+
+export interface ResultAssemblerOptions {
+  /** Bytes kept of each run-level file (default 4 MiB). */
+  maxRunFileBytes?: number;
+  /** Bytes kept of all run-level files together (default 16 MiB). */
+  maxRunBytes?: number;
+  /** Bytes kept of each test attachment (default 64 MiB). */
+  maxTestFileBytes?: number;
+}
+
+/** What an assembler built, for the caller's summary. */
+export interface AssemblySummary {
+  results: number;
+  statuses: Record<ResultStatus, number>;
+  runAttachments: number;
+  /** File bytes dropped by the caps. */
+  droppedBytes: number;
+}
+
+export interface ResultAssembler {
+  event(event: SubunitEvent): void;
+  /** Emits the attempts still open as `incomplete` and the run-level files not yet closed. */
+  end(): AssemblySummary;
+}
+
+/** The MIME type of file content that names none (subunit v2's default). */
+export const DEFAULT_MIME = 'application/octet-stream';
+
+const MiB = 1024 * 1024;
+const WORKER_TAG = /^worker-(\d+)$/;
+
+export function createResultAssembler(
+  sink: ResultSink,
+  options: ResultAssemblerOptions = {},
+): ResultAssembler {
+  return new Assembler(sink, {
+    maxRunFileBytes: options.maxRunFileBytes ?? 4 * MiB,
+    maxRunBytes: options.maxRunBytes ?? 16 * MiB,
+    maxTestFileBytes: options.maxTestFileBytes ?? 64 * MiB,
+  });
+}
+
+/** Microseconds since the epoch. */
+export function toMicros(timestamp: Timestamp): number {
+  return timestamp.seconds * 1_000_000 + Math.floor(timestamp.nanos / 1000);
+}
+
+/** The worker number of the lowest-numbered `worker-N` tag, or null. */
+export function workerOf(tags: readonly string[]): number | null {
+  let worker: number | null = null;
+  for (const tag of tags) {
+    const match = WORKER_TAG.exec(tag);
+    if (match) {
+      const n = Number(match[1]);
+      if (worker === null || n < worker) worker = n;
+    }
+  }
+  return worker;
+}
+
+/** A file being reassembled. */
+class FileSlot {
+  private chunks: Uint8Array[] = [];
+  kept = 0;
+  dropped = 0;
+
+  constructor(
+    readonly name: string,
+    readonly mime: string,
+    private readonly cap: number,
+  ) {}
+
+  /** Adds `bytes`, keeping at most `room` of them (and the slot's own cap); returns kept. */
+  add(bytes: Uint8Array, room = Infinity): number {
+    const keep = Math.max(0, Math.min(bytes.length, this.cap - this.kept, room));
+    if (keep > 0) this.chunks.push(keep === bytes.length ? bytes : bytes.subarray(0, keep));
+    this.kept += keep;
+    this.dropped += bytes.length - keep;
+    return keep;
+  }
+
+  get empty(): boolean {
+    return this.kept === 0 && this.dropped === 0;
+  }
+
+  toAttachment(): Attachment {
+    const parts = this.chunks;
+    if (this.dropped > 0) {
+      parts.push(
+        Buffer.from(
+          `\n[gatewatch: ${this.dropped} more bytes of this file were dropped; ` +
+            `only the first ${this.kept} are kept]\n`,
+        ),
+      );
+    }
+    // Its own exact-size ArrayBuffer, so the worker can transfer it rather than copy.
+    let length = 0;
+    for (const part of parts) length += part.length;
+    const bytes = Buffer.allocUnsafeSlow(length);
+    let at = 0;
+    for (const part of parts) {
+      bytes.set(part, at);
+      at += part.length;
+    }
+    this.chunks = [];
+    return { name: this.name, mime: this.mime, bytes };
+  }
+}
+
+interface Attempt {
+  rawId: string;
+  routeCode: string | null;
+  firstUs: number | null;
+  lastUs: number | null;
+  tags: readonly string[] | undefined;
+  files: FileSlot[];
+  open: Map<string, FileSlot>;
+}
+
+type Limits = Required<ResultAssemblerOptions>;
+
+class Assembler implements ResultAssembler {
+  private readonly attempts = new Map<string, Attempt>();
+  private readonly runFiles = new Map<string, FileSlot>();
+  private runBytes = 0;
+  private results = 0;
+  private runAttachments = 0;
+  private droppedBytes = 0;
+  private readonly statuses = Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<
+    ResultStatus,
+    number
+  >;
+
+  constructor(
+    private readonly sink: ResultSink,
+    private readonly limits: Limits,
+  ) {}
+
+  event(event: SubunitEvent): void {
+    const { testId, status } = event;
+    if (testId === undefined) {
+      if (event.file !== undefined) this.runFile(event);
+      return;
+    }
+    if (status === 'exists') return;
+    // The route code is part of the key; no route code differs from an empty one.
+    const key = event.routeCode === undefined ? `\0${testId}` : `${event.routeCode}\0\0${testId}`;
+    let attempt = this.attempts.get(key);
+    if (attempt === undefined) {
+      attempt = {
+        rawId: testId,
+        routeCode: event.routeCode ?? null,
+        firstUs: null,
+        lastUs: null,
+        tags: undefined,
+        files: [],
+        open: new Map(),
+      };
+      this.attempts.set(key, attempt);
+    }
+    const at = event.timestamp === undefined ? null : toMicros(event.timestamp);
+    if (at !== null) {
+      attempt.firstUs ??= at;
+      attempt.lastUs = at;
+    }
+    if (event.tags !== undefined) attempt.tags = event.tags;
+    if (event.file !== undefined) this.testFile(attempt, event);
+    if (status !== 'none' && status !== 'inprogress') {
+      this.attempts.delete(key);
+      const stopUs = at ?? attempt.lastUs;
+      this.emit(attempt, status, attempt.firstUs ?? stopUs, stopUs);
+    }
+  }
+
+  end(): AssemblySummary {
+    for (const attempt of this.attempts.values()) {
+      this.emit(attempt, 'incomplete', attempt.firstUs, null);
+    }
+    this.attempts.clear();
+    for (const slot of this.runFiles.values()) this.emitRunFile(slot);
+    this.runFiles.clear();
+    return {
+      results: this.results,
+      statuses: { ...this.statuses },
+      runAttachments: this.runAttachments,
+      droppedBytes: this.droppedBytes,
+    };
+  }
+
+  private testFile(attempt: Attempt, event: SubunitEvent): void {
+    const file = event.file!;
+    let slot = attempt.open.get(file.name);
+    if (slot === undefined) {
+      slot = new FileSlot(file.name, event.mime ?? DEFAULT_MIME, this.limits.maxTestFileBytes);
+      attempt.files.push(slot);
+      attempt.open.set(file.name, slot);
+    }
+    const kept = slot.add(file.bytes);
+    this.droppedBytes += file.bytes.length - kept;
+    if (file.eof) attempt.open.delete(file.name);
+  }
+
+  private runFile(event: SubunitEvent): void {
+    const file = event.file!;
+    let slot = this.runFiles.get(file.name);
+    if (slot === undefined) {
+      slot = new FileSlot(file.name, event.mime ?? DEFAULT_MIME, this.limits.maxRunFileBytes);
+      this.runFiles.set(file.name, slot);
+    }
+    const kept = slot.add(file.bytes, this.limits.maxRunBytes - this.runBytes);
+    this.runBytes += kept;
+    this.droppedBytes += file.bytes.length - kept;
+    if (file.eof) {
+      this.runFiles.delete(file.name);
+      this.emitRunFile(slot);
+    }
+  }
+
+  private emitRunFile(slot: FileSlot): void {
+    if (slot.empty) return;
+    this.runAttachments++;
+    this.sink.runAttachment(slot.toAttachment());
+  }
+
+  private emit(
+    attempt: Attempt,
+    status: ResultStatus,
+    startUs: number | null,
+    stopUs: number | null,
+  ): void {
+    const { testId, attrs } = splitTestId(attempt.rawId);
+    const tags = [...new Set(attempt.tags ?? [])].sort();
+    const attachments: Attachment[] = [];
+    for (const slot of attempt.files) {
+      if (!slot.empty) attachments.push(slot.toAttachment());
+    }
+    this.results++;
+    this.statuses[status]++;
+    this.sink.result({
+      testId,
+      attrs,
+      status,
+      startUs,
+      stopUs,
+      tags,
+      worker: workerOf(tags),
+      routeCode: attempt.routeCode,
+      attachments,
+    });
+  }
+}
