@@ -1,13 +1,6 @@
 /** Status of a v2 packet (low three bits of the flags). */
 export type PacketStatus =
-  | 'none'
-  | 'exists'
-  | 'inprogress'
-  | 'success'
-  | 'uxsuccess'
-  | 'skip'
-  | 'fail'
-  | 'xfail';
+  'none' | 'exists' | 'inprogress' | 'success' | 'uxsuccess' | 'skip' | 'fail' | 'xfail';
 
 /** Final status of one test attempt; `incomplete` is an `inprogress` that never ended. */
 export type ResultStatus = 'success' | 'fail' | 'skip' | 'xfail' | 'uxsuccess' | 'incomplete';
@@ -41,6 +34,11 @@ export interface SubunitEvent {
   file?: { name: string; bytes: Uint8Array; eof: boolean };
   routeCode?: string;
   runnable: boolean;
+  /**
+   * The EOF flag of a v2 packet that carries no file content (legal, meaningless; kept so
+   * re-encoding is lossless). With file content the flag is `file.eof` and this is unset.
+   */
+  eof?: boolean;
 }
 
 /** A packet the decoder could not read; parsing resumes after it. */
