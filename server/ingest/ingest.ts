@@ -2,13 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import type { DstatOutcome, SubunitOutcome } from '../../workers/protocol.js';
-import { Dstat, DstatSeries, JobDaily, Run, RunMetadata } from '../db/entities/index.js';
+import { Dstat, DstatSeries, Run, RunMetadata } from '../db/entities/index.js';
 import type { Database } from '../db/orm.js';
-import { addOnConflict } from '../db/upsert.js';
+import { createBulkWriter, type BulkWriter } from '../db/bulk.js';
 import { GatewatchError } from '../errors.js';
 import { ArtifactWriter } from './artifact-writer.js';
 import type { ParserPool } from './pool.js';
-import { RunWriter, STATUS_SQL, type StatusCounts } from './run-writer.js';
+import { RunWriter, type StatusCounts, type TestSums } from './run-writer.js';
 
 export interface IngestInput {
   /** How the input is named in messages: a path, `-` for stdin, an upload. */
@@ -73,8 +73,9 @@ export async function ingestRun(
       });
       // MySQL: register test ids outside the run's transaction, or two ingests sharing new
       // tests would each hold index locks the other needs. SQLite has one connection.
-      const catalogue = db.dialect === 'mysql' ? db.knex : trx;
-      const writer = new RunWriter(trx, catalogue, runId, artifact);
+      const bulk = await createBulkWriter(db.dialect, trx);
+      const catalogue = db.dialect === 'mysql' ? await createBulkWriter(db.dialect, db.knex) : bulk;
+      const writer = new RunWriter(bulk, catalogue, runId, artifact);
       const outcome = await pool.parseSubunit(input.source, (batch) => writer.write(batch));
       checkIsSubunit(input.name, outcome);
       await artifact.finish(outcome.size, outcome.sha256);
@@ -106,7 +107,7 @@ export async function ingestRun(
         Object.entries(metadata).map(([key, value]) => ({ run: runId, key, value })),
       );
       const day = runAt.toISOString().slice(0, 10);
-      await updateRollups(trx, db.dialect, runId, metadata.build_name, day, writer, wallTime);
+      await updateRollups(bulk, runId, metadata.build_name, day, writer, wallTime);
       const parsedDstat = await dstat;
       if (parsedDstat && input.dstat) {
         await storeDstat(em, trx, runId, input.dstat.name, parsedDstat);
@@ -173,84 +174,56 @@ function runDigest(
 }
 
 /**
- * Adds the run to its tests' aggregates and to the daily rollups. The sums are read first
- * (a plain read takes no locks), then written as upserts in key order, so concurrent ingests
- * of runs sharing tests wait for each other instead of deadlocking.
+ * Adds the run to its tests' aggregates and to the daily rollups, as upserts in key order so
+ * that concurrent ingests of runs sharing tests wait for each other instead of deadlocking.
  */
 async function updateRollups(
-  trx: Knex,
-  dialect: Database['dialect'],
+  bulk: BulkWriter,
   runId: number,
   buildName: string | undefined,
   day: string,
   writer: RunWriter,
   wallTime: number | null,
 ): Promise<void> {
-  const perTest: PerTestSums[] = await selectRows(
-    trx,
-    `select r.test_id as id, t.hash, t.test_id as name, count(*) as runs,
-       ${STATUS_SQL.successes} as successes, ${STATUS_SQL.failures} as failures,
-       ${STATUS_SQL.skips} as skips, ${STATUS_SQL.successTime} as success_time
-     from test_results r join tests t on t.id = r.test_id
-     where r.run_id = ? group by r.test_id, t.hash, t.test_id order by r.test_id`,
-    [runId],
-  );
+  const perTest = [...writer.perTest.values()].sort((a, b) => a.id - b.id);
   const counters = ['runs', 'successes', 'failures', 'skips', 'success_time'];
-  const sums = (row: PerTestSums) => [
-    Number(row.runs),
-    Number(row.successes),
-    Number(row.failures),
-    Number(row.skips),
-    Number(row.success_time),
-  ];
-  for (const rows of chunks(perTest, 500)) {
-    await trx.raw(
-      `insert into tests (id, hash, test_id, runs, successes, failures, skips, success_time)
-       values ${placeholders(rows.length, 8)} ${addOnConflict(dialect, 'tests', ['id'], counters)}`,
-      rows.flatMap((row) => [row.id, row.hash, row.name, ...sums(row)]),
-    );
-    await trx.raw(
-      `insert into test_daily (test_id, build_name, day, runs, successes, failures, skips, success_time)
-       values ${placeholders(rows.length, 8)}
-       ${addOnConflict(dialect, 'test_daily', ['test_id', 'build_name', 'day'], counters)}`,
-      rows.flatMap((row) => [row.id, buildName ?? '', day, ...sums(row)]),
-    );
-  }
+  const sums = (t: TestSums) => [t.runs, t.successes, t.failures, t.skips, t.successTime];
+  await bulk.addTo(
+    'tests',
+    ['id', 'hash', 'test_id', ...counters],
+    ['id'],
+    counters,
+    perTest.map((t) => [t.id, t.hash, t.testId, ...sums(t)]),
+    { rowsExist: true },
+  );
+  await bulk.addTo(
+    'test_daily',
+    ['test_id', 'build_name', 'day', ...counters],
+    ['test_id', 'build_name', 'day'],
+    counters,
+    perTest.map((t) => [t.id, buildName ?? '', day, ...sums(t)]),
+  );
   if (buildName === undefined) return;
   const failed = writer.counts.failures + writer.counts.uxsuccesses > 0;
   const passed = !failed && writer.counts.passes + writer.counts.xfails > 0;
-  await trx.raw(
-    `insert into job_daily (build_name, day, runs, passed_runs, failed_runs, skipped_runs, wall_time)
-     values (?, ?, 1, ?, ?, ?, ?)
-     ${addOnConflict(dialect, 'job_daily', ['build_name', 'day'], ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'])}`,
-    [buildName, day, Number(passed), Number(failed), Number(!passed && !failed), wallTime ?? 0],
+  const jobCounters = ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'];
+  await bulk.addTo(
+    'job_daily',
+    ['build_name', 'day', ...jobCounters],
+    ['build_name', 'day'],
+    jobCounters,
+    [
+      [
+        buildName,
+        day,
+        1,
+        Number(passed),
+        Number(failed),
+        Number(!passed && !failed),
+        wallTime ?? 0,
+      ],
+    ],
   );
-}
-
-interface PerTestSums {
-  id: number;
-  hash: string;
-  name: string;
-  runs: number | string;
-  successes: number | string;
-  failures: number | string;
-  skips: number | string;
-  success_time: number | string;
-}
-
-/** Rows of a raw select: knex answers `[rows, fields]` on MySQL and `rows` on SQLite. */
-async function selectRows<T>(trx: Knex, sql: string, bindings: Knex.RawBinding[]): Promise<T[]> {
-  const result = (await trx.raw(sql, bindings)) as T[] | [T[], unknown];
-  return (Array.isArray(result[0]) ? result[0] : result) as T[];
-}
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-function placeholders(rows: number, columns: number): string {
-  const row = `(${Array(columns).fill('?').join(', ')})`;
-  return Array(rows).fill(row).join(', ');
 }
 
 async function storeDstat(

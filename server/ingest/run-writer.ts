@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Knex } from '@mikro-orm/knex';
 import type { SubunitBatch } from '../../workers/protocol.js';
 import type { ResultStatus, TestResult as ParsedResult } from '../../workers/subunit/types.js';
+import type { BulkWriter } from '../db/bulk.js';
 import type { ArtifactWriter } from './artifact-writer.js';
 
-/** Rows per INSERT: well under SQLite's and MySQL's placeholder limits. */
-const ROWS_PER_INSERT = 500;
-/** Attachment bytes per INSERT: far below MySQL's default 16 MiB packet. */
-const BYTES_PER_INSERT = 2 << 20;
+/** Attachment bytes per statement: far below MySQL's default 16 MiB packet. */
+const BYTES_PER_STATEMENT = 2 << 20;
 /** Larger attachments are stored cut; `size` keeps the full length and the artifact the bytes. */
 export const MAX_ATTACHMENT_BYTES = 4 << 20;
 
@@ -20,6 +18,21 @@ export interface StatusCounts {
   incomplete: number;
 }
 
+/** One test's share of the run, added to its aggregates and daily rollup at the end. */
+export interface TestSums {
+  id: number;
+  hash: string;
+  testId: string;
+  runs: number;
+  /** success + xfail */
+  successes: number;
+  /** fail + uxsuccess */
+  failures: number;
+  skips: number;
+  /** Seconds over `success` results. */
+  successTime: number;
+}
+
 const COUNTER_OF: Record<ResultStatus, keyof StatusCounts> = {
   success: 'passes',
   fail: 'failures',
@@ -29,11 +42,24 @@ const COUNTER_OF: Record<ResultStatus, keyof StatusCounts> = {
   incomplete: 'incomplete',
 };
 
+const RESULT_COLUMNS = [
+  'run_id',
+  'test_id',
+  'seq',
+  'status',
+  'start_us',
+  'stop_us',
+  'duration',
+  'worker',
+  'route_code',
+  'tags',
+  'attrs',
+];
+const ATTACHMENT_COLUMNS = ['run_id', 'result_seq', 'name', 'mime', 'size', 'content'];
+
 /**
- * Writes one run's batches inside its transaction and keeps what the run row needs. Bulk
- * rows go through knex with bound parameters: MikroORM inlines values into the SQL text,
- * which for attachment bytes costs several times the insert itself.
- * `catalogue` is where test ids are registered and looked up (see `ingestRun`).
+ * Writes one run's batches inside its transaction and keeps what the run row and the
+ * rollups need. `catalogue` is where test ids are registered and looked up (see `ingestRun`).
  */
 export class RunWriter {
   readonly counts: StatusCounts = {
@@ -50,10 +76,13 @@ export class RunWriter {
   startUs: number | null = null;
   stopUs: number | null = null;
   readonly workers = new Set<number>();
+  /** Per test id (database id), in first-seen order. */
+  readonly perTest = new Map<number, TestSums>();
+  private readonly byName = new Map<string, TestSums>();
 
   constructor(
-    private readonly trx: Knex,
-    private readonly catalogue: Knex,
+    private readonly bulk: BulkWriter,
+    private readonly catalogue: BulkWriter,
     private readonly runId: number,
     private readonly artifact: ArtifactWriter,
   ) {}
@@ -61,7 +90,7 @@ export class RunWriter {
   async write(batch: SubunitBatch): Promise<void> {
     await this.writeResults(batch.results);
     const runFiles = [
-      ...batch.runAttachments.map((a) => ({ name: a.name, mime: a.mime, bytes: a.bytes })),
+      ...batch.runAttachments,
       ...batch.parseErrors.flatMap((e) => [
         {
           name: 'Parser Error',
@@ -72,47 +101,42 @@ export class RunWriter {
       ]),
     ];
     this.parseErrors += batch.parseErrors.length;
-    await this.insertAttachments(runFiles.map((file) => ({ ...file, result: null })));
+    await this.insertAttachments(runFiles.map((file) => ({ ...file, seq: null })));
     await this.artifact.append(batch.artifact);
   }
 
   private async writeResults(results: ParsedResult[]): Promise<void> {
     if (results.length === 0) return;
-    const testIds = await this.testIdsOf(results);
-    const firstSeq = this.results;
-    const rows = results.map((r, i) => {
-      this.count(r);
-      return {
-        run_id: this.runId,
-        test_id: testIds.get(r.testId)!,
-        seq: firstSeq + i,
-        status: r.status,
-        start_us: r.startUs,
-        stop_us: r.stopUs,
-        duration: durationOf(r),
-        worker: r.worker,
-        route_code: r.routeCode,
-        tags: r.tags.join(' '),
-        attrs: r.attrs.join(','),
-      };
-    });
-    this.results += results.length;
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      await this.trx('test_results').insert(rows.slice(i, i + ROWS_PER_INSERT));
+    const tests = await this.testsOf(results);
+    const rows: unknown[][] = [];
+    const files: { seq: number; name: string; mime: string; bytes: Uint8Array }[] = [];
+    for (const r of results) {
+      const seq = this.results++;
+      const test = tests.get(r.testId)!;
+      const duration =
+        r.startUs !== null && r.stopUs !== null ? (r.stopUs - r.startUs) / 1e6 : null;
+      this.count(r, duration, test);
+      rows.push([
+        this.runId,
+        test.id,
+        seq,
+        r.status,
+        r.startUs,
+        r.stopUs,
+        duration,
+        r.worker,
+        r.routeCode,
+        r.tags.join(' '),
+        r.attrs.join(','),
+      ]);
+      for (const a of r.attachments) files.push({ seq, ...a });
     }
-    const withFiles = results
-      .map((r, i) => ({ seq: firstSeq + i, attachments: r.attachments }))
-      .filter((r) => r.attachments.length > 0);
-    if (withFiles.length === 0) return;
-    const ids = await this.resultIds(firstSeq, this.results - 1);
-    await this.insertAttachments(
-      withFiles.flatMap((r) => r.attachments.map((a) => ({ ...a, result: ids.get(r.seq)! }))),
-    );
+    await this.bulk.insert('test_results', RESULT_COLUMNS, rows);
+    await this.insertAttachments(files);
   }
 
-  private count(r: ParsedResult): void {
+  private count(r: ParsedResult, duration: number | null, test: TestSums): void {
     this.counts[COUNTER_OF[r.status]]++;
-    const duration = durationOf(r);
     if (duration !== null) this.summedTime += duration;
     if (r.startUs !== null && (this.startUs === null || r.startUs < this.startUs)) {
       this.startUs = r.startUs;
@@ -120,84 +144,88 @@ export class RunWriter {
     const end = r.stopUs ?? r.startUs;
     if (end !== null && (this.stopUs === null || end > this.stopUs)) this.stopUs = end;
     if (r.worker !== null) this.workers.add(r.worker);
+    test.runs++;
+    if (r.status === 'success' || r.status === 'xfail') test.successes++;
+    if (r.status === 'fail' || r.status === 'uxsuccess') test.failures++;
+    if (r.status === 'skip') test.skips++;
+    if (r.status === 'success' && duration !== null) test.successTime += duration;
   }
 
-  /** Database ids of the batch's tests, registering the new ones. */
-  private async testIdsOf(results: ParsedResult[]): Promise<Map<string, number>> {
-    const byHash = new Map<string, string>();
-    for (const { testId } of results) byHash.set(hashTestId(testId), testId);
-    // Sorted, so concurrent ingests take index locks in one order.
-    const hashes = [...byHash.keys()].sort();
-    const ids = new Map<string, number>();
-    for (let i = 0; i < hashes.length; i += ROWS_PER_INSERT) {
-      const slice = hashes.slice(i, i + ROWS_PER_INSERT);
-      await this.catalogue('tests')
-        .insert(slice.map((hash) => ({ hash, test_id: byHash.get(hash)! })))
-        .onConflict('hash')
-        .ignore();
-      const rows: { id: number; hash: string }[] = await this.catalogue('tests')
-        .select('id', 'hash')
-        .whereIn('hash', slice);
-      for (const row of rows) ids.set(byHash.get(row.hash)!, row.id);
+  /** The batch's tests by id, registering new ones in the catalogue. */
+  private async testsOf(results: ParsedResult[]): Promise<Map<string, TestSums>> {
+    const known = new Map<string, TestSums>();
+    const unknown = new Map<string, string>();
+    for (const { testId } of results) {
+      if (known.has(testId) || unknown.has(testId)) continue;
+      const seen = this.byName.get(testId);
+      if (seen) known.set(testId, seen);
+      else unknown.set(testId, hashTestId(testId));
     }
-    return ids;
-  }
-
-  private async resultIds(fromSeq: number, toSeq: number): Promise<Map<number, number>> {
-    const rows: { id: number; seq: number }[] = await this.trx('test_results')
-      .select('id', 'seq')
-      .where('run_id', this.runId)
-      .whereBetween('seq', [fromSeq, toSeq]);
-    return new Map(rows.map((row) => [row.seq, Number(row.id)]));
+    if (unknown.size === 0) return known;
+    const hashes = [...unknown.values()];
+    const ids = await this.catalogue.lookup('tests', 'hash', 'id', hashes);
+    // Only ids never seen are inserted, sorted by hash so concurrent ingests lock in one order.
+    const missing = [...unknown].filter(([, hash]) => !ids.has(hash));
+    if (missing.length > 0) {
+      missing.sort(([, a], [, b]) => (a < b ? -1 : 1));
+      await this.catalogue.insertMissing(
+        'tests',
+        ['hash', 'test_id'],
+        'hash',
+        missing.map(([testId, hash]) => [hash, testId]),
+      );
+      const added = await this.catalogue.lookup(
+        'tests',
+        'hash',
+        'id',
+        missing.map(([, hash]) => hash),
+      );
+      for (const [hash, id] of added) ids.set(hash, id);
+    }
+    for (const [testId, hash] of unknown) {
+      const sums: TestSums = {
+        id: ids.get(hash)!,
+        hash,
+        testId,
+        runs: 0,
+        successes: 0,
+        failures: 0,
+        skips: 0,
+        successTime: 0,
+      };
+      this.perTest.set(sums.id, sums);
+      this.byName.set(testId, sums);
+      known.set(testId, sums);
+    }
+    return known;
   }
 
   private async insertAttachments(
-    files: { name: string; mime: string; bytes: Uint8Array; result: number | null }[],
+    files: { seq: number | null; name: string; mime: string; bytes: Uint8Array }[],
   ): Promise<void> {
-    let rows: AttachmentRow[] = [];
+    let rows: unknown[][] = [];
     let bytes = 0;
     for (const file of files) {
       const content = file.bytes.subarray(0, MAX_ATTACHMENT_BYTES);
-      rows.push({
-        run_id: this.runId,
-        result_id: file.result,
-        name: file.name.slice(0, 255),
-        mime: file.mime.slice(0, 255),
-        size: file.bytes.length,
-        content: Buffer.from(content.buffer, content.byteOffset, content.length),
-      });
+      rows.push([
+        this.runId,
+        file.seq,
+        file.name.slice(0, 255),
+        file.mime.slice(0, 255),
+        file.bytes.length,
+        content,
+      ]);
       bytes += content.length;
-      if (rows.length >= ROWS_PER_INSERT || bytes >= BYTES_PER_INSERT) {
-        await this.trx('attachments').insert(rows);
+      if (bytes >= BYTES_PER_STATEMENT) {
+        await this.bulk.insert('attachments', ATTACHMENT_COLUMNS, rows);
         rows = [];
         bytes = 0;
       }
     }
-    if (rows.length > 0) await this.trx('attachments').insert(rows);
+    if (rows.length > 0) await this.bulk.insert('attachments', ATTACHMENT_COLUMNS, rows);
   }
-}
-
-interface AttachmentRow {
-  run_id: number;
-  result_id: number | null;
-  name: string;
-  mime: string;
-  size: number;
-  content: Buffer;
 }
 
 export function hashTestId(testId: string): string {
   return createHash('sha256').update(testId).digest('hex');
 }
-
-function durationOf(r: ParsedResult): number | null {
-  return r.startUs !== null && r.stopUs !== null ? (r.stopUs - r.startUs) / 1e6 : null;
-}
-
-/** Which status columns a test's aggregates count, in SQL. */
-export const STATUS_SQL = {
-  successes: `sum(case when status in ('success', 'xfail') then 1 else 0 end)`,
-  failures: `sum(case when status in ('fail', 'uxsuccess') then 1 else 0 end)`,
-  skips: `sum(case when status = 'skip' then 1 else 0 end)`,
-  successTime: `coalesce(sum(case when status = 'success' then duration else 0 end), 0)`,
-} as const;

@@ -24,7 +24,7 @@ export async function* exportRun(
 ): AsyncGenerator<Buffer> {
   const runFiles = await em.find(
     Attachment,
-    { run: run.id, result: null, name: { $nin: PARSER_FILES } },
+    { run: run.id, resultSeq: null, name: { $nin: PARSER_FILES } },
     { populate: ['content'], orderBy: { id: 'asc' } },
   );
   for (const file of runFiles) {
@@ -44,13 +44,13 @@ export async function* exportRun(
     if (results.length === 0) return;
     const files = await em.find(
       Attachment,
-      { result: { $in: results.map((r) => r.id) } },
+      { run: run.id, resultSeq: { $gte: fromSeq, $lt: fromSeq + PAGE } },
       { populate: ['content'], orderBy: { id: 'asc' } },
     );
     const filesOf = new Map<number, Attachment[]>();
     for (const file of files) {
-      const id = file.result!.id;
-      filesOf.set(id, [...(filesOf.get(id) ?? []), file]);
+      const seq = file.resultSeq!;
+      filesOf.set(seq, [...(filesOf.get(seq) ?? []), file]);
     }
     for (const result of results) {
       const testId = result.attrs ? `${result.test.testId}[${result.attrs}]` : result.test.testId;
@@ -66,7 +66,7 @@ export async function* exportRun(
         timestamp: toTimestamp(result.startUs),
         tags,
       });
-      for (const file of filesOf.get(result.id) ?? []) {
+      for (const file of filesOf.get(result.seq) ?? []) {
         yield* encodeEvent({
           ...common,
           status: 'none',

@@ -77,10 +77,10 @@ export async function summarizeRun(em: EntityManager, run: Run): Promise<RunSumm
   ]);
   const tracebacks = await em.find(
     Attachment,
-    { result: { $in: failed.map((r) => r.id) }, name: 'traceback' },
+    { run: run.id, resultSeq: { $in: failed.map((r) => r.seq) }, name: 'traceback' },
     { populate: ['content'] },
   );
-  const lastLineOf = new Map(tracebacks.map((a) => [a.result?.id, lastLine(a.content)]));
+  const lastLineOf = new Map(tracebacks.map((a) => [a.resultSeq, lastLine(a.content)]));
   const columns = dstat ? await em.count(DstatSeries, { dstat: dstat.id }) : 0;
   return {
     run: run.uuid,
@@ -109,7 +109,7 @@ export async function summarizeRun(em: EntityManager, run: Run): Promise<RunSumm
     failures: failed.map((r) => ({
       testId: r.test.testId,
       status: r.status,
-      lastLine: lastLineOf.get(r.id) ?? null,
+      lastLine: lastLineOf.get(r.seq) ?? null,
     })),
     dstat: dstat
       ? {

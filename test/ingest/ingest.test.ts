@@ -83,7 +83,12 @@ describe.each(backends)('ingest on $name', (backend) => {
     expect(Number(artifact.size)).toBe(restored.length);
     const traceback = await db
       .knex('attachments')
-      .join('test_results', 'test_results.id', 'attachments.result_id')
+      .join('test_results', function () {
+        this.on('test_results.run_id', 'attachments.run_id').andOn(
+          'test_results.seq',
+          'attachments.result_seq',
+        );
+      })
       .where({
         'attachments.run_id': run.id,
         'attachments.name': 'traceback',

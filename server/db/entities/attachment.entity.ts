@@ -1,6 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/core';
 import { Run } from './run.entity.js';
-import { TestResult } from './test-result.entity.js';
 
 /**
  * A file from the stream: a test's (`traceback`, `stdout`, `reason`, `pythonlogging:''`) or,
@@ -12,11 +11,13 @@ export const Attachment = defineEntity({
   properties: (p) => ({
     id: p.bigint('number').primary().autoincrement(),
     run: p.manyToOne(Run).deleteRule('cascade'),
-    result: p.manyToOne(TestResult).nullable().deleteRule('cascade'),
+    /** The `seq` of the result in its run; null for the run's own files. */
+    resultSeq: p.integer().nullable(),
     name: p.string().length(255),
     mime: p.string().length(255),
     size: p.integer(),
     content: p.blob().columnType('longblob').lazy(true, false),
   }),
+  indexes: [{ properties: ['run', 'resultSeq'] }],
 });
 export type Attachment = InferEntity<typeof Attachment>;

@@ -7,10 +7,11 @@ import { defineEntity, type InferEntity } from '@mikro-orm/core';
 export const JobDaily = defineEntity({
   name: 'JobDaily',
   tableName: 'job_daily',
+  // The natural key is the primary key: upserts then hit the clustered index directly.
+  primaryKeys: ['buildName', 'day'],
   properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
-    buildName: p.string().length(255),
-    day: p.date(),
+    buildName: p.string().length(255).primary(),
+    day: p.date().primary(),
     runs: p.integer(),
     passedRuns: p.integer(),
     failedRuns: p.integer(),
@@ -18,6 +19,5 @@ export const JobDaily = defineEntity({
     /** Sum of runs' wall times, seconds. */
     wallTime: p.double().$type<number>().runtimeType('number'),
   }),
-  uniques: [{ properties: ['buildName', 'day'] }],
 });
 export type JobDaily = InferEntity<typeof JobDaily>;

@@ -8,20 +8,20 @@ import { Test } from './test.entity.js';
 export const TestDaily = defineEntity({
   name: 'TestDaily',
   tableName: 'test_daily',
+  // The natural key is the primary key: upserts then hit the clustered index directly.
+  primaryKeys: ['test', 'buildName', 'day'],
   properties: (p) => ({
-    id: p.integer().primary().autoincrement(),
     // No FK constraint: InnoDB's shared locks on parent rows would deadlock parallel ingests
     // updating the same tests' aggregates. Tests are never deleted, so nothing dangles.
-    test: p.manyToOne(Test).createForeignKeyConstraint(false),
-    buildName: p.string().length(255),
-    day: p.date(),
+    test: p.manyToOne(Test).primary().createForeignKeyConstraint(false),
+    buildName: p.string().length(255).primary(),
+    day: p.date().primary(),
     runs: p.integer(),
     successes: p.integer(),
     failures: p.integer(),
     skips: p.integer(),
     successTime: p.double().$type<number>().runtimeType('number'),
   }),
-  uniques: [{ properties: ['test', 'buildName', 'day'] }],
   indexes: [{ properties: ['buildName', 'day'] }],
 });
 export type TestDaily = InferEntity<typeof TestDaily>;

@@ -1,12 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122144112_initial extends Migration {
+export class Migration20261122150914_initial extends Migration {
   override async up(): Promise<void> {
     this.addSql(
-      `create table \`job_daily\` (\`id\` integer not null primary key autoincrement, \`build_name\` text not null, \`day\` date not null, \`runs\` integer not null, \`passed_runs\` integer not null, \`failed_runs\` integer not null, \`skipped_runs\` integer not null, \`wall_time\` double not null);`,
-    );
-    this.addSql(
-      `create unique index \`job_daily_build_name_day_unique\` on \`job_daily\` (\`build_name\`, \`day\`);`,
+      `create table \`job_daily\` (\`build_name\` text not null, \`day\` date not null, \`runs\` integer not null, \`passed_runs\` integer not null, \`failed_runs\` integer not null, \`skipped_runs\` integer not null, \`wall_time\` double not null, primary key (\`build_name\`, \`day\`));`,
     );
 
     this.addSql(
@@ -29,6 +26,14 @@ export class Migration20261122144112_initial extends Migration {
     this.addSql(`create index \`dstat_series_dstat_id_index\` on \`dstat_series\` (\`dstat_id\`);`);
     this.addSql(
       `create unique index \`dstat_series_dstat_id_key_unique\` on \`dstat_series\` (\`dstat_id\`, \`key\`);`,
+    );
+
+    this.addSql(
+      `create table \`attachments\` (\`id\` integer not null primary key autoincrement, \`run_id\` integer not null, \`result_seq\` integer null, \`name\` text not null, \`mime\` text not null, \`size\` integer not null, \`content\` longblob not null, constraint \`attachments_run_id_foreign\` foreign key(\`run_id\`) references \`runs\`(\`id\`) on delete cascade on update cascade);`,
+    );
+    this.addSql(`create index \`attachments_run_id_index\` on \`attachments\` (\`run_id\`);`);
+    this.addSql(
+      `create index \`attachments_run_id_result_seq_index\` on \`attachments\` (\`run_id\`, \`result_seq\`);`,
     );
 
     this.addSql(
@@ -63,14 +68,11 @@ export class Migration20261122144112_initial extends Migration {
     this.addSql(`create unique index \`tests_hash_unique\` on \`tests\` (\`hash\`);`);
 
     this.addSql(
-      `create table \`test_daily\` (\`id\` integer not null primary key autoincrement, \`test_id\` integer not null, \`build_name\` text not null, \`day\` date not null, \`runs\` integer not null, \`successes\` integer not null, \`failures\` integer not null, \`skips\` integer not null, \`success_time\` double not null);`,
+      `create table \`test_daily\` (\`test_id\` integer not null, \`build_name\` text not null, \`day\` date not null, \`runs\` integer not null, \`successes\` integer not null, \`failures\` integer not null, \`skips\` integer not null, \`success_time\` double not null, primary key (\`test_id\`, \`build_name\`, \`day\`));`,
     );
     this.addSql(`create index \`test_daily_test_id_index\` on \`test_daily\` (\`test_id\`);`);
     this.addSql(
       `create index \`test_daily_build_name_day_index\` on \`test_daily\` (\`build_name\`, \`day\`);`,
-    );
-    this.addSql(
-      `create unique index \`test_daily_test_id_build_name_day_unique\` on \`test_daily\` (\`test_id\`, \`build_name\`, \`day\`);`,
     );
 
     this.addSql(
@@ -84,11 +86,5 @@ export class Migration20261122144112_initial extends Migration {
     this.addSql(
       `create unique index \`test_results_run_id_seq_unique\` on \`test_results\` (\`run_id\`, \`seq\`);`,
     );
-
-    this.addSql(
-      `create table \`attachments\` (\`id\` integer not null primary key autoincrement, \`run_id\` integer not null, \`result_id\` bigint null, \`name\` text not null, \`mime\` text not null, \`size\` integer not null, \`content\` longblob not null, constraint \`attachments_run_id_foreign\` foreign key(\`run_id\`) references \`runs\`(\`id\`) on delete cascade on update cascade, constraint \`attachments_result_id_foreign\` foreign key(\`result_id\`) references \`test_results\`(\`id\`) on delete cascade on update cascade);`,
-    );
-    this.addSql(`create index \`attachments_run_id_index\` on \`attachments\` (\`run_id\`);`);
-    this.addSql(`create index \`attachments_result_id_index\` on \`attachments\` (\`result_id\`);`);
   }
 }

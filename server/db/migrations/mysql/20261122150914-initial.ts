@@ -1,12 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261122144112_initial extends Migration {
+export class Migration20261122150914_initial extends Migration {
   override async up(): Promise<void> {
     this.addSql(
-      `create table \`job_daily\` (\`id\` int unsigned not null auto_increment primary key, \`build_name\` varchar(255) not null, \`day\` date not null, \`runs\` int not null, \`passed_runs\` int not null, \`failed_runs\` int not null, \`skipped_runs\` int not null, \`wall_time\` double not null) default character set utf8mb4 engine = InnoDB;`,
-    );
-    this.addSql(
-      `alter table \`job_daily\` add unique \`job_daily_build_name_day_unique\`(\`build_name\`, \`day\`);`,
+      `create table \`job_daily\` (\`build_name\` varchar(255) not null, \`day\` date not null, \`runs\` int not null, \`passed_runs\` int not null, \`failed_runs\` int not null, \`skipped_runs\` int not null, \`wall_time\` double not null, primary key (\`build_name\`, \`day\`)) default character set utf8mb4 engine = InnoDB;`,
     );
 
     this.addSql(
@@ -31,6 +28,14 @@ export class Migration20261122144112_initial extends Migration {
     );
     this.addSql(
       `alter table \`dstat_series\` add unique \`dstat_series_dstat_id_key_unique\`(\`dstat_id\`, \`key\`);`,
+    );
+
+    this.addSql(
+      `create table \`attachments\` (\`id\` bigint unsigned not null auto_increment primary key, \`run_id\` int unsigned not null, \`result_seq\` int null, \`name\` varchar(255) not null, \`mime\` varchar(255) not null, \`size\` int not null, \`content\` longblob not null) default character set utf8mb4 engine = InnoDB;`,
+    );
+    this.addSql(`alter table \`attachments\` add index \`attachments_run_id_index\`(\`run_id\`);`);
+    this.addSql(
+      `alter table \`attachments\` add index \`attachments_run_id_result_seq_index\`(\`run_id\`, \`result_seq\`);`,
     );
 
     this.addSql(
@@ -67,14 +72,11 @@ export class Migration20261122144112_initial extends Migration {
     this.addSql(`alter table \`tests\` add unique \`tests_hash_unique\`(\`hash\`);`);
 
     this.addSql(
-      `create table \`test_daily\` (\`id\` int unsigned not null auto_increment primary key, \`test_id\` int unsigned not null, \`build_name\` varchar(255) not null, \`day\` date not null, \`runs\` int not null, \`successes\` int not null, \`failures\` int not null, \`skips\` int not null, \`success_time\` double not null) default character set utf8mb4 engine = InnoDB;`,
+      `create table \`test_daily\` (\`test_id\` int unsigned not null, \`build_name\` varchar(255) not null, \`day\` date not null, \`runs\` int not null, \`successes\` int not null, \`failures\` int not null, \`skips\` int not null, \`success_time\` double not null, primary key (\`test_id\`, \`build_name\`, \`day\`)) default character set utf8mb4 engine = InnoDB;`,
     );
     this.addSql(`alter table \`test_daily\` add index \`test_daily_test_id_index\`(\`test_id\`);`);
     this.addSql(
       `alter table \`test_daily\` add index \`test_daily_build_name_day_index\`(\`build_name\`, \`day\`);`,
-    );
-    this.addSql(
-      `alter table \`test_daily\` add unique \`test_daily_test_id_build_name_day_unique\`(\`test_id\`, \`build_name\`, \`day\`);`,
     );
 
     this.addSql(
@@ -94,19 +96,15 @@ export class Migration20261122144112_initial extends Migration {
     );
 
     this.addSql(
-      `create table \`attachments\` (\`id\` bigint unsigned not null auto_increment primary key, \`run_id\` int unsigned not null, \`result_id\` bigint unsigned null, \`name\` varchar(255) not null, \`mime\` varchar(255) not null, \`size\` int not null, \`content\` longblob not null) default character set utf8mb4 engine = InnoDB;`,
-    );
-    this.addSql(`alter table \`attachments\` add index \`attachments_run_id_index\`(\`run_id\`);`);
-    this.addSql(
-      `alter table \`attachments\` add index \`attachments_result_id_index\`(\`result_id\`);`,
-    );
-
-    this.addSql(
       `alter table \`dstats\` add constraint \`dstats_run_id_foreign\` foreign key (\`run_id\`) references \`runs\` (\`id\`) on update cascade on delete cascade;`,
     );
 
     this.addSql(
       `alter table \`dstat_series\` add constraint \`dstat_series_dstat_id_foreign\` foreign key (\`dstat_id\`) references \`dstats\` (\`id\`) on update cascade on delete cascade;`,
+    );
+
+    this.addSql(
+      `alter table \`attachments\` add constraint \`attachments_run_id_foreign\` foreign key (\`run_id\`) references \`runs\` (\`id\`) on update cascade on delete cascade;`,
     );
 
     this.addSql(
@@ -124,17 +122,12 @@ export class Migration20261122144112_initial extends Migration {
     this.addSql(
       `alter table \`test_results\` add constraint \`test_results_run_id_foreign\` foreign key (\`run_id\`) references \`runs\` (\`id\`) on update cascade on delete cascade;`,
     );
-
-    this.addSql(
-      `alter table \`attachments\` add constraint \`attachments_run_id_foreign\` foreign key (\`run_id\`) references \`runs\` (\`id\`) on update cascade on delete cascade;`,
-    );
-    this.addSql(
-      `alter table \`attachments\` add constraint \`attachments_result_id_foreign\` foreign key (\`result_id\`) references \`test_results\` (\`id\`) on update cascade on delete cascade;`,
-    );
   }
 
   override async down(): Promise<void> {
     this.addSql(`alter table \`dstats\` drop foreign key \`dstats_run_id_foreign\`;`);
+
+    this.addSql(`alter table \`attachments\` drop foreign key \`attachments_run_id_foreign\`;`);
 
     this.addSql(`alter table \`artifacts\` drop foreign key \`artifacts_run_id_foreign\`;`);
 
@@ -142,15 +135,11 @@ export class Migration20261122144112_initial extends Migration {
 
     this.addSql(`alter table \`test_results\` drop foreign key \`test_results_run_id_foreign\`;`);
 
-    this.addSql(`alter table \`attachments\` drop foreign key \`attachments_run_id_foreign\`;`);
-
     this.addSql(`alter table \`dstat_series\` drop foreign key \`dstat_series_dstat_id_foreign\`;`);
 
     this.addSql(
       `alter table \`artifact_chunks\` drop foreign key \`artifact_chunks_artifact_id_foreign\`;`,
     );
-
-    this.addSql(`alter table \`attachments\` drop foreign key \`attachments_result_id_foreign\`;`);
 
     this.addSql(`drop table if exists \`job_daily\`;`);
 
@@ -159,6 +148,8 @@ export class Migration20261122144112_initial extends Migration {
     this.addSql(`drop table if exists \`dstats\`;`);
 
     this.addSql(`drop table if exists \`dstat_series\`;`);
+
+    this.addSql(`drop table if exists \`attachments\`;`);
 
     this.addSql(`drop table if exists \`artifacts\`;`);
 
@@ -171,7 +162,5 @@ export class Migration20261122144112_initial extends Migration {
     this.addSql(`drop table if exists \`test_daily\`;`);
 
     this.addSql(`drop table if exists \`test_results\`;`);
-
-    this.addSql(`drop table if exists \`attachments\`;`);
   }
 }
