@@ -48,7 +48,7 @@ export function createParserPool(options: PoolOptions = {}): ParserPool {
     idleTimeout: 30_000,
   });
   const batchResults = options.batchResults ?? 1000;
-  const batchBytes = options.batchBytes ?? 8 << 20;
+  const batchBytes = options.batchBytes ?? 2 << 20;
 
   async function run<T>(
     make: (port: MessagePort) => ParseTask,
