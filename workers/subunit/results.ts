@@ -132,16 +132,17 @@ class FileSlot {
         ),
       );
     }
-    // Its own exact-size ArrayBuffer, so the worker can transfer it rather than copy.
+    this.chunks = [];
+    // The usual one-chunk file is the decoder's own copy already.
+    if (parts.length === 1) return { name: this.name, mime: this.mime, bytes: parts[0]! };
     let length = 0;
     for (const part of parts) length += part.length;
-    const bytes = Buffer.allocUnsafeSlow(length);
+    const bytes = Buffer.allocUnsafe(length);
     let at = 0;
     for (const part of parts) {
       bytes.set(part, at);
       at += part.length;
     }
-    this.chunks = [];
     return { name: this.name, mime: this.mime, bytes };
   }
 }
@@ -159,7 +160,8 @@ interface Attempt {
 type Limits = Required<ResultAssemblerOptions>;
 
 class Assembler implements ResultAssembler {
-  private readonly attempts = new Map<string, Attempt>();
+  /** Open attempts by test id, per route code (undefined, no route code, is not `''`). */
+  private readonly attempts = new Map<string | undefined, Map<string, Attempt>>();
   private readonly runFiles = new Map<string, FileSlot>();
   private runBytes = 0;
   private results = 0;
@@ -182,9 +184,9 @@ class Assembler implements ResultAssembler {
       return;
     }
     if (status === 'exists') return;
-    // The route code is part of the key; no route code differs from an empty one.
-    const key = event.routeCode === undefined ? `\0${testId}` : `${event.routeCode}\0\0${testId}`;
-    let attempt = this.attempts.get(key);
+    let open = this.attempts.get(event.routeCode);
+    if (open === undefined) this.attempts.set(event.routeCode, (open = new Map()));
+    let attempt = open.get(testId);
     if (attempt === undefined) {
       attempt = {
         rawId: testId,
@@ -195,7 +197,7 @@ class Assembler implements ResultAssembler {
         files: [],
         open: new Map(),
       };
-      this.attempts.set(key, attempt);
+      open.set(testId, attempt);
     }
     const at = event.timestamp === undefined ? null : toMicros(event.timestamp);
     if (at !== null) {
@@ -205,15 +207,15 @@ class Assembler implements ResultAssembler {
     if (event.tags !== undefined) attempt.tags = event.tags;
     if (event.file !== undefined) this.testFile(attempt, event);
     if (status !== 'none' && status !== 'inprogress') {
-      this.attempts.delete(key);
+      open.delete(testId);
       const stopUs = at ?? attempt.lastUs;
       this.emit(attempt, status, attempt.firstUs ?? stopUs, stopUs);
     }
   }
 
   end(): AssemblySummary {
-    for (const attempt of this.attempts.values()) {
-      this.emit(attempt, 'incomplete', attempt.firstUs, null);
+    for (const open of this.attempts.values()) {
+      for (const attempt of open.values()) this.emit(attempt, 'incomplete', attempt.firstUs, null);
     }
     this.attempts.clear();
     for (const slot of this.runFiles.values()) this.emitRunFile(slot);

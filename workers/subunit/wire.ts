@@ -191,15 +191,18 @@ export function decodeString(buf: Buffer, start: number, end: number): string | 
 
 /**
  * Decodes string fields like {@link decodeString}, reusing the last string of the same
- * bytes for short ones: tags, MIME types and file names repeat in every packet, and
- * comparing a few bytes costs less than making a string.
+ * bytes: tags, MIME types and file names repeat in every packet, and a test id in each of
+ * its test's packets. Comparing bytes costs less than making a string, and handing out the
+ * same string lets maps keyed by it reuse its hash.
  */
 export class StringDecoder {
   private readonly recent: (string | undefined)[] = new Array<string | undefined>(256);
+  private readonly recentLong: ({ bytes: Buffer; value: string } | undefined)[] = new Array(256);
 
   decode(buf: Buffer, start: number, end: number): string | undefined {
     const length = end - start;
-    if (length === 0 || length > SHORT_STRING) return decodeString(buf, start, end);
+    if (length === 0) return '';
+    if (length > SHORT_STRING) return this.decodeLong(buf, start, end);
     const slot = (length * 31 + buf[start]! * 7 + buf[end - 1]!) & 0xff;
     const recent = this.recent[slot];
     // Only ASCII without NUL is kept, so equal bytes are valid bytes.
@@ -214,9 +217,31 @@ export class StringDecoder {
     }
     return value;
   }
+
+  private decodeLong(buf: Buffer, start: number, end: number): string | undefined {
+    const length = end - start;
+    if (length > LONG_STRING) return decodeString(buf, start, end);
+    // Test ids of one class share a prefix: the slot also looks at the end and the middle.
+    const slot =
+      (length * 31 + buf[end - 1]! * 7 + buf[end - 2]! * 3 + buf[start + (length >> 1)]!) & 0xff;
+    const recent = this.recentLong[slot];
+    if (
+      recent !== undefined &&
+      recent.bytes.length === length &&
+      recent.bytes.compare(buf, start, end) === 0
+    ) {
+      return recent.value;
+    }
+    const value = decodeString(buf, start, end);
+    if (value !== undefined)
+      this.recentLong[slot] = { bytes: Buffer.from(buf.subarray(start, end)), value };
+    return value;
+  }
 }
 
 const SHORT_STRING = 32;
+/** Longer strings (rare, huge ids) are not worth keeping. */
+const LONG_STRING = 1024;
 
 /**
  * `Buffer#utf8Slice` is what `toString('utf8', start, end)` ends in, without the argument
