@@ -88,6 +88,7 @@ export function toMicros(timestamp: Timestamp): number {
 export function workerOf(tags: readonly string[]): number | null {
   let worker: number | null = null;
   for (const tag of tags) {
+    if (!tag.startsWith('worker-')) continue;
     const match = WORKER_TAG.exec(tag);
     if (match) {
       const n = Number(match[1]);

@@ -225,16 +225,18 @@ export class StringDecoder {
     const slot =
       (length * 31 + buf[end - 1]! * 7 + buf[end - 2]! * 3 + buf[start + (length >> 1)]!) & 0xff;
     const recent = this.recentLong[slot];
-    if (
-      recent !== undefined &&
-      recent.bytes.length === length &&
-      recent.bytes.compare(buf, start, end) === 0
-    ) {
-      return recent.value;
+    if (recent !== undefined && recent.bytes.length === length) {
+      // Backwards, as ids sharing a class prefix differ at the end; a JS loop costs less
+      // than a call into native code for strings this short.
+      const bytes = recent.bytes;
+      let i = length - 1;
+      while (i >= 0 && bytes[i] === buf[start + i]) i--;
+      if (i < 0) return recent.value;
     }
     const value = decodeString(buf, start, end);
-    if (value !== undefined)
+    if (value !== undefined) {
       this.recentLong[slot] = { bytes: Buffer.from(buf.subarray(start, end)), value };
+    }
     return value;
   }
 }
