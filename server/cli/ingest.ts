@@ -122,7 +122,9 @@ function report(name: string, s: IngestSummary, json: boolean, progress: Progres
     s.parseErrors ? `${s.parseErrors} parse errors` : '',
   ].filter(Boolean);
   const what = s.duplicate ? 'already stored as run' : 'run';
-  console.log(`${name}: ${what} ${s.run}: ${s.tests} tests (${parts.join(', ')})`);
+  console.log(
+    `${name}: ${what} ${s.run}: ${s.tests} ${s.tests === 1 ? 'test' : 'tests'} (${parts.join(', ')})`,
+  );
 }
 
 function openInput(name: string): AsyncIterable<Uint8Array> {

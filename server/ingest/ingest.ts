@@ -8,7 +8,8 @@ import { createBulkWriter, type BulkWriter } from '../db/bulk.js';
 import { GatewatchError } from '../errors.js';
 import { ArtifactWriter } from './artifact-writer.js';
 import type { ParserPool } from './pool.js';
-import { RunWriter, type StatusCounts, type TestSums } from './run-writer.js';
+import { countsOf } from '../runs/run.service.js';
+import { noCounts, RunWriter, type StatusCounts, type TestSums } from './run-writer.js';
 
 export interface IngestInput {
   /** How the input is named in messages: a path, `-` for stdin, an upload. */
@@ -261,32 +262,11 @@ async function storeDstat(
 }
 
 function emptyRunCounts() {
-  return {
-    tests: 0,
-    passes: 0,
-    failures: 0,
-    skips: 0,
-    xfails: 0,
-    uxsuccesses: 0,
-    incomplete: 0,
-    parseErrors: 0,
-    workers: 0,
-    summedTime: 0,
-  };
+  return { ...noCounts(), tests: 0, parseErrors: 0, workers: 0, summedTime: 0 };
 }
 
 function summaryOf(run: Run): Omit<IngestSummary, 'duplicate' | 'warnings'> {
-  return {
-    run: run.uuid,
-    tests: run.tests,
-    passes: run.passes,
-    failures: run.failures,
-    skips: run.skips,
-    xfails: run.xfails,
-    uxsuccesses: run.uxsuccesses,
-    incomplete: run.incomplete,
-    parseErrors: run.parseErrors,
-  };
+  return { run: run.uuid, tests: run.tests, ...countsOf(run), parseErrors: run.parseErrors };
 }
 
 export function messageOf(error: unknown): string {

@@ -18,6 +18,10 @@ export interface StatusCounts {
   incomplete: number;
 }
 
+export function noCounts(): StatusCounts {
+  return { passes: 0, failures: 0, skips: 0, xfails: 0, uxsuccesses: 0, incomplete: 0 };
+}
+
 /** One test's share of the run, added to its aggregates and daily rollup at the end. */
 export interface TestSums {
   id: number;
@@ -62,14 +66,7 @@ const ATTACHMENT_COLUMNS = ['run_id', 'result_seq', 'name', 'mime', 'size', 'con
  * rollups need. `catalogue` is where test ids are registered and looked up (see `ingestRun`).
  */
 export class RunWriter {
-  readonly counts: StatusCounts = {
-    passes: 0,
-    failures: 0,
-    skips: 0,
-    xfails: 0,
-    uxsuccesses: 0,
-    incomplete: 0,
-  };
+  readonly counts: StatusCounts = noCounts();
   results = 0;
   parseErrors = 0;
   summedTime = 0;

@@ -9,6 +9,7 @@ import {
   TestResult,
 } from '../db/entities/index.js';
 import { GatewatchError } from '../errors.js';
+import type { StatusCounts } from '../ingest/run-writer.js';
 
 /** Finds a run by its uuid or an unambiguous prefix of it (at least 4 characters). */
 export async function findRun(em: EntityManager, ref: string): Promise<Run> {
@@ -37,14 +38,7 @@ export interface RunSummary {
   metadata: Record<string, string>;
   artifactsUrl: string | null;
   tests: number;
-  counts: {
-    passes: number;
-    failures: number;
-    skips: number;
-    xfails: number;
-    uxsuccesses: number;
-    incomplete: number;
-  };
+  counts: StatusCounts;
   parseErrors: number;
   /** Seconds. */
   wallTime: number | null;
@@ -89,14 +83,7 @@ export async function summarizeRun(em: EntityManager, run: Run): Promise<RunSumm
     metadata: Object.fromEntries(metadata.map((m) => [m.key, m.value])),
     artifactsUrl: run.artifactsUrl ?? null,
     tests: run.tests,
-    counts: {
-      passes: run.passes,
-      failures: run.failures,
-      skips: run.skips,
-      xfails: run.xfails,
-      uxsuccesses: run.uxsuccesses,
-      incomplete: run.incomplete,
-    },
+    counts: countsOf(run),
     parseErrors: run.parseErrors,
     wallTime: run.wallTime ?? null,
     summedTime: run.summedTime,
@@ -127,6 +114,11 @@ export async function summarizeRun(em: EntityManager, run: Run): Promise<RunSumm
       sha256: a.sha256,
     })),
   };
+}
+
+export function countsOf(run: Run): StatusCounts {
+  const { passes, failures, skips, xfails, uxsuccesses, incomplete } = run;
+  return { passes, failures, skips, xfails, uxsuccesses, incomplete };
 }
 
 /** The last non-blank line of a traceback: usually the exception. */
