@@ -47,7 +47,7 @@ export function createParserPool(options: PoolOptions = {}): ParserPool {
     maxThreads: threads,
     idleTimeout: 30_000,
   });
-  const batchResults = options.batchResults ?? 1000;
+  const batchResults = options.batchResults ?? 250;
   const batchBytes = options.batchBytes ?? 2 << 20;
 
   async function run<T>(
