@@ -3,7 +3,12 @@
  * the offending value; the CLI prints the message and exits non-zero.
  */
 export type GatewatchErrorCode =
-  'BAD_CONFIG' | 'BAD_ARGUMENT' | 'NOT_SUBUNIT' | 'INPUT_UNREADABLE' | 'RUN_NOT_FOUND';
+  | 'BAD_CONFIG'
+  | 'BAD_ARGUMENT'
+  | 'NOT_SUBUNIT'
+  | 'INPUT_UNREADABLE'
+  | 'DB_UNAVAILABLE'
+  | 'RUN_NOT_FOUND';
 
 export class GatewatchError extends Error {
   constructor(

@@ -1,7 +1,8 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
-import type { DbTarget } from '../config.js';
+import { describeDb, type DbTarget } from '../config.js';
+import { GatewatchError } from '../errors.js';
 import { entities } from './entities/index.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
@@ -74,7 +75,12 @@ export async function ormOptions(target: DbTarget, debug = false): Promise<Optio
 
 /** Opens (and by default migrates) the database; the caller owns `close()`. */
 export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Promise<Database> {
-  const orm = await MikroORM.init(await ormOptions(target, opts.debug));
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(await ormOptions(target, opts.debug));
+  } catch (error) {
+    throw unavailable(target, error);
+  }
   try {
     const root = orm.em as SqlEntityManager;
     const knex = root.getKnex();
@@ -96,6 +102,12 @@ export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Pr
     };
   } catch (error) {
     await orm.close(true);
-    throw error;
+    throw unavailable(target, error);
   }
+}
+
+/** Names the database in connection and migration failures ("Access denied…" alone does not). */
+function unavailable(target: DbTarget, error: unknown): GatewatchError {
+  const why = error instanceof Error ? error.message : String(error);
+  return new GatewatchError('DB_UNAVAILABLE', `cannot open ${describeDb(target)}: ${why}`);
 }

@@ -316,6 +316,17 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
     ]);
     expect(badMeta.code).toBe(2);
     expect(badMeta.stderr).toMatch(/--meta "novalue": expected key=value/);
+    const refused = await gatewatch([
+      'show',
+      '--db',
+      'mysql://root:secret@127.0.0.1:1/nowhere',
+      '00000000',
+    ]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /cannot open mysql:\/\/root@127\.0\.0\.1:1\/nowhere: .*ECONNREFUSED/,
+    );
+    expect(refused.stderr).not.toContain('secret');
     const unknownRun = await gatewatch(['show', '--db', db.url, '00000000-0000']);
     expect(unknownRun.code).toBe(1);
     expect(unknownRun.stderr).toMatch(/no run with id 00000000-0000/);
