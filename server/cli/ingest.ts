@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
-import { ingestRun, messageOf, type IngestSummary } from '../ingest/ingest.js';
+import { checkMetadata, ingestRun, messageOf, type IngestSummary } from '../ingest/ingest.js';
 import { createParserPool, type ParserPool } from '../ingest/pool.js';
 import { dbOption, parseCommandArgs, type Command } from './command.js';
 import { createProgress, type Progress } from './progress.js';
@@ -30,7 +30,7 @@ export const ingest: Command = {
     if (positionals.filter((p) => p === '-').length > 1) {
       throw new GatewatchError('BAD_ARGUMENT', 'stdin (-) can be read only once');
     }
-    const metadata = parseMeta(values.meta ?? []);
+    const metadata = checkMetadata(parseMeta(values.meta ?? []));
     const artifactsUrl = values.artifacts === undefined ? undefined : checkUrl(values.artifacts);
     if (values.dstat !== undefined) await inputSize(values.dstat);
     const config = loadConfig({ db: values.db });

@@ -32,6 +32,7 @@ export interface IngestSummary extends StatusCounts {
 
 export const METADATA_KEY_MAX = 191;
 export const METADATA_VALUE_MAX = 512;
+export const BUILD_NAME_MAX = 255;
 
 /**
  * Parses a subunit stream in the pool and stores it as one run in one transaction: a failure
@@ -134,7 +135,8 @@ export async function ingestRun(
 /** Thrown inside the transaction to roll it back when the run is already stored. */
 class DuplicateRun extends Error {}
 
-function checkMetadata(metadata: Record<string, string>): Record<string, string> {
+/** Validates run metadata against what the database can hold; throws naming the offender. */
+export function checkMetadata(metadata: Record<string, string>): Record<string, string> {
   for (const [key, value] of Object.entries(metadata)) {
     if (key === '' || key.length > METADATA_KEY_MAX) {
       throw new GatewatchError(
@@ -142,10 +144,12 @@ function checkMetadata(metadata: Record<string, string>): Record<string, string>
         `metadata key "${key.slice(0, 40)}" must be 1 to ${METADATA_KEY_MAX} characters`,
       );
     }
-    if (value.length > METADATA_VALUE_MAX) {
+    // The job name is also a column of runs and of the rollups.
+    const max = key === 'build_name' ? BUILD_NAME_MAX : METADATA_VALUE_MAX;
+    if (value.length > max) {
       throw new GatewatchError(
         'BAD_ARGUMENT',
-        `metadata value of "${key}" is ${value.length} characters; at most ${METADATA_VALUE_MAX}`,
+        `metadata value of "${key}" is ${value.length} characters; at most ${max}`,
       );
     }
   }

@@ -316,6 +316,16 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
     ]);
     expect(badMeta.code).toBe(2);
     expect(badMeta.stderr).toMatch(/--meta "novalue": expected key=value/);
+    const longJob = await gatewatch([
+      'ingest',
+      '--db',
+      db.url,
+      '--meta',
+      `build_name=${'j'.repeat(256)}`,
+      fixture('stackviz-tempest.subunit'),
+    ]);
+    expect(longJob.code).toBe(2);
+    expect(longJob.stderr).toMatch(/metadata value of "build_name" is 256 characters; at most 255/);
     const refused = await gatewatch([
       'show',
       '--db',
