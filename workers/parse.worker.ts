@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
-import { constants, createGunzip, createGzip } from 'node:zlib';
+import { constants, createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { createDstatParser } from './dstat/parse.js';
 import type {
   DstatOutcome,
@@ -30,11 +30,7 @@ async function parseSubunit(
   const channel = new Channel(task.port);
   try {
     const input = await openInput(channel);
-    // Keep gzip input as it came; compress plain input ourselves (level 1 and the largest
-    // hash table: the fastest deflate, ingest speed first).
-    const compressor = input.gzip ? null : createGzip({ level: 1, memLevel: 9 });
-    let artifact: Uint8Array[] = [];
-    compressor?.on('data', (chunk: Buffer) => artifact.push(chunk));
+    const original = new Original(input);
     let batch = emptyBatch();
     let batchBytes = 0;
     const parser = createSubunitParser({
@@ -52,35 +48,28 @@ async function parseSubunit(
       },
     });
     const flush = async () => {
-      batch.artifact = artifact;
-      artifact = [];
+      batch.artifact = original.take();
       await channel.send(batch);
       batch = emptyBatch();
       batchBytes = 0;
     };
-    const hash = createHash('sha256');
-    let size = 0;
     for await (const chunk of input.stream) {
-      hash.update(chunk);
-      size += chunk.length;
-      if (compressor && !compressor.write(chunk)) await onceDrained(compressor);
-      if (input.gzip) artifact.push(...input.takeRaw());
+      await original.add(chunk);
       parser.write(chunk);
       if (batch.results.length >= task.batchResults || batchBytes >= task.batchBytes) {
         await flush();
       }
     }
     const summary = parser.end();
-    if (compressor) await finish(compressor);
-    if (input.gzip) artifact.push(...input.takeRaw());
+    await original.finish();
     await flush();
     await channel.drained();
     return {
       format: summary.format,
       packets: summary.packets,
       parseErrors: summary.parseErrors,
-      size,
-      sha256: hash.digest('hex'),
+      size: original.size,
+      sha256: original.sha256(),
       gzip: input.gzip,
     };
   } finally {
@@ -92,23 +81,68 @@ async function parseDstat(port: MessagePort): Promise<DstatOutcome> {
   const channel = new Channel(port);
   try {
     const input = await openInput(channel);
-    const compressor = input.gzip ? null : createGzip({ level: 6 });
-    const artifact: Uint8Array[] = [];
-    compressor?.on('data', (chunk: Buffer) => artifact.push(chunk));
+    const original = new Original(input);
     const parser = createDstatParser();
-    const hash = createHash('sha256');
-    let size = 0;
     for await (const chunk of input.stream) {
-      hash.update(chunk);
-      size += chunk.length;
-      if (compressor && !compressor.write(chunk)) await onceDrained(compressor);
+      await original.add(chunk);
       parser.write(chunk);
     }
-    if (compressor) await finish(compressor);
-    if (input.gzip) artifact.push(...input.takeRaw());
-    return { series: parser.end(), size, sha256: hash.digest('hex'), artifact };
+    await original.finish();
+    return {
+      series: parser.end(),
+      size: original.size,
+      sha256: original.sha256(),
+      artifact: original.take(),
+    };
   } finally {
     channel.close();
+  }
+}
+
+/**
+ * The input as it is stored: its size and sha256, and its bytes gzip-compressed — gzip input
+ * as it came, plain input compressed here (level 1 with the largest hash table: the fastest
+ * deflate; ingest speed comes first).
+ */
+class Original {
+  size = 0;
+  private readonly hash = createHash('sha256');
+  private readonly compressor: Gzip | null;
+  private compressed: Uint8Array[] = [];
+
+  constructor(private readonly input: Input) {
+    this.compressor = input.gzip ? null : createGzip({ level: 1, memLevel: 9 });
+    this.compressor?.on('data', (chunk: Buffer) => this.compressed.push(chunk));
+  }
+
+  /** Takes a chunk of the decompressed input. */
+  async add(chunk: Buffer): Promise<void> {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    if (this.compressor && !this.compressor.write(chunk)) {
+      await new Promise((resolve) => this.compressor!.once('drain', resolve));
+    }
+  }
+
+  /** The gzip bytes ready since the last call. */
+  take(): Uint8Array[] {
+    const taken = this.input.gzip ? this.input.takeRaw() : this.compressed;
+    this.compressed = [];
+    return taken;
+  }
+
+  async finish(): Promise<void> {
+    const compressor = this.compressor;
+    if (!compressor) return;
+    await new Promise((resolve, reject) => {
+      compressor.once('end', resolve);
+      compressor.once('error', reject);
+      compressor.end();
+    });
+  }
+
+  sha256(): string {
+    return this.hash.digest('hex');
   }
 }
 
@@ -164,19 +198,6 @@ async function* namingGzipDamage(stream: Readable): AsyncIterable<Buffer> {
 
 function emptyBatch(): SubunitBatch {
   return { results: [], runAttachments: [], parseErrors: [], artifact: [] };
-}
-
-function onceDrained(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => stream.once('drain', () => resolve()));
-}
-
-function finish(compressor: ReturnType<typeof createGzip>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    compressor.once('end', resolve);
-    compressor.once('error', reject);
-    compressor.end();
-    compressor.resume();
-  });
 }
 
 /** The worker's side of the port: pulls input, sends batches with one in flight. */
