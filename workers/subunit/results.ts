@@ -151,23 +151,49 @@ class FileSlot {
 interface Attempt {
   rawId: string;
   routeCode: string | null;
+  /** The map of open attempts of its route code, and whether it is in it yet. */
+  table: Map<string, Attempt>;
+  listed: boolean;
   firstUs: number | null;
   lastUs: number | null;
   tags: readonly string[] | undefined;
   files: FileSlot[];
-  open: Map<string, FileSlot>;
+  /** Files without their EOF yet, by name; made with the first file (most tests have none). */
+  open: Map<string, FileSlot> | undefined;
 }
+
+/** A tag list as results carry it: deduplicated, sorted, with its worker. */
+interface SortedTags {
+  /** The list as an event carried it (a copy). */
+  raw: readonly string[];
+  sorted: readonly string[];
+  worker: number | null;
+}
+
+const NO_TAGS: SortedTags = { raw: [], sorted: [], worker: null };
+/** Slots of the tag-list cache (a power of 2); a run has a few lists, one per worker. */
+const TAG_SLOTS = 64;
 
 type Limits = Required<ResultAssemblerOptions>;
 
 class Assembler implements ResultAssembler {
   /** Open attempts by test id, per route code (undefined, no route code, is not `''`). */
   private readonly attempts = new Map<string | undefined, Map<string, Attempt>>();
+  /**
+   * The attempt of the last test event. Runners send a test's events together, so most
+   * events find their attempt here, and one that ends before another test's event arrives
+   * never enters `attempts`: {@link list} puts it there, in the order attempts began.
+   */
+  private current: Attempt | undefined;
   private readonly runFiles = new Map<string, FileSlot>();
   private runBytes = 0;
   private results = 0;
   private runAttachments = 0;
   private droppedBytes = 0;
+  /** Recently sorted tag lists: every result needs one, and they repeat. */
+  private readonly sortedTags: (SortedTags | undefined)[] = new Array<SortedTags | undefined>(
+    TAG_SLOTS,
+  );
   private readonly statuses = Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<
     ResultStatus,
     number
@@ -185,21 +211,7 @@ class Assembler implements ResultAssembler {
       return;
     }
     if (status === 'exists') return;
-    let open = this.attempts.get(event.routeCode);
-    if (open === undefined) this.attempts.set(event.routeCode, (open = new Map()));
-    let attempt = open.get(testId);
-    if (attempt === undefined) {
-      attempt = {
-        rawId: testId,
-        routeCode: event.routeCode ?? null,
-        firstUs: null,
-        lastUs: null,
-        tags: undefined,
-        files: [],
-        open: new Map(),
-      };
-      open.set(testId, attempt);
-    }
+    const attempt = this.attemptOf(testId, event.routeCode);
     const at = event.timestamp === undefined ? null : toMicros(event.timestamp);
     if (at !== null) {
       attempt.firstUs ??= at;
@@ -208,13 +220,16 @@ class Assembler implements ResultAssembler {
     if (event.tags !== undefined) attempt.tags = event.tags;
     if (event.file !== undefined) this.testFile(attempt, event);
     if (status !== 'none' && status !== 'inprogress') {
-      open.delete(testId);
+      if (attempt.listed) attempt.table.delete(testId);
+      this.current = undefined;
       const stopUs = at ?? attempt.lastUs;
       this.emit(attempt, status, attempt.firstUs ?? stopUs, stopUs);
     }
   }
 
   end(): AssemblySummary {
+    this.list();
+    this.current = undefined;
     for (const open of this.attempts.values()) {
       for (const attempt of open.values()) this.emit(attempt, 'incomplete', attempt.firstUs, null);
     }
@@ -229,17 +244,56 @@ class Assembler implements ResultAssembler {
     };
   }
 
+  /** The open attempt of `testId` on `routeCode`, opened now when there is none. */
+  private attemptOf(testId: string, routeCode: string | undefined): Attempt {
+    const current = this.current;
+    if (
+      current !== undefined &&
+      current.rawId === testId &&
+      current.routeCode === (routeCode ?? null)
+    ) {
+      return current;
+    }
+    this.list();
+    let table = this.attempts.get(routeCode);
+    if (table === undefined) this.attempts.set(routeCode, (table = new Map()));
+    // With nothing listed there is nothing to find, and no need to hash a long new id.
+    let attempt = table.size === 0 ? undefined : table.get(testId);
+    attempt ??= {
+      rawId: testId,
+      routeCode: routeCode ?? null,
+      table,
+      listed: false,
+      firstUs: null,
+      lastUs: null,
+      tags: undefined,
+      files: [],
+      open: undefined,
+    };
+    this.current = attempt;
+    return attempt;
+  }
+
+  /** Puts the current attempt in `attempts` if it is not there yet. */
+  private list(): void {
+    const current = this.current;
+    if (current === undefined || current.listed) return;
+    current.table.set(current.rawId, current);
+    current.listed = true;
+  }
+
   private testFile(attempt: Attempt, event: SubunitEvent): void {
     const file = event.file!;
-    let slot = attempt.open.get(file.name);
+    const open = (attempt.open ??= new Map());
+    let slot = open.get(file.name);
     if (slot === undefined) {
       slot = new FileSlot(file.name, event.mime ?? DEFAULT_MIME, this.limits.maxTestFileBytes);
       attempt.files.push(slot);
-      attempt.open.set(file.name, slot);
+      open.set(file.name, slot);
     }
     const kept = slot.add(file.bytes);
     this.droppedBytes += file.bytes.length - kept;
-    if (file.eof) attempt.open.delete(file.name);
+    if (file.eof) open.delete(file.name);
   }
 
   private runFile(event: SubunitEvent): void {
@@ -271,7 +325,7 @@ class Assembler implements ResultAssembler {
     stopUs: number | null,
   ): void {
     const { testId, attrs } = splitTestId(attempt.rawId);
-    const tags = [...new Set(attempt.tags ?? [])].sort();
+    const tags = attempt.tags === undefined ? NO_TAGS : this.sortTags(attempt.tags);
     const attachments: Attachment[] = [];
     for (const slot of attempt.files) {
       if (!slot.empty) attachments.push(slot.toAttachment());
@@ -284,10 +338,33 @@ class Assembler implements ResultAssembler {
       status,
       startUs,
       stopUs,
-      tags,
-      worker: workerOf(tags),
+      // A copy per result: the sink owns what it is given.
+      tags: tags.sorted.slice(),
+      worker: tags.worker,
       routeCode: attempt.routeCode,
       attachments,
     });
   }
+
+  /** `tags` deduplicated and sorted, from the cache when the same list was seen lately. */
+  private sortTags(tags: readonly string[]): SortedTags {
+    let hash = tags.length;
+    for (const tag of tags) {
+      // `| 0`: an empty tag has no last character (NaN).
+      hash = (hash * 31 + tag.length * 7 + (tag.charCodeAt(tag.length - 1) | 0)) | 0;
+    }
+    const slot = hash & (TAG_SLOTS - 1);
+    const cached = this.sortedTags[slot];
+    if (cached !== undefined && sameStrings(cached.raw, tags)) return cached;
+    const sorted = [...new Set(tags)].sort();
+    const entry = { raw: tags.slice(), sorted, worker: workerOf(sorted) };
+    this.sortedTags[slot] = entry;
+    return entry;
+  }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

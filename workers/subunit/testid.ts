@@ -31,6 +31,12 @@ export interface SplitTestId {
 export function splitTestId(rawId: string): SplitTestId {
   const last = rawId.length - 1;
   if (last < 2 || rawId.charCodeAt(last) !== 0x5d /* ] */) return { testId: rawId, attrs: [] };
+  // The usual group holds no brackets: native searches find it without the loop below.
+  const group = rawId.lastIndexOf('[', last);
+  if (group > 0 && rawId.indexOf(']', group) === last) {
+    if (group === last - 1) return { testId: rawId, attrs: [] }; // `[]`
+    return { testId: rawId.slice(0, group), attrs: splitAttrs(rawId, group + 1, last) };
+  }
   let depth = 0;
   for (let i = last; i > 0; i--) {
     const c = rawId.charCodeAt(i);
@@ -38,10 +44,24 @@ export function splitTestId(rawId: string): SplitTestId {
       depth++;
     } else if (c === 0x5b /* [ */ && --depth === 0) {
       if (i === last - 1) break; // `[]`
-      return { testId: rawId.slice(0, i), attrs: rawId.slice(i + 1, last).split(',') };
+      return { testId: rawId.slice(0, i), attrs: splitAttrs(rawId, i + 1, last) };
     }
   }
   return { testId: rawId, attrs: [] };
+}
+
+/**
+ * `rawId.slice(from, to).split(',')` without the intermediate string: this runs once per
+ * result. `to` is the id's last index (its closing `]`), so every `,` found is before it.
+ */
+function splitAttrs(rawId: string, from: number, to: number): string[] {
+  const attrs: string[] = [];
+  for (let comma = rawId.indexOf(',', from); comma >= 0; comma = rawId.indexOf(',', from)) {
+    attrs.push(rawId.slice(from, comma));
+    from = comma + 1;
+  }
+  attrs.push(rawId.slice(from, to));
+  return attrs;
 }
 
 /** The raw id that {@link splitTestId} splits into `testId` and `attrs`. */

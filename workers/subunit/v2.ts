@@ -40,6 +40,7 @@ import {
   crc32,
   StringDecoder,
   describeBadString,
+  readUint32,
   readVarint,
   varintSize,
 } from './wire.js';
@@ -257,7 +258,7 @@ class V2Decoder implements StreamDecoder {
   private packet(buf: Buffer, at: number, length: number, offset: number): void {
     const crcAt = at + length - 4;
     const calculated = crc32(buf, at, crcAt);
-    const stored = buf.readUInt32BE(crcAt);
+    const stored = readUint32(buf, crcAt);
     if (calculated !== stored) {
       const message = `Bad checksum - calculated (0x${hex(calculated)}), stored (0x${hex(stored)})`;
       this.fail(offset, message, buf, at, length);
@@ -336,7 +337,7 @@ class V2Decoder implements StreamDecoder {
         `Timestamp at packet byte ${at - this.packetStart} extends past end of packet`,
       );
     }
-    let seconds = buf.readUInt32BE(at);
+    let seconds = readUint32(buf, at);
     this.pos = at + 4;
     let nanos = this.varint(buf);
     if (nanos >= NANOS_PER_SECOND) {

@@ -85,6 +85,14 @@ export function readVarint(buf: Uint8Array, pos: number): number {
   }
 }
 
+/**
+ * Reads the big-endian 32-bit unsigned integer at `pos`; the caller has checked that its 4
+ * bytes are there. Cheaper than `Buffer#readUInt32BE`, which checks again.
+ */
+export function readUint32(buf: Uint8Array, pos: number): number {
+  return ((buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!) >>> 0;
+}
+
 /** Bytes the smallest varint for `value` takes; throws a RangeError when it cannot be encoded. */
 export function varintLength(value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > MAX_VARINT) {
@@ -196,8 +204,14 @@ export function decodeString(buf: Buffer, start: number, end: number): string | 
  * same string lets maps keyed by it reuse its hash.
  */
 export class StringDecoder {
+  /** Recent ASCII strings without NUL, so that equal bytes are valid bytes. */
   private readonly recent: (string | undefined)[] = new Array<string | undefined>(256);
-  private readonly recentLong: ({ bytes: Buffer; value: string } | undefined)[] = new Array(256);
+  private readonly recentLong: (string | undefined)[] = new Array<string | undefined>(256);
+  /** The bytes of each `recentLong` string as little-endian 32-bit words, by slot. */
+  private readonly longWords = new Int32Array(256 * LONG_WORDS);
+  /** The buffer `view` is of, kept to tell when the next string comes from another. */
+  private viewed: Buffer | undefined;
+  private view: DataView = new DataView(new ArrayBuffer(0));
 
   decode(buf: Buffer, start: number, end: number): string | undefined {
     const length = end - start;
@@ -205,16 +219,14 @@ export class StringDecoder {
     if (length > SHORT_STRING) return this.decodeLong(buf, start, end);
     const slot = (length * 31 + buf[start]! * 7 + buf[end - 1]!) & 0xff;
     const recent = this.recent[slot];
-    // Only ASCII without NUL is kept, so equal bytes are valid bytes.
     if (recent !== undefined && recent.length === length) {
       let i = 0;
       while (i < length && recent.charCodeAt(i) === buf[start + i]) i++;
       if (i === length) return recent;
     }
     const value = decodeString(buf, start, end);
-    if (value !== undefined && value.length === length && !value.includes('\ufffd')) {
-      this.recent[slot] = value;
-    }
+    // As many UTF-16 units as bytes: all ASCII (so no U+FFFD either).
+    if (value !== undefined && value.length === length) this.recent[slot] = value;
     return value;
   }
 
@@ -224,26 +236,45 @@ export class StringDecoder {
     // Test ids of one class share a prefix: the slot also looks at the end and the middle.
     const slot =
       (length * 31 + buf[end - 1]! * 7 + buf[end - 2]! * 3 + buf[start + (length >> 1)]!) & 0xff;
+    const view = this.viewOf(buf);
+    const words = this.longWords;
+    const base = slot * LONG_WORDS;
+    const whole = length & ~3;
     const recent = this.recentLong[slot];
-    if (recent !== undefined && recent.bytes.length === length) {
-      // Backwards, as ids sharing a class prefix differ at the end; a JS loop costs less
-      // than a call into native code for strings this short.
-      const bytes = recent.bytes;
+    if (recent !== undefined && recent.length === length) {
+      // From the end, as ids sharing a class prefix differ there; four bytes a step, since
+      // hits compare every byte of an id and ids are long.
       let i = length - 1;
-      while (i >= 0 && bytes[i] === buf[start + i]) i--;
-      if (i < 0) return recent.value;
+      while (i >= whole && recent.charCodeAt(i) === buf[start + i]) i--;
+      if (i < whole) {
+        let w = (whole >> 2) - 1;
+        while (w >= 0 && words[base + w] === view.getInt32(start + (w << 2), true)) w--;
+        if (w < 0) return recent;
+      }
     }
     const value = decodeString(buf, start, end);
-    if (value !== undefined) {
-      this.recentLong[slot] = { bytes: Buffer.from(buf.subarray(start, end)), value };
+    // Only ASCII is kept, as above; non-ASCII ids are rare.
+    if (value !== undefined && value.length === length) {
+      this.recentLong[slot] = value;
+      for (let w = 0; w << 2 < whole; w++) words[base + w] = view.getInt32(start + (w << 2), true);
     }
     return value;
+  }
+
+  /** A view of `buf` for reading words, made once per buffer. */
+  private viewOf(buf: Buffer): DataView {
+    if (buf !== this.viewed) {
+      this.viewed = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this.view;
   }
 }
 
 const SHORT_STRING = 32;
 /** Longer strings (rare, huge ids) are not worth keeping. */
 const LONG_STRING = 1024;
+const LONG_WORDS = LONG_STRING / 4;
 
 /**
  * `Buffer#utf8Slice` is what `toString('utf8', start, end)` ends in, without the argument
