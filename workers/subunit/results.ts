@@ -28,7 +28,6 @@
 import { Buffer } from 'node:buffer';
 import { splitTestId } from './testid.js';
 import type { Attachment, ResultStatus, SubunitEvent, TestResult, Timestamp } from './types.js';
-import { RESULT_STATUSES } from './types.js';
 
 /** Where an assembler delivers what it builds. */
 export interface ResultSink {
@@ -113,7 +112,12 @@ class FileSlot {
   /** Adds `bytes`, keeping at most `room` of them (and the slot's own cap); returns kept. */
   add(bytes: Uint8Array, room = Infinity): number {
     const keep = Math.max(0, Math.min(bytes.length, this.cap - this.kept, room));
-    if (keep > 0) this.chunks.push(keep === bytes.length ? bytes : bytes.subarray(0, keep));
+    if (keep > 0) {
+      const part = keep === bytes.length ? bytes : bytes.subarray(0, keep);
+      // Most files come in one chunk: `[part]` holds one, a push to `[]` makes room for 16.
+      if (this.chunks.length === 0) this.chunks = [part];
+      else this.chunks.push(part);
+    }
     this.kept += keep;
     this.dropped += bytes.length - keep;
     return keep;
@@ -157,8 +161,9 @@ interface Attempt {
   firstUs: number | null;
   lastUs: number | null;
   tags: readonly string[] | undefined;
-  files: FileSlot[];
-  /** Files without their EOF yet, by name; made with the first file (most tests have none). */
+  /** Made with the first file: most tests have none. */
+  files: FileSlot[] | undefined;
+  /** Files without their EOF yet, by name; made with the first such file. */
   open: Map<string, FileSlot> | undefined;
 }
 
@@ -171,8 +176,8 @@ interface SortedTags {
 }
 
 const NO_TAGS: SortedTags = { raw: [], sorted: [], worker: null };
-/** Slots of the tag-list cache (a power of 2); a run has a few lists, one per worker. */
-const TAG_SLOTS = 64;
+/** Bits of a slot of the tag-list cache; a run has a few lists, one per worker. */
+const TAG_SLOT_BITS = 8;
 
 type Limits = Required<ResultAssemblerOptions>;
 
@@ -192,12 +197,17 @@ class Assembler implements ResultAssembler {
   private droppedBytes = 0;
   /** Recently sorted tag lists: every result needs one, and they repeat. */
   private readonly sortedTags: (SortedTags | undefined)[] = new Array<SortedTags | undefined>(
-    TAG_SLOTS,
+    1 << TAG_SLOT_BITS,
   );
-  private readonly statuses = Object.fromEntries(RESULT_STATUSES.map((s) => [s, 0])) as Record<
-    ResultStatus,
-    number
-  >;
+  /** A literal, not built from `RESULT_STATUSES`: fixed keys keep the `++` per result cheap. */
+  private readonly statuses: Record<ResultStatus, number> = {
+    success: 0,
+    fail: 0,
+    skip: 0,
+    xfail: 0,
+    uxsuccess: 0,
+    incomplete: 0,
+  };
 
   constructor(
     private readonly sink: ResultSink,
@@ -267,7 +277,7 @@ class Assembler implements ResultAssembler {
       firstUs: null,
       lastUs: null,
       tags: undefined,
-      files: [],
+      files: undefined,
       open: undefined,
     };
     this.current = attempt;
@@ -284,16 +294,18 @@ class Assembler implements ResultAssembler {
 
   private testFile(attempt: Attempt, event: SubunitEvent): void {
     const file = event.file!;
-    const open = (attempt.open ??= new Map());
-    let slot = open.get(file.name);
+    let slot = attempt.open?.get(file.name);
     if (slot === undefined) {
       slot = new FileSlot(file.name, event.mime ?? DEFAULT_MIME, this.limits.maxTestFileBytes);
-      attempt.files.push(slot);
-      open.set(file.name, slot);
+      if (attempt.files === undefined) attempt.files = [slot];
+      else attempt.files.push(slot);
+      // A whole file in one event, the usual case, is never looked up again.
+      if (!file.eof) (attempt.open ??= new Map()).set(file.name, slot);
+    } else if (file.eof) {
+      attempt.open!.delete(file.name);
     }
     const kept = slot.add(file.bytes);
     this.droppedBytes += file.bytes.length - kept;
-    if (file.eof) open.delete(file.name);
   }
 
   private runFile(event: SubunitEvent): void {
@@ -327,8 +339,10 @@ class Assembler implements ResultAssembler {
     const { testId, attrs } = splitTestId(attempt.rawId);
     const tags = attempt.tags === undefined ? NO_TAGS : this.sortTags(attempt.tags);
     const attachments: Attachment[] = [];
-    for (const slot of attempt.files) {
-      if (!slot.empty) attachments.push(slot.toAttachment());
+    if (attempt.files !== undefined) {
+      for (const slot of attempt.files) {
+        if (!slot.empty) attachments.push(slot.toAttachment());
+      }
     }
     this.results++;
     this.statuses[status]++;
@@ -350,10 +364,14 @@ class Assembler implements ResultAssembler {
   private sortTags(tags: readonly string[]): SortedTags {
     let hash = tags.length;
     for (const tag of tags) {
-      // `| 0`: an empty tag has no last character (NaN).
-      hash = (hash * 31 + tag.length * 7 + (tag.charCodeAt(tag.length - 1) | 0)) | 0;
+      // Multiplied, not summed: a sum put `worker-7` and `worker-10` in one slot, and the
+      // two lists then evicted each other. `| 0`: a short tag lacks these characters (NaN).
+      const end = tag.length;
+      const mix =
+        (end << 16) ^ ((tag.charCodeAt(end - 1) | 0) << 8) ^ (tag.charCodeAt(end - 2) | 0);
+      hash = Math.imul(hash ^ mix, 0x9e3779b1);
     }
-    const slot = hash & (TAG_SLOTS - 1);
+    const slot = hash >>> (32 - TAG_SLOT_BITS);
     const cached = this.sortedTags[slot];
     if (cached !== undefined && sameStrings(cached.raw, tags)) return cached;
     const sorted = [...new Set(tags)].sort();

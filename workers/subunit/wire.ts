@@ -133,13 +133,30 @@ export function writeVarint(buf: Uint8Array, pos: number, value: number): number
  *
  * `zlib.crc32` does the work, except for short spans: its per-call cost (argument checks,
  * a view to make) is several times that of table lookups over a typical 100-byte packet.
+ * `view`, a DataView of `buf`'s bytes when the caller keeps one, lets those lookups read
+ * four bytes at a time.
  */
-export function crc32(buf: Uint8Array, start: number, end: number): number {
+export function crc32(buf: Uint8Array, start: number, end: number, view?: DataView): number {
   if (end - start >= NATIVE_CRC_MIN) return zlibCrc32(buf.subarray(start, end));
   const t = CRC_TABLES;
   let c = -1;
   let i = start;
   // Slicing-by-8: eight bytes per step, with no dependency between their lookups.
+  if (view !== undefined) {
+    for (; i + 8 <= end; i += 8) {
+      c ^= view.getInt32(i, true);
+      const d = view.getInt32(i + 4, true);
+      c =
+        t[1792 + (c & 0xff)]! ^
+        t[1536 + ((c >>> 8) & 0xff)]! ^
+        t[1280 + ((c >>> 16) & 0xff)]! ^
+        t[1024 + (c >>> 24)]! ^
+        t[768 + (d & 0xff)]! ^
+        t[512 + ((d >>> 8) & 0xff)]! ^
+        t[256 + ((d >>> 16) & 0xff)]! ^
+        t[d >>> 24]!;
+    }
+  }
   for (; i + 8 <= end; i += 8) {
     c ^= buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24);
     c =
@@ -247,9 +264,16 @@ export class StringDecoder {
       let i = length - 1;
       while (i >= whole && recent.charCodeAt(i) === buf[start + i]) i--;
       if (i < whole) {
+        // Two words a step: a hit compares every word, so the loop's own cost counts.
         let w = (whole >> 2) - 1;
-        while (w >= 0 && words[base + w] === view.getInt32(start + (w << 2), true)) w--;
-        if (w < 0) return recent;
+        for (; w > 0; w -= 2) {
+          const at = start + (w << 2);
+          const pair =
+            words[base + w] === view.getInt32(at, true) &&
+            words[base + w - 1] === view.getInt32(at - 4, true);
+          if (!pair) break;
+        }
+        if (w < 0 || (w === 0 && words[base] === view.getInt32(start, true))) return recent;
       }
     }
     const value = decodeString(buf, start, end);
@@ -261,8 +285,8 @@ export class StringDecoder {
     return value;
   }
 
-  /** A view of `buf` for reading words, made once per buffer. */
-  private viewOf(buf: Buffer): DataView {
+  /** A view of `buf` for reading words, made once per buffer; the v2 decoder's CRC uses it too. */
+  viewOf(buf: Buffer): DataView {
     if (buf !== this.viewed) {
       this.viewed = buf;
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
