@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openDatabase, type Database, type OpenOptions } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
 
 /** A `gatewatch` sub-command. `run` resolves to the process exit status. */
@@ -24,5 +26,19 @@ export function parseCommandArgs<O extends Options>(command: string, argv: strin
       'BAD_ARGUMENT',
       `${command}: ${why} (see gatewatch ${command} --help)`,
     );
+  }
+}
+
+/** Opens the database named by `--db` (else the environment), runs `use`, always closes it. */
+export async function withDatabase<T>(
+  db: string | undefined,
+  use: (database: Database) => Promise<T>,
+  options?: OpenOptions,
+): Promise<T> {
+  const database = await openDatabase(loadConfig({ db }).db, options);
+  try {
+    return await use(database);
+  } finally {
+    await database.close();
   }
 }

@@ -1,10 +1,8 @@
 import { once } from 'node:events';
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
 import { exportRun } from '../runs/run-export.js';
 import { findRun } from '../runs/run.service.js';
-import { dbOption, parseCommandArgs, type Command } from './command.js';
+import { dbOption, parseCommandArgs, withDatabase, type Command } from './command.js';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -18,16 +16,13 @@ export const exportCommand: Command = {
     if (positionals.length !== 1) {
       throw new GatewatchError('BAD_ARGUMENT', 'export: name exactly one RUN (its uuid)');
     }
-    const db = await openDatabase(loadConfig({ db: values.db }).db);
-    try {
+    return withDatabase(values.db, async (db) => {
       const em = db.em();
       const run = await findRun(em, positionals[0]!);
       for await (const packet of exportRun(em, run, { average: values.average })) {
         if (!process.stdout.write(packet)) await once(process.stdout, 'drain');
       }
       return 0;
-    } finally {
-      await db.close();
-    }
+    });
   },
 };

@@ -1,8 +1,6 @@
-import { loadConfig } from '../config.js';
-import { openDatabase } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
 import { findRun, summarizeRun, type RunSummary } from '../runs/run.service.js';
-import { dbOption, parseCommandArgs, type Command } from './command.js';
+import { dbOption, parseCommandArgs, withDatabase, type Command } from './command.js';
 
 export const show: Command = {
   name: 'show',
@@ -16,15 +14,12 @@ export const show: Command = {
     if (positionals.length !== 1) {
       throw new GatewatchError('BAD_ARGUMENT', 'show: name exactly one RUN (its uuid)');
     }
-    const db = await openDatabase(loadConfig({ db: values.db }).db);
-    try {
+    return withDatabase(values.db, async (db) => {
       const em = db.em();
       const summary = await summarizeRun(em, await findRun(em, positionals[0]!));
       console.log(values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
       return 0;
-    } finally {
-      await db.close();
-    }
+    });
   },
 };
 

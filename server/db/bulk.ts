@@ -1,6 +1,5 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Dialect } from './orm.js';
-import { addOnConflict } from './upsert.js';
 
 /**
  * Writes many rows in the way each dialect does fastest: on SQLite one cached prepared
@@ -155,4 +154,22 @@ function bindable(value: unknown): unknown {
   return value instanceof Uint8Array && !Buffer.isBuffer(value)
     ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
     : value;
+}
+
+/**
+ * The conflict clause of an INSERT that adds its values to an existing row's counters
+ * instead of failing: how rollups and aggregates are maintained in one statement.
+ */
+function addOnConflict(
+  dialect: Dialect,
+  table: string,
+  keys: readonly string[],
+  counters: readonly string[],
+): string {
+  if (dialect === 'sqlite') {
+    const sets = counters.map((c) => `${c} = ${table}.${c} + excluded.${c}`);
+    return `on conflict (${keys.join(', ')}) do update set ${sets.join(', ')}`;
+  }
+  const sets = counters.map((c) => `${c} = ${table}.${c} + values(${c})`);
+  return `on duplicate key update ${sets.join(', ')}`;
 }

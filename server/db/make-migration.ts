@@ -3,6 +3,8 @@
  * entities and the schema the existing migrations build.
  * `npx tsx server/db/make-migration.ts NAME` (needs MariaDB at GATEWATCH_MIGRATION_MYSQL,
  * default mysql://root@127.0.0.1:3306/gatewatch_migrations, which it drops and recreates).
+ * MikroORM stamps each file with the second it was written, so the two may differ by one:
+ * give both the same name (file and class), then list it in `migrations/{sqlite,mysql}/index.ts`.
  */
 import { MikroORM } from '@mikro-orm/core';
 import { parseDbUrl } from '../config.js';

@@ -73,9 +73,8 @@ export class RunWriter {
   startUs: number | null = null;
   stopUs: number | null = null;
   readonly workers = new Set<number>();
-  /** Per test id (database id), in first-seen order. */
-  readonly perTest = new Map<number, TestSums>();
-  private readonly byName = new Map<string, TestSums>();
+  /** The run's share of each test's aggregates, by test id (as in the stream). */
+  readonly perTest = new Map<string, TestSums>();
 
   constructor(
     private readonly bulk: BulkWriter,
@@ -154,7 +153,7 @@ export class RunWriter {
     const unknown = new Map<string, string>();
     for (const { testId } of results) {
       if (known.has(testId) || unknown.has(testId)) continue;
-      const seen = this.byName.get(testId);
+      const seen = this.perTest.get(testId);
       if (seen) known.set(testId, seen);
       else unknown.set(testId, hashTestId(testId));
     }
@@ -190,8 +189,7 @@ export class RunWriter {
         skips: 0,
         successTime: 0,
       };
-      this.perTest.set(sums.id, sums);
-      this.byName.set(testId, sums);
+      this.perTest.set(testId, sums);
       known.set(testId, sums);
     }
     return known;
