@@ -12,16 +12,37 @@ export type DbTarget =
       readonly dbName: string;
     };
 
+/** What `gatewatch serve` needs besides the database. */
+export interface ServerConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Largest accepted upload body (`POST /api/runs`), bytes. */
+  readonly maxUploadBytes: number;
+  /** Deepest selection a query may nest. */
+  readonly maxQueryDepth: number;
+  /** Largest estimated cost of a query (see server/graphql/limits.ts). */
+  readonly maxQueryCost: number;
+  /** Development mode: errors carry stack traces. */
+  readonly dev: boolean;
+}
+
 export interface Config {
   readonly db: DbTarget;
+  readonly server: ServerConfig;
 }
 
 /** Flags that override the environment. */
 export interface ConfigFlags {
   db?: string;
+  port?: string;
+  host?: string;
+  maxUpload?: string;
 }
 
 export const DEFAULT_DB_URL = 'sqlite:gatewatch.db';
+export const DEFAULT_PORT = 4000;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_MAX_UPLOAD = '512MiB';
 
 /**
  * Parses `sqlite:PATH`, `sqlite::memory:` or `mysql://user:pass@host:port/db` (`mariadb://`
@@ -65,7 +86,53 @@ export function describeDb(target: DbTarget): string {
 /** Reads the environment and flags once, validated; nothing else reads `process.env`. */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
   const url = flags.db ?? env.GATEWATCH_DB ?? DEFAULT_DB_URL;
-  return Object.freeze({ db: parseDbUrl(url) });
+  const server: ServerConfig = {
+    port: parsePort(flags.port ?? env.GATEWATCH_PORT ?? String(DEFAULT_PORT)),
+    host: flags.host ?? env.GATEWATCH_HOST ?? DEFAULT_HOST,
+    maxUploadBytes: parseSize(flags.maxUpload ?? env.GATEWATCH_MAX_UPLOAD ?? DEFAULT_MAX_UPLOAD),
+    maxQueryDepth: parseCount('GATEWATCH_MAX_QUERY_DEPTH', env.GATEWATCH_MAX_QUERY_DEPTH ?? '12'),
+    maxQueryCost: parseCount('GATEWATCH_MAX_QUERY_COST', env.GATEWATCH_MAX_QUERY_COST ?? '50000'),
+    dev: env.GATEWATCH_DEV === '1' || env.NODE_ENV === 'development',
+  };
+  return Object.freeze({ db: parseDbUrl(url), server: Object.freeze(server) });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new GatewatchError('BAD_CONFIG', `bad port "${text}": expected 0…65535`);
+  }
+  return port;
+}
+
+function parseCount(name: string, text: string): number {
+  if (!/^[1-9]\d*$/.test(text)) {
+    throw new GatewatchError('BAD_CONFIG', `bad ${name} "${text}": expected a positive integer`);
+  }
+  return Number(text);
+}
+
+const units: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  ki: 1024,
+  m: 1e6,
+  mi: 1 << 20,
+  g: 1e9,
+  gi: 1 << 30,
+};
+
+/** `1048576`, `100MiB`, `2G`… into bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?)?b?$/i.exec(text.trim());
+  const unit = match ? units[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || unit === undefined || Number(match[1]) * unit < 1) {
+    throw new GatewatchError(
+      'BAD_CONFIG',
+      `bad size "${text}": expected bytes, or a number with k, KiB, MB, MiB, GB or GiB`,
+    );
+  }
+  return Math.floor(Number(match[1]) * unit);
 }
 
 function badDb(url: string, why: string): GatewatchError {

@@ -8,7 +8,8 @@ export type GatewatchErrorCode =
   | 'NOT_SUBUNIT'
   | 'INPUT_UNREADABLE'
   | 'DB_UNAVAILABLE'
-  | 'RUN_NOT_FOUND';
+  | 'RUN_NOT_FOUND'
+  | 'TOO_LARGE';
 
 export class GatewatchError extends Error {
   constructor(

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 /** The `gatewatch` command: dispatches to one module per sub-command. */
+// type-graphql reads decorator metadata through it; it must load before any resolver.
+import 'reflect-metadata';
 import { exportCommand } from './cli/export.js';
 import { ingest } from './cli/ingest.js';
 import { migrate } from './cli/migrate.js';
+import { schema } from './cli/schema.js';
+import { serve } from './cli/serve.js';
 import { show } from './cli/show.js';
 import type { Command } from './cli/command.js';
 import { GatewatchError } from './errors.js';
 
-const commands: Command[] = [ingest, show, exportCommand, migrate];
+const commands: Command[] = [serve, ingest, show, exportCommand, migrate, schema];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,4 +1,4 @@
-import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
+import type { Knex, SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import {
   Artifact,
   Attachment,
@@ -8,7 +8,12 @@ import {
   RunMetadata,
   TestResult,
 } from '../db/entities/index.js';
+import type { Database, Dialect } from '../db/orm.js';
+import { toDate } from '../db/sql.js';
 import { GatewatchError } from '../errors.js';
+import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
+import { whereRuns } from './run-filter.js';
+import { RunStatus, type Run as RunNode, type RunFilter } from './run.type.js';
 import type { StatusCounts } from '../ingest/run-writer.js';
 
 /** Finds a run by its uuid or an unambiguous prefix of it (at least 4 characters). */
@@ -130,4 +135,140 @@ export function lastLine(content: Uint8Array | null | undefined): string | null 
     if (line !== '') return line;
   }
   return null;
+}
+
+/** A `runs` row as knex returns it. */
+export interface RunRow {
+  id: number;
+  uuid: string;
+  run_at: unknown;
+  ingested_at: unknown;
+  build_name: string | null;
+  format: string;
+  tests: number;
+  passes: number;
+  failures: number;
+  skips: number;
+  xfails: number;
+  uxsuccesses: number;
+  incomplete: number;
+  parse_errors: number;
+  workers: number;
+  wall_time: number | null;
+  summed_time: number;
+  artifacts_url: string | null;
+}
+
+export function runOf(row: RunRow): RunNode {
+  const failed = row.failures + row.uxsuccesses > 0;
+  const passed = !failed && row.passes + row.xfails > 0;
+  return {
+    rowId: row.id,
+    id: row.uuid,
+    runAt: toDate(row.run_at),
+    ingestedAt: toDate(row.ingested_at),
+    buildName: row.build_name,
+    status: failed ? RunStatus.FAILED : passed ? RunStatus.PASSED : RunStatus.SKIPPED,
+    format: row.format,
+    tests: row.tests,
+    passes: row.passes,
+    failures: row.failures,
+    skips: row.skips,
+    xfails: row.xfails,
+    uxsuccesses: row.uxsuccesses,
+    incomplete: row.incomplete,
+    parseErrors: row.parse_errors,
+    workers: row.workers,
+    wallTime: row.wall_time === null ? null : Number(row.wall_time),
+    summedTime: Number(row.summed_time),
+    artifactsUrl: row.artifacts_url,
+  };
+}
+
+/** Runs matching a filter, newest first, one page of them. */
+export async function listRuns(
+  db: Database,
+  filter: RunFilter | undefined,
+  args: PageRequest,
+): Promise<Page<RunNode>> {
+  const size = pageSize(args);
+  const after = decodeCursor(args.after);
+  const query = whereRuns(db.knex('runs').select('runs.*'), db.dialect, filter);
+  if (after) {
+    const [at, id] = after;
+    query.where((q) =>
+      q
+        .where('runs.run_at', '<', at!)
+        .orWhere((q2) => q2.where('runs.run_at', '=', at!).andWhere('runs.id', '<', id!)),
+    );
+  }
+  const rows: RunRow[] = await query
+    .orderBy([
+      { column: 'runs.run_at', order: 'desc' },
+      { column: 'runs.id', order: 'desc' },
+    ])
+    .limit(size + 1);
+  return toPage(
+    rows,
+    size,
+    (row) => [cursorTime(db.dialect, row.run_at), row.id],
+    runOf,
+    async () => {
+      const [{ n }] = await whereRuns(db.knex('runs').count({ n: '*' }), db.dialect, filter);
+      return Number(n);
+    },
+  );
+}
+
+/** The run_at value as it is compared in SQL, kept in a cursor. */
+function cursorTime(dialect: Dialect, value: unknown): string | number {
+  return dialect === 'sqlite'
+    ? Number(value)
+    : toDate(value).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** A run by uuid (or a prefix of 4+ characters, as the CLI takes), null when none matches. */
+export async function runByRef(db: Database, ref: string): Promise<RunNode | null> {
+  try {
+    const run = await findRun(db.em(), ref);
+    return runsByRowId(db.knex, [run.id]).then((runs) => runs.get(run.id) ?? null);
+  } catch (error) {
+    if (error instanceof GatewatchError && error.code === 'RUN_NOT_FOUND') return null;
+    throw error;
+  }
+}
+
+export async function runsByRowId(
+  knex: Knex,
+  ids: readonly number[],
+): Promise<Map<number, RunNode>> {
+  const rows: RunRow[] = await knex('runs').whereIn('id', ids);
+  return new Map(rows.map((row) => [row.id, runOf(row)]));
+}
+
+export async function metadataByRunId(
+  knex: Knex,
+  ids: readonly number[],
+): Promise<Map<number, { key: string; value: string }[]>> {
+  const rows: { run_id: number; key: string; value: string }[] = await knex('run_metadata')
+    .select('run_id', 'key', 'value')
+    .whereIn('run_id', ids)
+    .orderBy(['run_id', 'key']);
+  const byRun = new Map<number, { key: string; value: string }[]>();
+  for (const { run_id, key, value } of rows) {
+    let list = byRun.get(run_id);
+    if (!list) byRun.set(run_id, (list = []));
+    list.push({ key, value });
+  }
+  return byRun;
+}
+
+/** Every metadata key in use, with how many runs carry it. */
+export async function metadataKeys(knex: Knex): Promise<{ key: string; runs: number }[]> {
+  const rows = (await knex('run_metadata')
+    .select('key')
+    .count({ runs: '*' })
+    .groupBy('key')
+    .orderBy('key')) as { key: string; runs: number | string }[];
+  return rows.map((r) => ({ key: r.key, runs: Number(r.runs) }));
 }

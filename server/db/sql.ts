@@ -1,0 +1,71 @@
+/**
+ * The few places SQLite and MySQL differ in the read queries: how a datetime is stored and
+ * how it is cut into buckets. Every analytic query builds on these, so both dialects answer
+ * the same numbers.
+ */
+import type { Dialect } from './orm.js';
+
+export type Resolution = 'hour' | 'day' | 'week' | 'month';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEK = 7 * DAY;
+/** 1970-01-05, the first Monday after the epoch: weeks start on Mondays (ISO 8601). */
+const MONDAY = 4 * DAY;
+
+/**
+ * SQL for the start of the bucket holding `column` (a datetime column), in epoch ms (UTC).
+ * MikroORM stores datetimes as epoch ms on SQLite and as UTC DATETIME on MySQL.
+ */
+export function bucketStartMs(dialect: Dialect, column: string, resolution: Resolution): string {
+  if (dialect === 'sqlite') {
+    switch (resolution) {
+      case 'hour':
+        return `((${column} / ${HOUR}) * ${HOUR})`;
+      case 'day':
+        return `((${column} / ${DAY}) * ${DAY})`;
+      case 'week':
+        return `(((${column} - ${MONDAY}) / ${WEEK}) * ${WEEK} + ${MONDAY})`;
+      case 'month':
+        return `(cast(strftime('%s', ${column} / 1000, 'unixepoch', 'start of month') as integer) * 1000)`;
+    }
+  }
+  const epoch = `'1970-01-01 00:00:00'`;
+  switch (resolution) {
+    case 'hour':
+      return `(timestampdiff(hour, ${epoch}, ${column}) * ${HOUR})`;
+    case 'day':
+      return `(timestampdiff(day, ${epoch}, ${column}) * ${DAY})`;
+    case 'week':
+      return `(floor((timestampdiff(day, ${epoch}, ${column}) - 4) / 7) * ${WEEK} + ${MONDAY})`;
+    case 'month':
+      return `(timestampdiff(second, ${epoch}, date_format(${column}, '%Y-%m-01')) * 1000)`;
+  }
+}
+
+/** A datetime column read back as epoch ms, in either dialect. */
+export function epochMs(dialect: Dialect, column: string): string {
+  return dialect === 'sqlite'
+    ? column
+    : `(timestampdiff(microsecond, '1970-01-01 00:00:00', ${column}) div 1000)`;
+}
+
+/** A Date as the value a datetime column is compared with. */
+export function timeParam(dialect: Dialect, date: Date): number | Date {
+  return dialect === 'sqlite' ? date.getTime() : date;
+}
+
+/** A datetime column's value, as the driver returns it, as a Date. */
+export function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
+  if (typeof value === 'string') return new Date(/^\d+$/.test(value) ? Number(value) : `${value}Z`);
+  throw new TypeError(`not a datetime: ${String(value)}`);
+}
+
+/** The ORM's status rules as SQL over a `runs` row (openstack-health's definitions). */
+export const runFailed = (runs = 'runs') => `(${runs}.failures + ${runs}.uxsuccesses > 0)`;
+export const runPassed = (runs = 'runs') =>
+  `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails > 0)`;
+export const runSkipped = (runs = 'runs') =>
+  `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails = 0)`;

@@ -1,0 +1,134 @@
+/**
+ * Query depth and cost limits, checked before execution on HTTP and WebSocket alike.
+ *
+ * Cost estimate: every field costs 1, and what a list field selects is counted once per item
+ * it may return: `first` (or the default page) for paged fields, `limit`/`lastRuns` when
+ * given, else {@link LIST_GUESS} (a connection's edges are its page, counted once). Introspection is free: the explorer's own query is deep.
+ */
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import { DEFAULT_PAGE } from '../db/page.js';
+import { ApiError, ErrorCode } from './errors.js';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxCost: number;
+}
+
+const LIST_GUESS = 10;
+const SIZE_ARGS = ['first', 'limit', 'lastRuns'];
+
+/** Throws QUERY_TOO_DEEP or QUERY_TOO_COSTLY naming the measure and the limit. */
+export function checkQueryLimits(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  limits: QueryLimits,
+): void {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  const operations = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
+  }
+  const operation =
+    operations.find((o) => o.name?.value === operationName) ??
+    (operations.length === 1 ? operations[0] : undefined);
+  if (!operation) return; // graphql-js reports the missing operation itself
+  const root = schema.getRootType(operation.operation);
+  if (!root) return;
+
+  const measure = (
+    type: GraphQLNamedType,
+    selections: SelectionSetNode,
+    depth: number,
+    seen: Set<string>,
+  ): { depth: number; cost: number } => {
+    let deepest = depth;
+    let cost = 0;
+    for (const selection of selections.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const name = selection.name.value;
+        if (name.startsWith('__')) continue;
+        const field: GraphQLField<unknown, unknown> | undefined =
+          isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
+        if (!field) continue; // validation reports unknown fields
+        cost += 1;
+        if (depth + 1 > deepest) deepest = depth + 1;
+        if (!selection.selectionSet) continue;
+        const child = measure(getNamedType(field.type), selection.selectionSet, depth + 1, seen);
+        deepest = Math.max(deepest, child.depth);
+        cost += child.cost * itemsOf(type, field, selection.arguments ?? [], variables);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const onType = selection.typeCondition
+          ? (schema.getType(selection.typeCondition.name.value) ?? type)
+          : type;
+        const child = measure(onType, selection.selectionSet, depth, seen);
+        deepest = Math.max(deepest, child.depth);
+        cost += child.cost;
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || seen.has(name)) continue; // validation reports cycles and unknowns
+        const onType = schema.getType(fragment.typeCondition.name.value) ?? type;
+        const child = measure(onType, fragment.selectionSet, depth, new Set([...seen, name]));
+        deepest = Math.max(deepest, child.depth);
+        cost += child.cost;
+      }
+    }
+    return { depth: deepest, cost };
+  };
+
+  const { depth, cost } = measure(root, operation.selectionSet, 0, new Set());
+  if (depth > limits.maxDepth) {
+    throw limitError(
+      ErrorCode.QUERY_TOO_DEEP,
+      `the query nests ${depth} levels deep; the limit is ${limits.maxDepth}`,
+    );
+  }
+  if (cost > limits.maxCost) {
+    throw limitError(
+      ErrorCode.QUERY_TOO_COSTLY,
+      `the query may cost ${cost} (fields × page sizes); the limit is ${limits.maxCost}: ask for smaller pages or fewer fields`,
+    );
+  }
+}
+
+function itemsOf(
+  parent: GraphQLNamedType,
+  field: GraphQLField<unknown, unknown>,
+  args: readonly { name: { value: string }; value: Parameters<typeof valueFromASTUntyped>[0] }[],
+  variables: Record<string, unknown> | null | undefined,
+): number {
+  for (const arg of args) {
+    if (!SIZE_ARGS.includes(arg.name.value)) continue;
+    const value = valueFromASTUntyped(arg.value, variables ?? undefined);
+    if (typeof value === 'number' && value > 0) return value;
+  }
+  if (field.args.some((a) => a.name === 'first')) return DEFAULT_PAGE;
+  // A connection's edges and nodes are the page its field was already counted for.
+  if (parent.name.endsWith('Connection')) return 1;
+  return isListType(getNullableType(field.type)) ? LIST_GUESS : 1;
+}
+
+function limitError(code: ErrorCode, message: string): ApiError {
+  const error = new ApiError(code, message);
+  // Apollo answers errors thrown before execution with this status.
+  error.extensions.http = { status: 400 };
+  return error;
+}

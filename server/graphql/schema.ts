@@ -1,0 +1,25 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema as buildTypeGraphQLSchema, type NonEmptyArray } from 'type-graphql';
+import { pubSub } from './pubsub.js';
+import { DstatResolver } from '../runs/dstat.resolver.js';
+import { AttachmentResolver, ResultResolver } from '../runs/result.resolver.js';
+import { RunResolver } from '../runs/run.resolver.js';
+
+const resolvers: NonEmptyArray<Function> = [
+  RunResolver,
+  ResultResolver,
+  AttachmentResolver,
+  DstatResolver,
+];
+
+/** The executable schema; built once per process (type-graphql's metadata is global). */
+export function buildSchema(): Promise<GraphQLSchema> {
+  schema ??= buildTypeGraphQLSchema({ resolvers, validate: false, pubSub });
+  return schema;
+}
+let schema: Promise<GraphQLSchema> | undefined;
+
+/** The SDL committed as schema/schema.graphql: sorted, so it diffs only when the API changes. */
+export async function schemaSdl(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildSchema()))}\n`;
+}

@@ -1,0 +1,70 @@
+/** Reads of a run's original files and dstat recording. */
+import type { Knex } from '@mikro-orm/knex';
+import type { Artifact, Dstat, DstatSeries } from './artifact.type.js';
+
+interface ArtifactRow {
+  id: number;
+  kind: string;
+  name: string;
+  content_type: string;
+  encoding: string;
+  size: number | string;
+  stored_size: number | string;
+  sha256: string;
+}
+
+export async function runArtifacts(knex: Knex, runRowId: number): Promise<Artifact[]> {
+  const rows: ArtifactRow[] = await knex('artifacts').where('run_id', runRowId).orderBy('id');
+  return rows.map((row) => ({
+    id: String(row.id),
+    kind: row.kind,
+    name: row.name,
+    contentType: row.content_type,
+    encoding: row.encoding,
+    size: Number(row.size),
+    storedSize: Number(row.stored_size),
+    sha256: row.sha256,
+    url: `/blob/${row.id}`,
+  }));
+}
+
+/** JSON columns come back parsed from MySQL and as text from SQLite. */
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export async function runDstat(knex: Knex, runRowId: number): Promise<Dstat | null> {
+  const row = await knex('dstats').where('run_id', runRowId).first();
+  if (!row) return null;
+  const ms = (v: unknown) => (v === null ? null : new Date(Number(v)));
+  return {
+    dstatRowId: row.id,
+    producer: row.producer,
+    host: row.host,
+    samples: row.samples,
+    start: ms(row.start_ms),
+    stop: ms(row.stop_ms),
+    times: json<number[]>(row.times),
+  };
+}
+
+/** Columns of a recording, all or those named. */
+export async function dstatSeries(
+  knex: Knex,
+  dstatRowId: number,
+  keys: string[] | null | undefined,
+): Promise<DstatSeries[]> {
+  const query = knex('dstat_series').select('key', 'values').where('dstat_id', dstatRowId);
+  if (keys) query.whereIn('key', keys);
+  const rows: { key: string; values: unknown }[] = await query.orderBy('id');
+  return rows.map((row) => ({ key: row.key, values: json<(number | null)[]>(row.values) }));
+}
+
+/** The column names of a recording. */
+export async function dstatKeys(knex: Knex, dstatRowId: number): Promise<string[]> {
+  const rows: { key: string }[] = await knex('dstat_series')
+    .select('key')
+    .where('dstat_id', dstatRowId)
+    .orderBy('id');
+  return rows.map((row) => row.key);
+}

@@ -1,0 +1,113 @@
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Connection } from '../graphql/pagination.js';
+import { DateTime } from '../graphql/scalars.js';
+
+/** openstack-health's rule: failed if any test failed, passed if any passed, else skipped. */
+export enum RunStatus {
+  PASSED = 'passed',
+  FAILED = 'failed',
+  SKIPPED = 'skipped',
+}
+registerEnumType(RunStatus, { name: 'RunStatus' });
+
+@ObjectType({ description: 'A key/value pair describing a run (`build_name`, `project`, …).' })
+export class RunMetadata {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => String)
+  value!: string;
+}
+
+@ObjectType({ description: 'The results of one subunit stream, with its metadata.' })
+export class Run {
+  /** The database key; never exposed (runs are known by uuid). */
+  rowId!: number;
+
+  @Field(() => ID, { description: 'The run uuid.' })
+  id!: string;
+
+  @Field(() => DateTime, { description: "The first test's start, else when it was ingested." })
+  runAt!: Date;
+
+  @Field(() => DateTime)
+  ingestedAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'The job: the `build_name` metadata.' })
+  buildName!: string | null;
+
+  @Field(() => RunStatus)
+  status!: RunStatus;
+
+  @Field(() => String, { description: '`v1` or `v2`.' })
+  format!: string;
+
+  @Field(() => Int, { description: 'Results stored (attempts, counting retries).' })
+  tests!: number;
+
+  @Field(() => Int)
+  passes!: number;
+
+  @Field(() => Int)
+  failures!: number;
+
+  @Field(() => Int)
+  skips!: number;
+
+  @Field(() => Int)
+  xfails!: number;
+
+  @Field(() => Int)
+  uxsuccesses!: number;
+
+  @Field(() => Int)
+  incomplete!: number;
+
+  @Field(() => Int)
+  parseErrors!: number;
+
+  @Field(() => Int, { description: 'Distinct workers that ran tests.' })
+  workers!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Seconds from the first start to the last stop.',
+  })
+  wallTime!: number | null;
+
+  @Field(() => Float, { description: "Sum of every result's duration, seconds." })
+  summedTime!: number;
+
+  @Field(() => String, { nullable: true, description: "Where the run's logs live." })
+  artifactsUrl!: string | null;
+}
+
+@ObjectType()
+export class RunConnection extends Connection(Run) {}
+
+@InputType({ description: 'A metadata pair a run must have.' })
+export class MetadataFilter {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => String)
+  value!: string;
+}
+
+@InputType({ description: 'Which runs: every given condition must hold.' })
+export class RunFilter {
+  @Field(() => String, { nullable: true, description: 'The job (`build_name`).' })
+  job?: string;
+
+  @Field(() => DateTime, { nullable: true, description: 'Runs at or after this instant.' })
+  since?: Date;
+
+  @Field(() => DateTime, { nullable: true, description: 'Runs before this instant.' })
+  until?: Date;
+
+  @Field(() => [MetadataFilter], { nullable: true })
+  metadata?: MetadataFilter[];
+
+  @Field(() => RunStatus, { nullable: true })
+  status?: RunStatus;
+}

@@ -1,0 +1,126 @@
+/**
+ * A real gatewatch server on port 0 over a fresh database of a backend, with clients that
+ * talk to it as users do: GraphQL over HTTP (fetch) and over WebSocket (graphql-ws).
+ */
+import { createReadStream } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createApp, type App } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { ingestRun, type IngestSummary } from '../../server/ingest/ingest.js';
+import type { Backend } from './databases.js';
+
+export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  contentType: string | null;
+  body: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+}
+
+export interface TestServer {
+  readonly app: App;
+  readonly url: string;
+  /** POST /graphql with JSON, as a client library does. */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  /** Stores a fixture (path under test/fixtures) through the server's own pool and database. */
+  ingest(
+    fixture: string,
+    metadata?: Record<string, string>,
+    dstat?: string,
+  ): Promise<IngestSummary>;
+  /** A graphql-ws client on the server; closed with the server. */
+  ws(connectionParams?: Record<string, unknown>): Client;
+  close(): Promise<void>;
+}
+
+/** Starts a server over a fresh database; `env` sets GATEWATCH_* settings. */
+export async function startServer(
+  backend: Backend,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const database = await backend.create();
+  let app: App;
+  try {
+    app = await createApp(loadConfig({ db: database.url, port: '0' }, env));
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+  const clients: Client[] = [];
+  return {
+    app,
+    url: app.url,
+    async query(query, variables, headers) {
+      const response = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: (await response.json()) as GraphQLResponse['body'],
+      };
+    },
+    ingest(fixture, metadata = {}, dstat) {
+      const open = (name: string) => createReadStream(`${FIXTURES}${name}`);
+      return ingestRun(app.deps.db, app.deps.pool, {
+        name: fixture,
+        source: open(fixture),
+        metadata,
+        dstat: dstat === undefined ? undefined : { name: dstat, source: open(dstat) },
+      });
+    },
+    ws(connectionParams) {
+      const client = createClient({
+        url: `${app.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams,
+        retryAttempts: 0,
+      });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The first value of a graphql-ws subscription (or the error it ends with). */
+export function firstEvent<T>(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): { next: Promise<{ data?: T; errors?: unknown[] }>; ready: Promise<void> } {
+  let ready!: () => void;
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const next = new Promise<{ data?: T; errors?: unknown[] }>((resolve, reject) => {
+    const unsubscribe = client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => {
+          unsubscribe();
+          resolve(value as { data?: T; errors?: unknown[] });
+        },
+        error: reject,
+        complete: () => reject(new Error('the subscription completed without an event')),
+      },
+    );
+    // graphql-ws has no "subscribed" acknowledgement: the server registers the subscription
+    // as soon as it reads the message, which a round trip on the same socket guarantees.
+    client.subscribe(
+      { query: '{ __typename }' },
+      { next: () => ready(), error: reject, complete: () => ready() },
+    );
+  });
+  return { next, ready: readyPromise };
+}
