@@ -1,11 +1,11 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema as buildTypeGraphQLSchema, type NonEmptyArray } from 'type-graphql';
+import { buildSchema as buildTypeGraphQLSchema, type BuildSchemaOptions } from 'type-graphql';
 import { pubSub } from './pubsub.js';
 import { DstatResolver } from '../runs/dstat.resolver.js';
 import { AttachmentResolver, ResultResolver } from '../runs/result.resolver.js';
 import { RunResolver } from '../runs/run.resolver.js';
 
-const resolvers: NonEmptyArray<Function> = [
+const resolvers: BuildSchemaOptions['resolvers'] = [
   RunResolver,
   ResultResolver,
   AttachmentResolver,

@@ -65,7 +65,7 @@ export async function startServer(
       return {
         status: response.status,
         contentType: response.headers.get('content-type'),
-        body: (await response.json()) as GraphQLResponse['body'],
+        body: (await response.json()) as GraphQLResponse<T>['body'],
       };
     },
     ingest(fixture, metadata = {}, dstat) {
