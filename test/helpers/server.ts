@@ -56,7 +56,11 @@ export async function startServer(
   return {
     app,
     url: app.url,
-    async query(query, variables, headers) {
+    async query<T>(
+      query: string,
+      variables?: Record<string, unknown>,
+      headers?: Record<string, string>,
+    ) {
       const response = await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
