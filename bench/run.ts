@@ -3,17 +3,20 @@
  * [--quick]`. Prints figures, then every target as `met` / `NOT met`. Exits 0 whatever the
  * figures; 1 only when a benchmark crashed, 2 on bad arguments.
  */
+// type-graphql (the api benchmark's server) needs it before any resolver loads.
+import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { api } from './api.bench.js';
 import { decode } from './decode.bench.js';
 import { Report, type Benchmark } from './harness.js';
 import { ingest } from './ingest.bench.js';
 import { formatSeconds, timed } from './measure.js';
 import { memory } from './memory.bench.js';
 
-const BENCHMARKS: Benchmark[] = [decode, ingest, memory];
+const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api];
 const DEFAULT_MYSQL = 'mysql://root@127.0.0.1:3306/';
 
 function usage(): string {

@@ -1,7 +1,10 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { DateTime } from '../graphql/scalars.js';
 
-@ObjectType({ description: 'An original input file, kept compressed: `GET url` returns it.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'An original input file, kept compressed: `GET url` returns it.',
+})
 export class Artifact {
   @Field(() => ID)
   id!: string;
@@ -31,7 +34,7 @@ export class Artifact {
   url!: string;
 }
 
-@ObjectType({ description: 'One dstat column over the samples.' })
+@ObjectType({ simpleResolvers: true, description: 'One dstat column over the samples.' })
 export class DstatSeries {
   @Field(() => String, { description: '`total_cpu_usage_usr`, `memory_usage_used`, …' })
   key!: string;
@@ -40,7 +43,7 @@ export class DstatSeries {
   values!: (number | null)[];
 }
 
-@ObjectType({ description: "The run's dstat recording." })
+@ObjectType({ simpleResolvers: true, description: "The run's dstat recording." })
 export class Dstat {
   dstatRowId!: number;
 

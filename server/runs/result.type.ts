@@ -13,7 +13,12 @@ export enum TestStatus {
 }
 registerEnumType(TestStatus, { name: 'TestStatus' });
 
-@ObjectType({ description: 'One attempt of one test in one run; a retried test has several.' })
+// simpleResolvers: fields are read straight off the object, with no middleware wrapper: a
+// timeline returns tens of thousands of these.
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One attempt of one test in one run; a retried test has several.',
+})
 export class TestResult {
   runRowId!: number;
   testRowId!: number;
@@ -52,7 +57,10 @@ export class TestResult {
 @ObjectType()
 export class TestResultConnection extends Connection(TestResult) {}
 
-@ObjectType({ description: "A file from the stream: a result's traceback, stdout, log…" })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A file from the stream: a result's traceback, stdout, log…",
+})
 export class Attachment {
   @Field(() => ID)
   id!: string;
@@ -70,7 +78,10 @@ export class Attachment {
   truncated!: boolean;
 }
 
-@ObjectType({ description: "A run's results arranged for a timeline: one lane per worker." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "A run's results arranged for a timeline: one lane per worker.",
+})
 export class WorkerLane {
   @Field(() => Int, { nullable: true, description: 'Null for results with no worker.' })
   worker!: number | null;
@@ -79,7 +90,7 @@ export class WorkerLane {
   results!: TestResult[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Timeline {
   @Field(() => DateTime, { nullable: true })
   start!: Date | null;

@@ -10,7 +10,10 @@ export enum RunStatus {
 }
 registerEnumType(RunStatus, { name: 'RunStatus' });
 
-@ObjectType({ description: 'A key/value pair describing a run (`build_name`, `project`, …).' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A key/value pair describing a run (`build_name`, `project`, …).',
+})
 export class RunMetadata {
   @Field(() => String)
   key!: string;
@@ -19,7 +22,10 @@ export class RunMetadata {
   value!: string;
 }
 
-@ObjectType({ description: 'The results of one subunit stream, with its metadata.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The results of one subunit stream, with its metadata.',
+})
 export class Run {
   /** The database key; never exposed (runs are known by uuid). */
   rowId!: number;

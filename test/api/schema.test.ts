@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { schemaSdl } from '../../server/graphql/schema.js';
+
+const COMMITTED = new URL('../../schema/schema.graphql', import.meta.url);
+
+describe('schema/schema.graphql', () => {
+  it('is the schema the code builds (regenerate it with npm run schema)', async () => {
+    const committed = readFileSync(COMMITTED, 'utf8');
+    expect(await schemaSdl(), 'schema/schema.graphql is stale: run npm run schema').toBe(committed);
+  });
+});
