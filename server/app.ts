@@ -9,15 +9,32 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Express } from 'express';
-import { parse, validate, type GraphQLError, type GraphQLSchema } from 'graphql';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLSchema,
+} from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/orm.js';
 import { createContext, type Context } from './graphql/context.js';
-import { classify, ErrorCode, formatError, httpStatusOf, logInternal } from './graphql/errors.js';
-import { checkQueryLimits } from './graphql/limits.js';
+import {
+  ApiError,
+  classify,
+  ErrorCode,
+  formatError,
+  logInternal,
+  withCode,
+} from './graphql/errors.js';
+import { checkQueryLimits, type QueryLimits } from './graphql/limits.js';
 import { createEvents, type Events } from './graphql/pubsub.js';
 import { buildSchema } from './graphql/schema.js';
 import { createParserPool, type ParserPool } from './ingest/pool.js';
@@ -61,10 +78,13 @@ export async function createApp(config: Config): Promise<App> {
       introspection: true,
       formatError: formatError(config.server.dev),
       includeStacktraceInErrorResponses: config.server.dev,
+      // `gatewatch serve` owns the signals: Apollo's handler would re-raise SIGTERM once
+      // stopped and so kill the process before the CLI closes the pool and the database.
+      stopOnTerminationSignals: false,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginLandingPageDisabled(),
-        limitsPlugin(schema, config),
+        limitsPlugin(schema, queryLimits(config)),
         {
           serverWillStart: async () => ({
             drainServer: async () => {
@@ -107,16 +127,22 @@ function mountRoutes(app: Express, deps: AppDeps, apollo: ApolloServer<Context>)
       await deps.db.knex.raw('select 1');
       res.json({ status: 'ready' });
     } catch {
-      res.status(503).json({ status: 'unavailable', error: 'the database does not answer' });
+      // A probe polls: the reason is for whoever looks, not for the log.
+      res.status(503).json({
+        status: 'unavailable',
+        error: { code: ErrorCode.DATABASE_UNAVAILABLE, message: 'the database does not answer' },
+      });
     }
   });
   app.use(
     '/graphql',
+    requireJsonBody,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) =>
         createContext({ ...deps, authorization: req.headers.authorization ?? null }),
     }),
+    graphqlRequestError(deps.config.server.dev),
   );
   app.use(runRoutes(deps));
   app.use(feedRoutes(deps));
@@ -126,22 +152,67 @@ function mountRoutes(app: Express, deps: AppDeps, apollo: ApolloServer<Context>)
 }
 
 /** Errors of the plain HTTP endpoints, as `{ error: { code, message } }`. */
-const errorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
-  const status = (error as { status?: unknown }).status;
-  if (status === 413 || (error as { type?: unknown }).type === 'entity.too.large') {
-    res
-      .status(413)
-      .json({ error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is too large' } });
+const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+  // Too late for an answer: Express's own handler cuts the response short.
+  if (res.headersSent) {
+    next(error);
     return;
   }
-  const { code, message } = classify(error);
+  const { code, message, status } = classify(error);
   if (code === ErrorCode.INTERNAL_SERVER_ERROR) logInternal(error);
-  res.status(httpStatusOf(code)).json({ error: { code, message } });
+  res.status(status).json({ error: { code, message } });
 };
+
+/**
+ * The simple content types a browser sends cross-site without a CORS preflight. Apollo's CSRF
+ * prevention answers those itself (400, naming the headers that make a request safe).
+ */
+const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/**
+ * GraphQL POST bodies are JSON (GraphQL over HTTP: a server MUST support application/json
+ * and MAY refuse other media types); anything else is 415 Unsupported Media Type.
+ */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const type = req.headers['content-type'];
+  if (
+    req.method !== 'POST' ||
+    type === undefined ||
+    req.is(['application/json', ...SIMPLE_TYPES])
+  ) {
+    next();
+    return;
+  }
+  next(
+    new ApiError(
+      ErrorCode.BAD_REQUEST,
+      `unsupported content type "${type}": send the request as application/json`,
+      415,
+    ),
+  );
+};
+
+/**
+ * What never reaches Apollo (a body that is not JSON, too large, of another media type),
+ * answered as Apollo answers: a GraphQL response with the error, and its HTTP status.
+ */
+function graphqlRequestError(dev: boolean): ErrorRequestHandler {
+  const format = formatError(dev);
+  return (error, _req, res, next) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const { status } = classify(error);
+    const message = error instanceof Error ? error.message : String(error);
+    res.status(status).json({ errors: [format({ message }, error)] });
+  };
+}
 
 /** graphql-ws on the same path: the same schema, context, limits and error shapes. */
 function serveWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, deps: AppDeps) {
   const format = formatError(deps.config.server.dev);
+  const limits = queryLimits(deps.config);
   return useServer<{ authorization?: unknown }>(
     {
       schema,
@@ -152,37 +223,81 @@ function serveWebSocket(schema: GraphQLSchema, wsServer: WebSocketServer, deps: 
           authorization: typeof authorization === 'string' ? authorization : null,
         });
       },
-      onSubscribe: (_ctx, _id, payload) => {
-        try {
-          const document = parse(payload.query);
-          const errors = validate(schema, document);
-          if (errors.length > 0) return errors;
-          checkQueryLimits(schema, document, payload.operationName, payload.variables, {
-            maxDepth: deps.config.server.maxQueryDepth,
-            maxCost: deps.config.server.maxQueryCost,
-          });
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        return undefined;
+      onSubscribe: (_ctx, _id, payload) => prepareOperation(schema, payload, limits),
+      onNext: (_ctx, _id, _payload, args, result) => {
+        // graphql-ws asks for the next event only once this one is sent: the loaders renewed
+        // here serve the next event alone, which must not see what this one cached.
+        (args.contextValue as Context).renewLoaders();
+        return result.errors
+          ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) }
+          : result;
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors
-          ? { ...result, errors: result.errors.map((e) => format(e, e) as never) }
-          : result,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
     },
     wsServer,
   );
 }
 
-function limitsPlugin(schema: GraphQLSchema, config: Config): ApolloServerPlugin<Context> {
+/**
+ * What Apollo's request pipeline does before execution, for a graphql-ws `subscribe`: parse,
+ * validate, pick the operation, coerce the variables and check the limits, each failure with
+ * the code Apollo would give it. Returns what to execute, or the errors to answer with.
+ */
+function prepareOperation(
+  schema: GraphQLSchema,
+  payload: SubscribePayload,
+  limits: QueryLimits,
+): ExecutionArgs | readonly GraphQLError[] {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query);
+  } catch (error) {
+    if (error instanceof GraphQLError) return [withCode(error, ErrorCode.GRAPHQL_PARSE_FAILED)];
+    throw error;
+  }
+  const invalid = validate(schema, document);
+  if (invalid.length > 0) {
+    return invalid.map((e) => withCode(e, ErrorCode.GRAPHQL_VALIDATION_FAILED));
+  }
+  const operation = getOperationAST(document, payload.operationName);
+  if (!operation) {
+    const name = payload.operationName ? ` named "${payload.operationName}"` : '';
+    return [
+      new ApiError(
+        ErrorCode.OPERATION_RESOLUTION_FAILURE,
+        `the document has no operation${name}, or several and no operationName`,
+      ),
+    ];
+  }
+  const variables = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    payload.variables ?? {},
+  );
+  if (variables.errors) return variables.errors.map((e) => withCode(e, ErrorCode.BAD_USER_INPUT));
+  try {
+    checkQueryLimits(schema, document, payload.operationName, payload.variables, limits);
+  } catch (error) {
+    if (error instanceof GraphQLError) return [error];
+    throw error;
+  }
+  return {
+    schema,
+    document,
+    operationName: payload.operationName,
+    variableValues: payload.variables,
+  };
+}
+
+function queryLimits(config: Config): QueryLimits {
+  return { maxDepth: config.server.maxQueryDepth, maxCost: config.server.maxQueryCost };
+}
+
+function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => ({
       didResolveOperation: async ({ document, operationName, request }) => {
-        checkQueryLimits(schema, document, operationName, request.variables, {
-          maxDepth: config.server.maxQueryDepth,
-          maxCost: config.server.maxQueryCost,
-        });
+        checkQueryLimits(schema, document, operationName, request.variables, limits);
       },
     }),
   };

@@ -97,6 +97,40 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   return Object.freeze({ db: parseDbUrl(url), server: Object.freeze(server) });
 }
 
+/** Where `gatewatch ingest --server` uploads runs, and the token it sends. */
+export interface UploadTarget {
+  /** The server's base URL, without a trailing slash. */
+  readonly url: string;
+  readonly token: string;
+}
+
+/** Validates `--server` and finds the token: `--token`, else `$GATEWATCH_TOKEN`. */
+export function loadUploadTarget(
+  flags: { server: string; token?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): UploadTarget {
+  let protocol = '';
+  try {
+    protocol = new URL(flags.server).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new GatewatchError(
+      'BAD_CONFIG',
+      `bad server URL "${flags.server}": expected http(s)://host:port of a gatewatch server`,
+    );
+  }
+  const token = flags.token ?? env.GATEWATCH_TOKEN ?? '';
+  if (token === '') {
+    throw new GatewatchError(
+      'BAD_CONFIG',
+      'uploading needs a token: --token TOKEN or $GATEWATCH_TOKEN (made with gatewatch token create NAME)',
+    );
+  }
+  return Object.freeze({ url: flags.server.replace(/\/+$/, ''), token });
+}
+
 function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) {

@@ -8,10 +8,11 @@ import { migrate } from './cli/migrate.js';
 import { schema } from './cli/schema.js';
 import { serve } from './cli/serve.js';
 import { show } from './cli/show.js';
+import { token } from './cli/token.js';
 import type { Command } from './cli/command.js';
 import { GatewatchError } from './errors.js';
 
-const commands: Command[] = [serve, ingest, show, exportCommand, migrate, schema];
+const commands: Command[] = [serve, ingest, show, exportCommand, token, migrate, schema];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

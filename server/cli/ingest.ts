@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { loadConfig } from '../config.js';
+import { basename } from 'node:path';
+import { loadConfig, loadUploadTarget, type Config, type UploadTarget } from '../config.js';
 import { openDatabase, type Database } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
 import { checkMetadata, ingestRun, messageOf, type IngestSummary } from '../ingest/ingest.js';
@@ -10,12 +11,19 @@ import { createProgress, type Progress } from './progress.js';
 
 export const ingest: Command = {
   name: 'ingest',
-  summary: 'store subunit streams (v1/v2, gzip or not, - for stdin) as runs',
-  usage:
+  summary: 'store subunit streams (v1/v2, gzip or not, - for stdin) as runs, here or on a server',
+  usage: [
     'gatewatch ingest [--db URL] [--meta key=value]… [--dstat FILE] [--artifacts URL] [--json] FILE|-…',
+    'gatewatch ingest --server URL [--token TOKEN] [--meta key=value]… [--artifacts URL] [--json] FILE|-…',
+    '',
+    'With --server the streams are uploaded to a gatewatch server (POST /api/runs) with a token',
+    '(--token, else $GATEWATCH_TOKEN); a dstat file can only be attached by a local ingest.',
+  ].join('\n'),
   async run(argv) {
     const { values, positionals } = parseCommandArgs('ingest', argv, {
       ...dbOption,
+      server: { type: 'string' },
+      token: { type: 'string' },
       meta: { type: 'string', multiple: true },
       dstat: { type: 'string' },
       artifacts: { type: 'string' },
@@ -31,11 +39,20 @@ export const ingest: Command = {
       throw new GatewatchError('BAD_ARGUMENT', 'stdin (-) can be read only once');
     }
     const metadata = checkMetadata(parseMeta(values.meta ?? []));
+    if (values.server !== undefined) checkUploadArgs(values, metadata);
+    else if (values.token !== undefined) {
+      throw new GatewatchError('BAD_ARGUMENT', '--token goes with --server (uploads)');
+    }
     const artifactsUrl = values.artifacts === undefined ? undefined : checkUrl(values.artifacts);
     if (values.dstat !== undefined) await inputSize(values.dstat);
-    const config = loadConfig({ db: values.db });
+    const options = { metadata, artifactsUrl, dstat: values.dstat };
+    const json = values.json === true;
+    const destination =
+      values.server === undefined
+        ? { config: loadConfig({ db: values.db }) }
+        : { target: loadUploadTarget({ server: values.server, token: values.token }) };
     // An unreadable input is reported and skipped; the others are still stored.
-    const inputs: { name: string; size: number }[] = [];
+    const inputs: Input[] = [];
     for (const name of positionals) {
       try {
         inputs.push({ name, size: await inputSize(name) });
@@ -44,46 +61,190 @@ export const ingest: Command = {
       }
     }
     if (inputs.length === 0) return 1;
-
-    const db = await openDatabase(config.db);
-    const pool = createParserPool();
-    const progress = createProgress(
-      inputs.reduce((total, input) => total + input.size, 0),
-      inputs.length,
-    );
-    let stored = 0;
-    try {
-      const queue = inputs.map((input) => input.name);
-      const next = async (): Promise<void> => {
-        for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-          const outcome = await ingestOne(db, pool, progress, name, {
-            metadata,
-            artifactsUrl,
-            dstat: values.dstat,
-          });
-          progress.fileDone();
-          if (outcome === null) continue;
-          stored++;
-          report(name, outcome, values.json === true, progress);
-        }
-      };
-      // As many inputs in flight as the pool has threads: parsing overlaps storing.
-      await Promise.all(Array.from({ length: Math.min(pool.threads, queue.length) }, next));
-    } finally {
-      progress.stop();
-      await pool.close();
-      await db.close();
-    }
-    return stored > 0 ? 0 : 1;
+    return destination.target !== undefined
+      ? uploadAll(destination.target, inputs, options, json)
+      : ingestLocally(destination.config, inputs, options, json);
   },
 };
+
+interface Input {
+  name: string;
+  size: number;
+}
+
+interface IngestOptions {
+  metadata: Record<string, string>;
+  artifactsUrl?: string;
+  dstat?: string;
+}
+
+async function ingestLocally(
+  config: Config,
+  inputs: Input[],
+  options: IngestOptions,
+  json: boolean,
+): Promise<number> {
+  const db = await openDatabase(config.db);
+  const pool = createParserPool();
+  const progress = createProgress(
+    inputs.reduce((total, input) => total + input.size, 0),
+    inputs.length,
+  );
+  let stored = 0;
+  try {
+    const queue = inputs.map((input) => input.name);
+    const next = async (): Promise<void> => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        const outcome = await ingestOne(db, pool, progress, name, options);
+        progress.fileDone();
+        if (outcome === null) continue;
+        stored++;
+        report(name, outcome, json, progress);
+      }
+    };
+    // As many inputs in flight as the pool has threads: parsing overlaps storing.
+    await Promise.all(Array.from({ length: Math.min(pool.threads, queue.length) }, next));
+  } finally {
+    progress.stop();
+    await pool.close();
+    await db.close();
+  }
+  return stored > 0 ? 0 : 1;
+}
+
+function checkUploadArgs(
+  values: { db?: string; dstat?: string },
+  metadata: Record<string, string>,
+): void {
+  if (values.db !== undefined) {
+    throw new GatewatchError(
+      'BAD_ARGUMENT',
+      '--db and --server exclude each other: store into a database, or upload to a server',
+    );
+  }
+  if (values.dstat !== undefined) {
+    throw new GatewatchError(
+      'BAD_ARGUMENT',
+      '--dstat cannot be uploaded with --server: ingest with --db where the database is reachable',
+    );
+  }
+  // The upload's query string carries the metadata, and `artifacts` there is the URL.
+  if ('artifacts' in metadata) {
+    throw new GatewatchError(
+      'BAD_ARGUMENT',
+      '--meta artifacts=… cannot be uploaded: the server reads "artifacts" as --artifacts',
+    );
+  }
+}
+
+/** Why an upload failed; `fatal` when the next inputs would fail the same way. */
+class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly fatal: boolean,
+  ) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
+
+/** Uploads one input after the other: the server's database takes them in turn anyway. */
+async function uploadAll(
+  target: UploadTarget,
+  inputs: Input[],
+  options: IngestOptions,
+  json: boolean,
+): Promise<number> {
+  const progress = createProgress(
+    inputs.reduce((total, input) => total + input.size, 0),
+    inputs.length,
+  );
+  let stored = 0;
+  try {
+    for (const input of inputs) {
+      let summary: IngestSummary;
+      try {
+        summary = await uploadOne(target, input, progress, options);
+      } catch (error) {
+        progress.clear();
+        console.error(`gatewatch ingest: ${input.name}: ${messageOf(error)}`);
+        if (error instanceof UploadError && error.fatal) return 1;
+        continue;
+      } finally {
+        progress.fileDone();
+      }
+      stored++;
+      report(input.name, summary, json, progress);
+    }
+  } finally {
+    progress.stop();
+  }
+  return stored > 0 ? 0 : 1;
+}
+
+/** Streams one input to `POST /api/runs`; resolves to the server's summary. */
+async function uploadOne(
+  target: UploadTarget,
+  input: Input,
+  progress: Progress,
+  options: IngestOptions,
+): Promise<IngestSummary> {
+  const url = new URL(`${target.url}/api/runs`);
+  for (const [key, value] of Object.entries(options.metadata)) url.searchParams.set(key, value);
+  if (options.artifactsUrl !== undefined) url.searchParams.set('artifacts', options.artifactsUrl);
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${target.token}`,
+    'content-type': 'application/vnd.subunit',
+  };
+  if (input.name !== '-') {
+    // The size up front lets the server refuse an input over its limit before it is sent.
+    headers['content-length'] = String(input.size);
+    // A header value is ASCII: other characters of the name only need to stay recognisable.
+    const filename = basename(input.name).replace(/[^\x20-\x7e]|["\\]/g, '_');
+    headers['content-disposition'] = `attachment; filename="${filename}"`;
+  }
+  let unreadable: unknown = null;
+  async function* body(): AsyncIterable<Uint8Array> {
+    try {
+      yield* counted(openInput(input.name), progress);
+    } catch (error) {
+      unreadable = error;
+      throw error;
+    }
+  }
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers, body: body(), duplex: 'half' });
+  } catch (error) {
+    if (unreadable !== null) {
+      throw new GatewatchError('INPUT_UNREADABLE', `cannot read it: ${messageOf(unreadable)}`);
+    }
+    const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+    const why = cause?.message || cause?.code || messageOf(error);
+    throw new UploadError(`cannot reach the gatewatch server at ${target.url}: ${why}`, true);
+  }
+  const text = await response.text();
+  if (response.ok) return { ...(JSON.parse(text) as IngestSummary), warnings: [] };
+  let answer = text.trim().slice(0, 500);
+  try {
+    const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+    answer = `${error.code}: ${error.message}`;
+  } catch {
+    // Not gatewatch's JSON (a proxy's page?): shown as it came.
+  }
+  throw new UploadError(
+    `the server at ${target.url} answered ${response.status}: ${answer}`,
+    // A refused token or a wrong URL fails every input alike.
+    response.status === 401 || response.status === 403 || response.status === 404,
+  );
+}
 
 async function ingestOne(
   db: Database,
   pool: ParserPool,
   progress: Progress,
   name: string,
-  options: { metadata: Record<string, string>; artifactsUrl?: string; dstat?: string },
+  options: IngestOptions,
 ): Promise<IngestSummary | null> {
   try {
     return await ingestRun(db, pool, {

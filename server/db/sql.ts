@@ -69,3 +69,26 @@ export const runPassed = (runs = 'runs') =>
   `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails > 0)`;
 export const runSkipped = (runs = 'runs') =>
   `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails = 0)`;
+
+/**
+ * SQL for the start of the bucket holding `column`, a DATE column (`'YYYY-MM-DD'`, a UTC day,
+ * as the rollups store it), in epoch ms: the same buckets as {@link bucketStartMs}. SQLite
+ * keeps such dates as text, MySQL as DATE.
+ */
+export function dateBucketStartMs(
+  dialect: Dialect,
+  column: string,
+  resolution: Resolution,
+): string {
+  return dialect === 'sqlite'
+    ? bucketStartMs(dialect, `(cast(strftime('%s', ${column}) as integer) * 1000)`, resolution)
+    : bucketStartMs(dialect, column, resolution);
+}
+
+/**
+ * A text expression compared and sorted byte by byte (code point order), case-sensitively, as
+ * SQLite's default BINARY collation does; MySQL's default collations ignore case.
+ */
+export function bytewise(dialect: Dialect, expression: string): string {
+  return dialect === 'sqlite' ? expression : `cast(${expression} as binary)`;
+}

@@ -8,12 +8,18 @@ import { verifyToken } from '../tokens/token.service.js';
 import { ApiError, ErrorCode } from './errors.js';
 import type { Events } from './pubsub.js';
 
-/** What every resolver gets: built per HTTP request, and per event on subscriptions. */
+/**
+ * What every resolver gets: built per HTTP request and per WebSocket operation. A subscription
+ * keeps its context for all its events, renewing the loaders between them.
+ */
 export interface Context {
   readonly db: Database;
   readonly config: Config;
   readonly events: Events;
+  /** Request-scoped caches: what one event or request read is not served to the next. */
   readonly loaders: Loaders;
+  /** Replaces the loaders with empty ones; the server calls it after each subscription event. */
+  renewLoaders(): void;
   /** Throws UNAUTHENTICATED unless the request carried a valid token; returns its name. */
   requireToken(): Promise<string>;
 }
@@ -28,11 +34,17 @@ export interface ContextOptions {
 
 export function createContext(options: ContextOptions): Context {
   let verified: Promise<string> | undefined;
+  let loaders = createLoaders(options.db);
   return {
     db: options.db,
     config: options.config,
     events: options.events,
-    loaders: createLoaders(options.db),
+    get loaders() {
+      return loaders;
+    },
+    renewLoaders: () => {
+      loaders = createLoaders(options.db);
+    },
     requireToken: () => (verified ??= authenticate(options.db, options.authorization)),
   };
 }

@@ -1,5 +1,4 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { registerEnumType } from 'type-graphql';
+import { GraphQLEnumType, GraphQLError, GraphQLSchema, type GraphQLFormattedError } from 'graphql';
 import { GatewatchError, type GatewatchErrorCode } from '../errors.js';
 
 /**
@@ -23,17 +22,41 @@ export enum ErrorCode {
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
-registerEnumType(ErrorCode, {
+/**
+ * ErrorCode as a GraphQL enum. No field returns it, so type-graphql would leave it out of the
+ * schema; {@link withErrorCodes} adds it, so that clients can generate the codes from the SDL.
+ */
+const errorCodeType = new GraphQLEnumType({
   name: 'ErrorCode',
   description: 'The `extensions.code` of every error this API returns.',
+  values: Object.fromEntries(Object.values(ErrorCode).map((code) => [code, { value: code }])),
 });
 
-/** An error a client caused or can act on; its message is shown as is. */
+/** The schema plus the ErrorCode enum. */
+export function withErrorCodes(schema: GraphQLSchema): GraphQLSchema {
+  const config = schema.toConfig();
+  return new GraphQLSchema({ ...config, types: [...config.types, errorCodeType] });
+}
+
+/**
+ * An error a client caused or can act on; its message is shown as is. `status` is the HTTP
+ * status Apollo answers with when the error stops a request before execution.
+ */
 export class ApiError extends GraphQLError {
-  constructor(code: ErrorCode, message: string) {
-    super(message, { extensions: { code } });
+  constructor(code: ErrorCode, message: string, status?: number) {
+    super(message, { extensions: status === undefined ? { code } : { code, http: { status } } });
     this.name = 'ApiError';
   }
+}
+
+/** A graphql-js request error (a syntax or validation error) under one of our codes. */
+export function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
 }
 
 const fromGatewatch: Record<GatewatchErrorCode, ErrorCode> = {
@@ -48,35 +71,78 @@ const fromGatewatch: Record<GatewatchErrorCode, ErrorCode> = {
 
 const known = new Set<string>(Object.values(ErrorCode));
 
-/** The code and client-facing message of any error thrown while answering a request. */
-export function classify(error: unknown): { code: ErrorCode; message: string } {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof GatewatchError) {
-    const code = fromGatewatch[original.code];
-    return {
-      code,
-      message:
-        code === ErrorCode.INTERNAL_SERVER_ERROR ? 'internal server error' : original.message,
-    };
-  }
-  if (original instanceof GraphQLError) {
-    const code = String(original.extensions.code ?? '');
-    if (known.has(code)) return { code: code as ErrorCode, message: original.message };
-  }
-  if (isConnectionFailure(original)) {
-    return { code: ErrorCode.DATABASE_UNAVAILABLE, message: 'the database is unavailable' };
-  }
-  return { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'internal server error' };
+/** How an error is answered: its code, client-facing message and HTTP status. */
+export interface Classified {
+  code: ErrorCode;
+  message: string;
+  status: number;
 }
 
 /**
- * Apollo's `formatError`: one code from {@link ErrorCode} on every error; unknown errors
- * become INTERNAL_SERVER_ERROR with no message or stack trace of theirs, unless `dev`.
+ * The code, client-facing message and HTTP status of any error thrown while answering a
+ * request. Unknown errors are INTERNAL_SERVER_ERROR and say nothing of themselves.
+ */
+export function classify(error: unknown): Classified {
+  // Apollo's request errors wrap graphql-js's (which carry no code) as their originalError:
+  // the outermost known code wins; a resolver's error is the originalError of a code-less one.
+  for (let e: unknown = error; e instanceof GraphQLError; e = e.originalError) {
+    const code = String(e.extensions.code ?? '');
+    if (known.has(code)) {
+      const http = e.extensions.http as { status?: unknown } | undefined;
+      return answer(code as ErrorCode, e.message, http?.status);
+    }
+  }
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof GatewatchError)
+    return answer(fromGatewatch[original.code], original.message);
+  if (isConnectionFailure(original)) {
+    return answer(ErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable');
+  }
+  const client = clientHttpError(original);
+  if (client) return client;
+  return answer(ErrorCode.INTERNAL_SERVER_ERROR, '');
+}
+
+function answer(code: ErrorCode, message: string, status?: unknown): Classified {
+  return {
+    code,
+    message: code === ErrorCode.INTERNAL_SERVER_ERROR ? 'internal server error' : message,
+    status: typeof status === 'number' ? status : httpStatusOf(code),
+  };
+}
+
+/**
+ * body-parser's errors (http-errors with a 4xx `status` and `expose`): a body that is not
+ * JSON, too large, in an unknown charset or encoding.
+ */
+function clientHttpError(error: unknown): Classified | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { status, expose, type, limit } = error as {
+    status?: unknown;
+    expose?: unknown;
+    type?: unknown;
+    limit?: unknown;
+  };
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) {
+    return undefined;
+  }
+  if (status === 413) {
+    const max = typeof limit === 'number' ? ` (${limit} bytes)` : '';
+    return answer(ErrorCode.PAYLOAD_TOO_LARGE, `the body is larger than this server accepts${max}`);
+  }
+  const message =
+    type === 'entity.parse.failed' ? `the body is not valid JSON: ${error.message}` : error.message;
+  return answer(ErrorCode.BAD_REQUEST, message, status);
+}
+
+/**
+ * Apollo's `formatError`, also applied to graphql-ws messages: one code from {@link ErrorCode}
+ * on every error; unknown errors become INTERNAL_SERVER_ERROR with no message or stack trace
+ * of theirs, unless `dev`. Internal errors are logged here, where the client stops seeing them.
  */
 export function formatError(dev: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const { code, message } = classify(error);
-    // What the client no longer sees, the operator must.
     if (code === ErrorCode.INTERNAL_SERVER_ERROR) logInternal(error);
     const extensions: Record<string, unknown> = { code };
     if (dev) {
@@ -112,6 +178,8 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.NOT_SUBUNIT]: 400,
   [ErrorCode.QUERY_TOO_DEEP]: 400,
   [ErrorCode.QUERY_TOO_COSTLY]: 400,
+  [ErrorCode.OPERATION_RESOLUTION_FAILURE]: 400,
+  [ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]: 400,
   [ErrorCode.UNAUTHENTICATED]: 401,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,

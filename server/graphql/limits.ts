@@ -3,11 +3,14 @@
  *
  * Cost estimate: every field costs 1, and what a list field selects is counted once per item
  * it may return: `first` (or the default page) for paged fields, `limit`/`lastRuns` when
- * given, else {@link LIST_GUESS} (a connection's edges are its page, counted once). Introspection is free: the explorer's own query is deep.
+ * given, else {@link LIST_GUESS} (a connection's edges are its page, counted once). Variables
+ * count with their values, or their defaults. Introspection is free: the explorer's own query
+ * is deep, and graphql-js's MaxIntrospectionDepthRule (a standard validation rule) bounds it.
  */
 import {
   getNamedType,
   getNullableType,
+  getVariableValues,
   isListType,
   isObjectType,
   isInterfaceType,
@@ -52,6 +55,9 @@ export function checkQueryLimits(
   if (!operation) return; // graphql-js reports the missing operation itself
   const root = schema.getRootType(operation.operation);
   if (!root) return;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (coerced.errors) return; // execution reports bad variables
+  const values = coerced.coerced;
 
   const measure = (
     type: GraphQLNamedType,
@@ -73,7 +79,7 @@ export function checkQueryLimits(
         if (!selection.selectionSet) continue;
         const child = measure(getNamedType(field.type), selection.selectionSet, depth + 1, seen);
         deepest = Math.max(deepest, child.depth);
-        cost += child.cost * itemsOf(type, field, selection.arguments ?? [], variables);
+        cost += child.cost * itemsOf(type, field, selection.arguments ?? [], values);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const onType = selection.typeCondition
           ? (schema.getType(selection.typeCondition.name.value) ?? type)
@@ -113,11 +119,11 @@ function itemsOf(
   parent: GraphQLNamedType,
   field: GraphQLField<unknown, unknown>,
   args: readonly { name: { value: string }; value: Parameters<typeof valueFromASTUntyped>[0] }[],
-  variables: Record<string, unknown> | null | undefined,
+  variables: Record<string, unknown>,
 ): number {
   for (const arg of args) {
     if (!SIZE_ARGS.includes(arg.name.value)) continue;
-    const value = valueFromASTUntyped(arg.value, variables ?? undefined);
+    const value = valueFromASTUntyped(arg.value, variables);
     if (typeof value === 'number' && value > 0) return value;
   }
   if (field.args.some((a) => a.name === 'first')) return DEFAULT_PAGE;
@@ -127,8 +133,6 @@ function itemsOf(
 }
 
 function limitError(code: ErrorCode, message: string): ApiError {
-  const error = new ApiError(code, message);
-  // Apollo answers errors thrown before execution with this status.
-  error.extensions.http = { status: 400 };
-  return error;
+  // Without a status, Apollo answers errors thrown before execution with 500.
+  return new ApiError(code, message, 400);
 }

@@ -1,7 +1,10 @@
 import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../graphql/pagination.js';
 
-@ObjectType({ description: 'A test, known by its id without attributes, over every run.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A test, known by its id without attributes, over every run.',
+})
 export class Test {
   rowId!: number;
 
@@ -23,7 +26,7 @@ export class Test {
   @Field(() => Int)
   skips!: number;
 
-  @Field(() => Float, { nullable: true, description: 'failures / (successes + failures).' })
+  /** failures / (successes + failures) over every result; the field is TestResolver's. */
   failureRate!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Mean seconds of successful results.' })
@@ -33,11 +36,14 @@ export class Test {
 @ObjectType()
 export class TestConnection extends Connection(Test) {}
 
-@InputType({ description: 'Which tests: by test id prefix and/or substring.' })
+@InputType({
+  description:
+    'Which tests: by test id prefix and/or substring, both literal (no wildcards) and case-sensitive.',
+})
 export class TestFilter {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The test id starts with this.' })
   prefix?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The test id contains this.' })
   contains?: string;
 }

@@ -9,6 +9,7 @@ import { RunMetadata } from './run-metadata.entity.js';
 import { Test } from './test.entity.js';
 import { TestDaily } from './test-daily.entity.js';
 import { TestResult } from './test-result.entity.js';
+import { Token } from './token.entity.js';
 
 export {
   Artifact,
@@ -22,6 +23,7 @@ export {
   Test,
   TestDaily,
   TestResult,
+  Token,
 };
 
 export const entities = [
@@ -36,4 +38,5 @@ export const entities = [
   DstatSeries,
   TestDaily,
   JobDaily,
+  Token,
 ];

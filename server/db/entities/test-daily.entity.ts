@@ -22,6 +22,21 @@ export const TestDaily = defineEntity({
     skips: p.integer(),
     successTime: p.double().$type<number>().runtimeType('number'),
   }),
-  indexes: [{ properties: ['buildName', 'day'] }],
+  indexes: [
+    {
+      // Covering: a job's per-test table over a window reads the index alone, in test order.
+      name: 'test_daily_job_covering_index',
+      properties: [
+        'buildName',
+        'test',
+        'day',
+        'runs',
+        'successes',
+        'failures',
+        'skips',
+        'successTime',
+      ],
+    },
+  ],
 });
 export type TestDaily = InferEntity<typeof TestDaily>;

@@ -27,6 +27,10 @@ export const TestResult = defineEntity({
     attrs: p.string().length(1024),
   }),
   uniques: [{ properties: ['run', 'seq'] }],
-  indexes: [{ properties: ['test', 'run'] }],
+  indexes: [
+    { properties: ['test', 'run'] },
+    // The failing results of a few runs ("failed tests in the last N failed runs", feeds).
+    { properties: ['run', 'status'] },
+  ],
 });
 export type TestResult = InferEntity<typeof TestResult>;

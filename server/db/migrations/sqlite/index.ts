@@ -1,7 +1,14 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122150914_initial } from './20261122150914-initial.js';
+import { Migration20261122164834_tokens } from './20261122164834-tokens.js';
+import { Migration20261122174000_analytics_indexes } from './20261122174000-analytics-indexes.js';
 
 /** Applied in order; a new migration is written by `server/db/make-migration.ts`. */
 export const sqliteMigrations: MigrationObject[] = [
   { name: '20261122150914-initial', class: Migration20261122150914_initial },
+  { name: '20261122164834-tokens', class: Migration20261122164834_tokens },
+  {
+    name: '20261122174000-analytics-indexes',
+    class: Migration20261122174000_analytics_indexes,
+  },
 ];

@@ -1,0 +1,74 @@
+/** Reads for the home page: runs grouped by a metadata key, and how fresh the data is. */
+import type { Database } from '../db/orm.js';
+import type { Page, PageRequest } from '../db/page.js';
+import { GatewatchError } from '../errors.js';
+import type { RunFilter } from '../runs/run.type.js';
+import {
+  checkWindow,
+  pageOfGroups,
+  runSeries,
+  runTotals,
+  type GroupTotals,
+} from '../jobs/series.service.js';
+import type { Resolution } from '../db/sql.js';
+import type { GroupSeries } from '../jobs/series.type.js';
+
+/** What the home page groups by unless told otherwise. */
+export const DEFAULT_GROUP_KEY = 'project';
+
+/** The values of `key` among the runs matching the filter, with their totals; one page. */
+export function pageOfKeyGroups<T>(
+  db: Database,
+  key: string,
+  filter: RunFilter | undefined,
+  page: PageRequest,
+  nodesOf: (groups: GroupTotals[]) => T[],
+): Promise<Page<T>> {
+  checkKey(key);
+  checkWindow(filter ?? {});
+  return pageOfGroups(db, filter, { by: 'metadata', key }, page, nodesOf);
+}
+
+/**
+ * The series of the runs matching the filter, one per value of `groupBy` (runs lacking it
+ * together under null), or a single one when `groupBy` is not given; `values` restricts
+ * the groups.
+ */
+export function seriesBy(
+  db: Database,
+  groupBy: string | null | undefined,
+  filter: RunFilter | undefined,
+  resolution: Resolution,
+  values?: readonly string[],
+): Promise<GroupSeries[]> {
+  checkWindow(filter ?? {});
+  if (groupBy === null || groupBy === undefined) {
+    return runSeries(db, filter, resolution, { by: 'nothing' });
+  }
+  checkKey(groupBy);
+  return runSeries(db, filter, resolution, { by: 'metadata', key: groupBy }, values);
+}
+
+/** The filter narrowed to the runs whose `key` is `value`. */
+export function groupFilter(filter: RunFilter | undefined, key: string, value: string): RunFilter {
+  return { ...filter, metadata: [...(filter?.metadata ?? []), { key, value }] };
+}
+
+/** The newest run matching the filter and its age at `now`. */
+export async function freshness(
+  db: Database,
+  filter: RunFilter | undefined,
+  now = new Date(),
+): Promise<{ newestRunAt: Date | null; ageSeconds: number | null }> {
+  checkWindow(filter ?? {});
+  const totals = await runTotals(db, filter, { by: 'nothing' });
+  const newestRunAt = totals.get(null)?.lastRunAt ?? null;
+  return {
+    newestRunAt,
+    ageSeconds: newestRunAt === null ? null : (now.getTime() - newestRunAt.getTime()) / 1000,
+  };
+}
+
+function checkKey(key: string): void {
+  if (key === '') throw new GatewatchError('BAD_ARGUMENT', 'the metadata key must not be empty');
+}

@@ -1,0 +1,59 @@
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Connection } from '../graphql/pagination.js';
+import { DateTime } from '../graphql/scalars.js';
+import type { RunFilter } from '../runs/run.type.js';
+import type { TimeWindow } from '../jobs/series.service.js';
+import type { Resolution } from '../graphql/resolution.js';
+import type { RunBucket } from '../jobs/series.type.js';
+
+@ObjectType({
+  description:
+    'The runs sharing one value of a metadata key (a project, a branch…), counted over the ' +
+    'runs matching the filter the groups were asked with.',
+})
+export class Group {
+  @Field(() => String)
+  key!: string;
+
+  @Field(() => String)
+  value!: string;
+
+  @Field(() => Int)
+  runCount!: number;
+
+  @Field(() => Int)
+  passedRuns!: number;
+
+  @Field(() => Int)
+  failedRuns!: number;
+
+  @Field(() => Int)
+  skippedRuns!: number;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'failedRuns / (passedRuns + failedRuns); null when both are 0.',
+  })
+  failureRate!: number | null;
+
+  @Field(() => DateTime, { nullable: true })
+  lastRunAt!: Date | null;
+
+  /** The filter the groups were asked with, this group's pair added. */
+  filter!: RunFilter;
+
+  /** Its buckets over a window, loaded with the other groups of the same page. */
+  seriesFor!: (resolution: Resolution, window: TimeWindow) => Promise<RunBucket[]>;
+}
+
+@ObjectType()
+export class GroupConnection extends Connection(Group) {}
+
+@ObjectType({ description: 'How recent the newest data is: tells a stalled collector.' })
+export class Freshness {
+  @Field(() => DateTime, { nullable: true, description: 'The newest run; null when none.' })
+  newestRunAt!: Date | null;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds from newestRunAt to now.' })
+  ageSeconds!: number | null;
+}

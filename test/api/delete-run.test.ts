@@ -1,0 +1,113 @@
+/**
+ * The `deleteRun` mutation: only with a token, and it takes the run back out of every
+ * aggregate, so the rollups are what they were before the run came in.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken, revokeToken } from '../../server/tokens/token.service.js';
+import { backends } from '../helpers/databases.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const DELETE = `mutation ($id: ID!) { deleteRun(id: $id) }`;
+
+describe.each(backends)('deleteRun on $name', (backend) => {
+  let server: TestServer;
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    server = await startServer(backend);
+    auth = { authorization: `Bearer ${(await createToken(server.app.deps.db, 'ci')).secret}` };
+  });
+  afterAll(() => server?.close());
+
+  /**
+   * Every aggregate a run adds to, keyed; rows whose counters are all zero are left out (a
+   * deletion leaves the rows it emptied), times rounded (sums of doubles are not exact).
+   */
+  async function rollups(): Promise<Record<string, string>> {
+    const knex = server.app.deps.db.knex;
+    const out: Record<string, string> = {};
+    const keep = (key: string, counts: number[], time: number) => {
+      if (counts.every((n) => n === 0) && Math.abs(time) < 1e-6) return;
+      out[key] = JSON.stringify([...counts, Number(time.toFixed(6))]);
+    };
+    for (const t of await knex('tests').select('*')) {
+      keep(`tests ${t.test_id}`, [t.runs, t.successes, t.failures, t.skips], t.success_time);
+    }
+    for (const t of await knex('test_daily').select('*')) {
+      const day = String(t.day instanceof Date ? t.day.toISOString() : t.day).slice(0, 10);
+      keep(
+        `test_daily ${t.test_id} ${t.build_name} ${day}`,
+        [t.runs, t.successes, t.failures, t.skips],
+        t.success_time,
+      );
+    }
+    for (const j of await knex('job_daily').select('*')) {
+      const day = String(j.day instanceof Date ? j.day.toISOString() : j.day).slice(0, 10);
+      keep(
+        `job_daily ${j.build_name} ${day}`,
+        [j.runs, j.passed_runs, j.failed_runs, j.skipped_runs],
+        j.wall_time,
+      );
+    }
+    return out;
+  }
+
+  async function rowsOf(run: string): Promise<number> {
+    const knex = server.app.deps.db.knex;
+    const [row] = await knex('test_results')
+      .join('runs', 'runs.id', 'test_results.run_id')
+      .where('runs.uuid', run)
+      .count({ n: '*' });
+    return Number(row!.n);
+  }
+
+  it('needs a live token', async () => {
+    const { run } = await server.ingest('subunit/stestr-all_skips.subunit', { build_name: 'j' });
+    const anonymous = await server.query(DELETE, { id: run });
+    expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(anonymous.body.data).toBeNull();
+
+    const { secret } = await createToken(server.app.deps.db, 'short-lived');
+    await revokeToken(server.app.deps.db, 'short-lived');
+    const revoked = await server.query(DELETE, { id: run }, { authorization: `Bearer ${secret}` });
+    expect(revoked.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const still = await server.query<{ run: { id: string } | null }>(
+      `query ($id: ID!) { run(id: $id) { id } }`,
+      { id: run },
+    );
+    expect(still.body.data!.run).toEqual({ id: run });
+  });
+
+  it('deletes runs and takes them out of tests, test_daily and job_daily', async () => {
+    await server.ingest('subunit/stestr-failure.subunit', { build_name: 'rollup-job' });
+    const before = await rollups();
+    // The same stream again (same tests, day and job: the same rows) and another one.
+    const again = await server.ingest('subunit/stestr-failure.subunit', {
+      build_name: 'rollup-job',
+      attempt: '2',
+    });
+    const other = await server.ingest('subunit/stestr-successful.subunit', {
+      build_name: 'rollup-job',
+    });
+    expect(await rollups()).not.toEqual(before);
+    expect(await rowsOf(again.run)).toBe(again.tests);
+
+    for (const run of [again.run, other.run]) {
+      const { body } = await server.query<{ deleteRun: string }>(DELETE, { id: run }, auth);
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.deleteRun).toBe(run);
+      expect(await rowsOf(run)).toBe(0);
+    }
+    expect(await rollups()).toEqual(before);
+
+    const gone = await server.query<{ runs: { nodes: { id: string }[] } }>(
+      `{ runs(filter: { job: "rollup-job" }) { nodes { id } } }`,
+    );
+    expect(gone.body.data!.runs.nodes.map((r) => r.id)).not.toContain(again.run);
+    expect(gone.body.data!.runs.nodes).toHaveLength(1);
+
+    const twice = await server.query(DELETE, { id: again.run }, auth);
+    expect(twice.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
