@@ -2,13 +2,18 @@
  * The gatewatch server: GraphQL over HTTP and WebSocket on one port, the upload, download and
  * feed endpoints, the explorer and the dashboard. `gatewatch serve` and the tests start it.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import {
   getOperationAST,
@@ -71,6 +76,9 @@ export async function createApp(config: Config): Promise<App> {
     const schema = await buildSchema();
     const app = express();
     const httpServer = createServer(app);
+    // Node cuts a request that takes longer than 5 minutes: too short for a large upload
+    // over a slow link. Headers still have to arrive within headersTimeout (60 s).
+    httpServer.requestTimeout = 60 * 60_000;
     const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
     const wsCleanup = serveWebSocket(schema, wsServer, deps);
     const apollo = new ApolloServer<Context>({
@@ -84,6 +92,9 @@ export async function createApp(config: Config): Promise<App> {
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer }),
         ApolloServerPluginLandingPageDisabled(),
+        // Its per-field hook costs more than the field itself on a 10,000-result timeline,
+        // and nothing here sets cache hints.
+        ApolloServerPluginCacheControlDisabled(),
         limitsPlugin(schema, queryLimits(config)),
         {
           serverWillStart: async () => ({
@@ -134,8 +145,12 @@ function mountRoutes(app: Express, deps: AppDeps, apollo: ApolloServer<Context>)
       });
     }
   });
+  // Answers and assets shrink 3–10× gzipped: a timeline or the explorer's bundle crosses a
+  // real network in a fraction of the time. Blobs set their own encoding and are left alone.
+  const compress = compression();
   app.use(
     '/graphql',
+    compress,
     requireJsonBody,
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
@@ -146,8 +161,11 @@ function mountRoutes(app: Express, deps: AppDeps, apollo: ApolloServer<Context>)
   );
   app.use(runRoutes(deps));
   app.use(feedRoutes(deps));
-  app.use('/graphiql', express.static(`${CLIENT_DIR}graphiql`, { index: 'index.html' }));
-  app.use(express.static(CLIENT_DIR, { index: 'index.html' }));
+  app.use('/graphiql', compress, express.static(`${CLIENT_DIR}graphiql`, { index: 'index.html' }));
+  app.use(compress, express.static(CLIENT_DIR, { index: 'index.html' }));
+  // Until a dashboard is built into CLIENT_DIR, the explorer is the front page.
+  if (!existsSync(`${CLIENT_DIR}index.html`))
+    app.get('/', (_req, res) => res.redirect('/graphiql/'));
   app.use(errorHandler);
 }
 
@@ -293,10 +311,18 @@ function queryLimits(config: Config): QueryLimits {
   return { maxDepth: config.server.maxQueryDepth, maxCost: config.server.maxQueryCost };
 }
 
+/** Checks what HTTP cannot or must not run before it runs: subscriptions, limits. */
 function limitsPlugin(schema: GraphQLSchema, limits: QueryLimits): ApolloServerPlugin<Context> {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ document, operationName, request }) => {
+      didResolveOperation: async ({ document, operation, operationName, request }) => {
+        if (operation?.operation === 'subscription') {
+          throw new ApiError(
+            ErrorCode.BAD_REQUEST,
+            'subscriptions need a WebSocket: connect to ws(s)://HOST/graphql with graphql-ws',
+            400,
+          );
+        }
         checkQueryLimits(schema, document, operationName, request.variables, limits);
       },
     }),

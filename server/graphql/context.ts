@@ -1,7 +1,12 @@
 import DataLoader from 'dataloader';
 import type { Config } from '../config.js';
 import type { Database } from '../db/orm.js';
-import { attachmentContent, attachmentsByResult } from '../runs/result.service.js';
+import { artifactsByRunId, dstatsByRunId } from '../runs/artifact.service.js';
+import {
+  attachmentContent,
+  attachmentsByResult,
+  runAttachmentsByRunId,
+} from '../runs/result.service.js';
 import { metadataByRunId, runsByRowId } from '../runs/run.service.js';
 import { testsByRowId } from '../tests/test.service.js';
 import { verifyToken } from '../tokens/token.service.js';
@@ -79,6 +84,9 @@ function createLoaders(db: Database) {
     metadata: batched((ids: readonly number[]) => metadataByRunId(db.knex, ids), []),
     test: batched((ids: readonly number[]) => testsByRowId(db.knex, ids), null),
     attachments: batched((keys: readonly string[]) => attachmentsByResult(db.knex, keys), []),
+    runAttachments: batched((ids: readonly number[]) => runAttachmentsByRunId(db.knex, ids), []),
+    artifacts: batched((ids: readonly number[]) => artifactsByRunId(db.knex, ids), []),
+    dstat: batched((ids: readonly number[]) => dstatsByRunId(db.knex, ids), null),
     attachmentContent: batched(
       (ids: readonly string[]) => attachmentContent(db.knex, ids),
       Buffer.alloc(0),

@@ -3,6 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { bytewise, runFailed, timeParam } from '../db/sql.js';
+import { whereTestId } from '../tests/test-filter.js';
 import { GatewatchError } from '../errors.js';
 import { resultOf, RESULT_COLUMNS } from '../runs/result.service.js';
 import { whereRuns } from '../runs/run-filter.js';
@@ -154,16 +155,16 @@ export async function jobTests(
     .groupBy('td.test_id');
   if (window.since) perTest.where('td.day', '>=', dayOf(window.since));
   if (window.until) perTest.where('td.day', '<=', dayOf(new Date(window.until.getTime() - 1)));
-  // Test ids match literally and case-sensitively, and sort byte by byte, as `tests` does.
-  const testId = bytewise(db.dialect, 't.test_id');
-  const param = bytewise(db.dialect, '?');
-  const matching = () => {
-    const query = knex.from(perTest.clone().as('a')).join('tests as t', 't.id', 'a.test_id');
-    if (filter?.prefix) query.whereRaw(`instr(${testId}, ${param}) = 1`, [filter.prefix]);
-    if (filter?.contains) query.whereRaw(`instr(${testId}, ${param}) > 0`, [filter.contains]);
-    return query;
-  };
+  // Test ids match and sort byte by byte, as `tests` does.
+  const matching = () =>
+    whereTestId(
+      knex.from(perTest.clone().as('a')).join('tests as t', 't.id', 'a.test_id'),
+      db.dialect,
+      't.test_id',
+      filter,
+    );
   const rank = TEST_ORDER[order];
+  const testId = bytewise(db.dialect, 't.test_id');
   // The ranking aggregates every test anyway: counting them in the same pass spares the
   // total its own aggregation.
   const rows = (await matching()

@@ -1,5 +1,6 @@
 /** Reads of a run's original files and dstat recording. */
 import type { Knex } from '@mikro-orm/knex';
+import { groupBy } from '../db/rows.js';
 import type { Artifact, Dstat, DstatSeries } from './artifact.type.js';
 
 interface ArtifactRow {
@@ -13,19 +14,29 @@ interface ArtifactRow {
   sha256: string;
 }
 
-export async function runArtifacts(knex: Knex, runRowId: number): Promise<Artifact[]> {
-  const rows: ArtifactRow[] = await knex('artifacts').where('run_id', runRowId).orderBy('id');
-  return rows.map((row) => ({
-    id: String(row.id),
-    kind: row.kind,
-    name: row.name,
-    contentType: row.content_type,
-    encoding: row.encoding,
-    size: Number(row.size),
-    storedSize: Number(row.stored_size),
-    sha256: row.sha256,
-    url: `/blob/${row.id}`,
-  }));
+/** The artifacts of runs, by run row id. */
+export async function artifactsByRunId(
+  knex: Knex,
+  runRowIds: readonly number[],
+): Promise<Map<number, Artifact[]>> {
+  const rows: (ArtifactRow & { run_id: number })[] = await knex('artifacts')
+    .whereIn('run_id', runRowIds)
+    .orderBy('id');
+  return groupBy(
+    rows,
+    (row) => row.run_id,
+    (row) => ({
+      id: String(row.id),
+      kind: row.kind,
+      name: row.name,
+      contentType: row.content_type,
+      encoding: row.encoding,
+      size: Number(row.size),
+      storedSize: Number(row.stored_size),
+      sha256: row.sha256,
+      url: `/blob/${row.id}`,
+    }),
+  );
 }
 
 /** JSON columns come back parsed from MySQL and as text from SQLite. */
@@ -33,19 +44,27 @@ function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-export async function runDstat(knex: Knex, runRowId: number): Promise<Dstat | null> {
-  const row = await knex('dstats').where('run_id', runRowId).first();
-  if (!row) return null;
+/** The dstat recordings of runs, by run row id. */
+export async function dstatsByRunId(
+  knex: Knex,
+  runRowIds: readonly number[],
+): Promise<Map<number, Dstat>> {
+  const rows = await knex('dstats').whereIn('run_id', runRowIds);
   const ms = (v: unknown) => (v === null ? null : new Date(Number(v)));
-  return {
-    dstatRowId: row.id,
-    producer: row.producer,
-    host: row.host,
-    samples: row.samples,
-    start: ms(row.start_ms),
-    stop: ms(row.stop_ms),
-    times: json<number[]>(row.times),
-  };
+  return new Map(
+    rows.map((row) => [
+      row.run_id as number,
+      {
+        dstatRowId: row.id,
+        producer: row.producer,
+        host: row.host,
+        samples: row.samples,
+        start: ms(row.start_ms),
+        stop: ms(row.stop_ms),
+        times: json<number[]>(row.times),
+      },
+    ]),
+  );
 }
 
 /** Columns of a recording, all or those named. */

@@ -1,5 +1,8 @@
 /** Reads of a run's results and their attachments. */
 import type { Knex } from '@mikro-orm/knex';
+import type { Dialect } from '../db/orm.js';
+import { groupBy } from '../db/rows.js';
+import { whereTestId } from '../tests/test-filter.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import type { Attachment, TestResult, TestStatus, Timeline, WorkerLane } from './result.type.js';
 
@@ -48,6 +51,15 @@ export function resultsQuery(knex: Knex): Knex.QueryBuilder {
     .select(RESULT_COLUMNS);
 }
 
+/** {@link resultsQuery} for the results of one run, known already: no join with `runs`. */
+function runResultsQuery(knex: Knex, run: { rowId: number; id: string }): Knex.QueryBuilder {
+  return knex('test_results as r')
+    .join('tests', 'tests.id', 'r.test_id')
+    .select(RESULT_COLUMNS.filter((column) => column !== 'runs.uuid'))
+    .select(knex.raw('? as uuid', [run.id]))
+    .where('r.run_id', run.rowId);
+}
+
 export function resultOf(row: ResultRow): TestResult {
   const micros = (v: number | string | null) => (v === null ? null : new Date(Number(v) / 1000));
   return {
@@ -66,35 +78,28 @@ export function resultOf(row: ResultRow): TestResult {
   };
 }
 
-/** Escapes LIKE wildcards so a user's text matches literally. */
-export function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** A run's results in stream order, filtered, one page. */
 export async function runResults(
   knex: Knex,
-  runRowId: number,
+  dialect: Dialect,
+  run: { rowId: number; id: string },
   filter: ResultFilter,
   args: PageRequest,
 ): Promise<Page<TestResult>> {
   const size = pageSize(args);
   const after = decodeCursor(args.after);
   const filtered = (query: Knex.QueryBuilder) => {
-    query.where('r.run_id', runRowId);
     if (filter.status?.length) query.whereIn('r.status', filter.status);
     if (filter.testIdPrefix || filter.testIdContains) {
       query.join('tests as t', 't.id', 'r.test_id');
-      if (filter.testIdPrefix) {
-        query.whereRaw(`t.test_id like ? escape '\\'`, [`${likeLiteral(filter.testIdPrefix)}%`]);
-      }
-      if (filter.testIdContains) {
-        query.whereRaw(`t.test_id like ? escape '\\'`, [`%${likeLiteral(filter.testIdContains)}%`]);
-      }
+      whereTestId(query, dialect, 't.test_id', {
+        prefix: filter.testIdPrefix,
+        contains: filter.testIdContains,
+      });
     }
     return query;
   };
-  const query = filtered(resultsQuery(knex));
+  const query = filtered(runResultsQuery(knex, run));
   if (after) query.where('r.seq', '>', after[0]!);
   const rows: ResultRow[] = await query.orderBy('r.seq').limit(size + 1);
   return toPage(
@@ -103,17 +108,23 @@ export async function runResults(
     (row) => [row.seq],
     resultOf,
     async () => {
-      const [{ n }] = await filtered(knex('test_results as r').count({ n: '*' }));
+      const [{ n }] = await filtered(
+        knex('test_results as r').where('r.run_id', run.rowId).count({ n: '*' }),
+      );
       return Number(n);
     },
   );
 }
 
 /** Every result of a run, in lanes by worker, each lane by start time. */
-export async function runTimeline(knex: Knex, runRowId: number): Promise<Timeline> {
-  const rows: ResultRow[] = await resultsQuery(knex)
-    .where('r.run_id', runRowId)
-    .orderBy([{ column: 'r.start_us' }, { column: 'r.seq' }]);
+export async function runTimeline(
+  knex: Knex,
+  run: { rowId: number; id: string },
+): Promise<Timeline> {
+  const rows: ResultRow[] = await runResultsQuery(knex, run).orderBy([
+    { column: 'r.start_us' },
+    { column: 'r.seq' },
+  ]);
   const lanes = new Map<number | null, WorkerLane>();
   let start: number | null = null;
   let stop: number | null = null;
@@ -176,24 +187,20 @@ export async function attachmentsByResult(
     .select(attachmentColumns(knex))
     .whereIn(['run_id', 'result_seq'], pairs)
     .orderBy('id');
-  const byResult = new Map<string, Attachment[]>();
-  for (const row of rows) {
-    const key = `${row.run_id}:${row.result_seq}`;
-    let list = byResult.get(key);
-    if (!list) byResult.set(key, (list = []));
-    list.push(attachmentOf(row));
-  }
-  return byResult;
+  return groupBy(rows, (row) => `${row.run_id}:${row.result_seq}`, attachmentOf);
 }
 
-/** The run's own files: runner output, parser errors. */
-export async function runAttachments(knex: Knex, runRowId: number): Promise<Attachment[]> {
+/** The runs' own files (runner output, parser errors), by run row id. */
+export async function runAttachmentsByRunId(
+  knex: Knex,
+  runRowIds: readonly number[],
+): Promise<Map<number, Attachment[]>> {
   const rows: AttachmentRow[] = await knex('attachments')
     .select(attachmentColumns(knex))
-    .where('run_id', runRowId)
+    .whereIn('run_id', runRowIds)
     .whereNull('result_seq')
     .orderBy('id');
-  return rows.map(attachmentOf);
+  return groupBy(rows, (row) => row.run_id, attachmentOf);
 }
 
 /** Attachment bytes by id. */

@@ -19,12 +19,11 @@ import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { PageArgs } from '../graphql/pagination.js';
 import type { RunIngestedEvent } from '../graphql/pubsub.js';
 import { Artifact, Dstat } from './artifact.type.js';
-import { runArtifacts, runDstat } from './artifact.service.js';
 import { deleteRun } from './run-delete.js';
 import { runMatches } from './run-match.js';
 import { listRuns, metadataKeys, runByRef } from './run.service.js';
 import { Run, RunConnection, RunFilter, RunMetadata } from './run.type.js';
-import { runAttachments, runResults, runTimeline } from './result.service.js';
+import { runResults, runTimeline } from './result.service.js';
 import { Attachment, TestResultConnection, TestStatus, Timeline } from './result.type.js';
 
 @ObjectType({ description: 'A metadata key and how many runs carry it.' })
@@ -81,27 +80,33 @@ export class RunResolver {
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<TestResultConnection> {
-    return runResults(ctx.db.knex, run.rowId, { status, testIdPrefix, testIdContains }, page);
+    return runResults(
+      ctx.db.knex,
+      ctx.db.dialect,
+      run,
+      { status, testIdPrefix, testIdContains },
+      page,
+    );
   }
 
   @FieldResolver(() => Timeline, { description: 'Every result, in one lane per worker.' })
   timeline(@Root() run: Run, @Ctx() ctx: Context): Promise<Timeline> {
-    return runTimeline(ctx.db.knex, run.rowId);
+    return runTimeline(ctx.db.knex, run);
   }
 
   @FieldResolver(() => [Attachment], { description: "The run's own files (runner output)." })
   attachments(@Root() run: Run, @Ctx() ctx: Context): Promise<Attachment[]> {
-    return runAttachments(ctx.db.knex, run.rowId);
+    return ctx.loaders.runAttachments.load(run.rowId);
   }
 
   @FieldResolver(() => [Artifact], { description: 'The original files, downloadable.' })
   artifacts(@Root() run: Run, @Ctx() ctx: Context): Promise<Artifact[]> {
-    return runArtifacts(ctx.db.knex, run.rowId);
+    return ctx.loaders.artifacts.load(run.rowId);
   }
 
   @FieldResolver(() => Dstat, { nullable: true, description: 'Resource usage during the run.' })
   dstat(@Root() run: Run, @Ctx() ctx: Context): Promise<Dstat | null> {
-    return runDstat(ctx.db.knex, run.rowId);
+    return ctx.loaders.dstat.load(run.rowId);
   }
 
   @Mutation(() => ID, { description: 'Deletes a run and its results; needs a token.' })

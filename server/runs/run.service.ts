@@ -9,6 +9,7 @@ import {
   TestResult,
 } from '../db/entities/index.js';
 import type { Database, Dialect } from '../db/orm.js';
+import { groupBy } from '../db/rows.js';
 import { toDate } from '../db/sql.js';
 import { GatewatchError } from '../errors.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
@@ -254,13 +255,11 @@ export async function metadataByRunId(
     .select('run_id', 'key', 'value')
     .whereIn('run_id', ids)
     .orderBy(['run_id', 'key']);
-  const byRun = new Map<number, { key: string; value: string }[]>();
-  for (const { run_id, key, value } of rows) {
-    let list = byRun.get(run_id);
-    if (!list) byRun.set(run_id, (list = []));
-    list.push({ key, value });
-  }
-  return byRun;
+  return groupBy(
+    rows,
+    (row) => row.run_id,
+    ({ key, value }) => ({ key, value }),
+  );
 }
 
 /** Every metadata key in use, with how many runs carry it. */

@@ -3,6 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { bytewise } from '../db/sql.js';
+import { whereTestId } from './test-filter.js';
 import { hashTestId } from '../ingest/run-writer.js';
 import { GatewatchError } from '../errors.js';
 import type { Test, TestFilter } from './test.type.js';
@@ -58,12 +59,8 @@ export async function listTests(
   const after = decodeCursor(args.after);
   const id = bytewise(db.dialect, 'tests.test_id');
   const param = bytewise(db.dialect, '?');
-  const filtered = (query: Knex.QueryBuilder) => {
-    // instr() finds text literally: nothing to escape, unlike LIKE's wildcards.
-    if (filter?.prefix) query.whereRaw(`instr(${id}, ${param}) = 1`, [filter.prefix]);
-    if (filter?.contains) query.whereRaw(`instr(${id}, ${param}) > 0`, [filter.contains]);
-    return query;
-  };
+  const filtered = (query: Knex.QueryBuilder) =>
+    whereTestId(query, db.dialect, 'tests.test_id', filter);
   const query = filtered(db.knex('tests').select('tests.*'));
   if (after) {
     if (after.length !== 1 || typeof after[0] !== 'string') throw badCursor(args.after);

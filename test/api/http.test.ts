@@ -96,6 +96,33 @@ describe.each(backends)('GraphQL over HTTP on $name', (backend) => {
         expect(answer.body).toEqual({ data: { runs: { totalCount: count } } });
       }
     });
+
+    it('refuses a subscription, which needs the WebSocket, with 400 BAD_REQUEST', async () => {
+      const answer = await request(server, json({ query: 'subscription { runIngested { id } }' }));
+      expect(answer.status).toBe(400);
+      const [error] = expectErrors(answer, ErrorCode.BAD_REQUEST);
+      expect(error!.message).toMatch(/WebSocket/);
+    });
+  });
+
+  it('compresses large answers for clients that accept gzip', async () => {
+    const answer = await request(
+      server,
+      json(
+        { query: `{ runs { nodes { timeline { lanes { results { testId status } } } } } }` },
+        { 'accept-encoding': 'gzip' },
+      ),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-encoding')).toBe('gzip');
+    expect(answer.text.length).toBeGreaterThan(1024);
+    expect(answer.body.errors).toBeUndefined();
+  });
+
+  it('sends / to the explorer while no dashboard is built', async () => {
+    const response = await fetch(`${server.url}/`, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/graphiql/');
   });
 
   describe('Accept: application/graphql-response+json', () => {
