@@ -10,13 +10,14 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { api } from './api.bench.js';
+import { dashboard } from './dashboard.bench.js';
 import { decode } from './decode.bench.js';
 import { Report, type Benchmark } from './harness.js';
 import { ingest } from './ingest.bench.js';
 import { formatSeconds, timed } from './measure.js';
 import { memory } from './memory.bench.js';
 
-const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api];
+const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api, dashboard];
 const DEFAULT_MYSQL = 'mysql://root@127.0.0.1:3306/';
 
 function usage(): string {

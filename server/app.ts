@@ -2,7 +2,6 @@
  * The gatewatch server: GraphQL over HTTP and WebSocket on one port, the upload, download and
  * feed endpoints, the explorer and the dashboard. `gatewatch serve` and the tests start it.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -163,9 +162,10 @@ function mountRoutes(app: Express, deps: AppDeps, apollo: ApolloServer<Context>)
   app.use(feedRoutes(deps));
   app.use('/graphiql', compress, express.static(`${CLIENT_DIR}graphiql`, { index: 'index.html' }));
   app.use(compress, express.static(CLIENT_DIR, { index: 'index.html' }));
-  // Until a dashboard is built into CLIENT_DIR, the explorer is the front page.
-  if (!existsSync(`${CLIENT_DIR}index.html`))
-    app.get('/', (_req, res) => res.redirect('/graphiql/'));
+  // The dashboard's own routes (client-side) all load its page.
+  app.get(/^\/(?:(?:tests|jobs|runs)(?:\/.*)?)?$/, (_req, res) => {
+    res.sendFile(`${CLIENT_DIR}index.html`);
+  });
   app.use(errorHandler);
 }
 

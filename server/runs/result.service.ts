@@ -116,6 +116,16 @@ export async function runResults(
   );
 }
 
+/** One result of a run by its place in the stream, or null. */
+export async function runResult(
+  knex: Knex,
+  run: { rowId: number; id: string },
+  seq: number,
+): Promise<TestResult | null> {
+  const row: ResultRow | undefined = await runResultsQuery(knex, run).where('r.seq', seq).first();
+  return row ? resultOf(row) : null;
+}
+
 /** Every result of a run, in lanes by worker, each lane by start time. */
 export async function runTimeline(
   knex: Knex,

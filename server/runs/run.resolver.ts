@@ -23,8 +23,14 @@ import { deleteRun } from './run-delete.js';
 import { runMatches } from './run-match.js';
 import { listRuns, metadataKeys, runByRef } from './run.service.js';
 import { Run, RunConnection, RunFilter, RunMetadata } from './run.type.js';
-import { runResults, runTimeline } from './result.service.js';
-import { Attachment, TestResultConnection, TestStatus, Timeline } from './result.type.js';
+import { runResult, runResults, runTimeline } from './result.service.js';
+import {
+  Attachment,
+  TestResult,
+  TestResultConnection,
+  TestStatus,
+  Timeline,
+} from './result.type.js';
 
 @ObjectType({ description: 'A metadata key and how many runs carry it.' })
 class MetadataKey {
@@ -87,6 +93,18 @@ export class RunResolver {
       { status, testIdPrefix, testIdContains },
       page,
     );
+  }
+
+  @FieldResolver(() => TestResult, {
+    nullable: true,
+    description: 'One result by its `seq` (its place in the stream).',
+  })
+  result(
+    @Root() run: Run,
+    @Arg('seq', () => Int) seq: number,
+    @Ctx() ctx: Context,
+  ): Promise<TestResult | null> {
+    return runResult(ctx.db.knex, run, seq);
   }
 
   @FieldResolver(() => Timeline, { description: 'Every result, in one lane per worker.' })

@@ -2,21 +2,15 @@
  * The bundled explorer at /graphiql: served by the server itself, every asset same-origin, and
  * usable in a real browser cut off from every other host (queries, the docs, subscriptions).
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_DIR } from '../../server/app.js';
 import { runByRef } from '../../server/runs/run.service.js';
+import { browserIt, openBrowser } from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = fileURLToPath(new URL('../../test-output/graphiql.png', import.meta.url));
-// By hand, a machine without Debian's chromium skips the browser; under CI it must fail.
-const browserIt = existsSync(CHROMIUM) || process.env.CI === 'true' ? it : it.skip;
 
 /** Where a built file would make the browser fetch something: the URLs it would fetch. */
 const FETCHED_URL = [
@@ -110,41 +104,10 @@ describe('the GraphiQL explorer', () => {
   });
 
   browserIt('runs queries, shows the docs and streams subscriptions offline', async () => {
-    expect(existsSync(CHROMIUM), `CI needs Debian's chromium at ${CHROMIUM}`).toBe(true);
     const origin = new URL(server.url).origin;
-    const profile = mkdtempSync(join(tmpdir(), 'gatewatch-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    });
+    const browser = await openBrowser(server.url, { width: 1440, height: 900 });
     try {
-      const blocked: string[] = [];
-      const sockets: string[] = [];
-      const problems: string[] = [];
-      await context.route('**', async (route) => {
-        const url = new URL(route.request().url());
-        if (url.origin === origin) return route.continue();
-        blocked.push(url.href);
-        return route.abort('blockedbyclient');
-      });
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.on('console', (message) => {
-        if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
-      page.on('websocket', (socket) => sockets.push(socket.url()));
-
+      const { page, problems, blocked, sockets } = browser;
       await page.goto(`${server.url}/graphiql`);
       const editor = page.locator('.graphiql-query-editor .monaco-editor .view-lines');
       // The starter query greets a first visit.
@@ -186,16 +149,14 @@ describe('the GraphiQL explorer', () => {
         )
         .toContain(run);
 
-      mkdirSync(dirname(SCREENSHOT), { recursive: true });
-      await page.screenshot({ path: SCREENSHOT });
+      await browser.screenshot('graphiql');
 
       expect(problems).toEqual([]);
       expect(blocked).toEqual([]);
       // One socket, to this server, opened by the first subscription.
       expect(sockets).toEqual([`${origin.replace(/^http/, 'ws')}/graphql`]);
     } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close();
     }
   });
 });

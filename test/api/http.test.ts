@@ -119,10 +119,14 @@ describe.each(backends)('GraphQL over HTTP on $name', (backend) => {
     expect(answer.body.errors).toBeUndefined();
   });
 
-  it('sends / to the explorer while no dashboard is built', async () => {
-    const response = await fetch(`${server.url}/`, { redirect: 'manual' });
-    expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toBe('/graphiql/');
+  it("serves the dashboard's page at / and at its client-side routes", async () => {
+    for (const path of ['/', '/tests', '/tests/a.b.c', '/jobs/tempest-full', `/runs/${runId}`]) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toMatch(/^text\/html/);
+      expect(await response.text(), path).toContain('<div id="app">');
+    }
+    expect((await fetch(`${server.url}/no-such-page`)).status).toBe(404);
   });
 
   describe('Accept: application/graphql-response+json', () => {

@@ -1,0 +1,39 @@
+/** The periods and resolutions the pages offer, as they appear in URLs (`?period=7d`). */
+
+export const PERIODS = {
+  '1h': 3600,
+  '6h': 6 * 3600,
+  '1d': 86400,
+  '7d': 7 * 86400,
+  '30d': 30 * 86400,
+  '90d': 90 * 86400,
+  '6m': 182 * 86400,
+} as const;
+export type Period = keyof typeof PERIODS;
+
+export const RESOLUTIONS = ['HOUR', 'DAY', 'WEEK', 'MONTH'] as const;
+export type Resolution = (typeof RESOLUTIONS)[number];
+
+export function parsePeriod(text: string, fallback: Period): Period {
+  return Object.hasOwn(PERIODS, text) ? (text as Period) : fallback;
+}
+
+export function parseResolution(text: string, fallback: Resolution): Resolution {
+  return (RESOLUTIONS as readonly string[]).includes(text) ? (text as Resolution) : fallback;
+}
+
+/** The window `period` ending at `now`, as the API's `since`/`until`. */
+export function windowOf(period: Period, now: Date = new Date()): { since: string; until: string } {
+  return {
+    since: new Date(now.getTime() - PERIODS[period] * 1000).toISOString(),
+    until: now.toISOString(),
+  };
+}
+
+/** A resolution that gives a readable number of buckets for a period. */
+export function defaultResolution(period: Period): Resolution {
+  const seconds = PERIODS[period];
+  if (seconds <= 86400) return 'HOUR';
+  if (seconds <= 90 * 86400) return 'DAY';
+  return 'WEEK';
+}

@@ -1,0 +1,51 @@
+/** The dashboard's routes: every view is a path plus query parameters, so every view is a link. */
+
+export type Route =
+  | { page: 'home' }
+  | { page: 'tests' }
+  | { page: 'job'; name: string }
+  | { page: 'test'; testId: string }
+  | { page: 'run'; id: string }
+  | { page: 'not-found'; path: string };
+
+/** The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`). */
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const [head, ...rest] = parts;
+  if (parts.length === 0) return { page: 'home' };
+  if (head === 'tests' && rest.length === 0) return { page: 'tests' };
+  // Test ids hold dots and slashes: everything after /tests/ is the id.
+  if (head === 'tests') return { page: 'test', testId: rest.join('/') };
+  if (head === 'jobs' && rest.length === 1) return { page: 'job', name: rest[0]! };
+  if (head === 'runs' && rest.length === 1) return { page: 'run', id: rest[0]! };
+  return { page: 'not-found', path: pathname };
+}
+
+/** The path of a route, with optional query parameters (empty values are left out). */
+export function hrefOf(
+  route: Route,
+  params: Record<string, string | null | undefined> = {},
+): string {
+  const path = (() => {
+    switch (route.page) {
+      case 'home':
+        return '/';
+      case 'tests':
+        return '/tests';
+      case 'job':
+        return `/jobs/${encodeURIComponent(route.name)}`;
+      case 'test':
+        return `/tests/${route.testId.split('/').map(encodeURIComponent).join('/')}`;
+      case 'run':
+        return `/runs/${encodeURIComponent(route.id)}`;
+      case 'not-found':
+        return route.path;
+    }
+  })();
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== '') query.set(key, value);
+  }
+  const search = query.toString();
+  return search ? `${path}?${search}` : path;
+}

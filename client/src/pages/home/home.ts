@@ -1,0 +1,216 @@
+/**
+ * The home page's logic as plain functions: the metadata filter as it reads in URLs, time
+ * buckets filled out for charts, the chart columns, links of groups, staleness, throttling.
+ */
+import { alignBuckets, epochSeconds } from '../../lib/buckets.js';
+import { hrefOf } from '../../lib/route.js';
+
+/** The metadata key the home page groups by unless the URL says otherwise. */
+export const DEFAULT_GROUP_KEY = 'project';
+
+/** The key whose values are jobs: a group of it is a job, with a page of its own. */
+export const JOB_KEY = 'build_name';
+
+/** Data older than this (seconds) earns the stale-data warning: a collector has stalled. */
+export const STALE_AFTER_SECONDS = 24 * 3600;
+
+/** Live updates refetch at most this often (ms), however many runs arrive. */
+export const MIN_REFRESH_MS = 3000;
+
+/** How many groups get their own line in the failure-rate chart (the busiest ones). */
+export const MAX_CHART_GROUPS = 6;
+
+/** A metadata pair runs must carry (`RunFilter.metadata`). */
+export interface MetadataPair {
+  key: string;
+  value: string;
+}
+
+/** One bucket of `runSeries`, as the page asks for it. */
+export interface Bucket {
+  start: string;
+  runs: number;
+  passedRuns: number;
+  failedRuns: number;
+  failureRate: number | null;
+}
+
+/** One series of `runSeries`: a group's value (null: runs without the key) and its buckets. */
+export interface GroupSeries {
+  value: string | null;
+  buckets: Bucket[];
+}
+
+/** Runs counted for one group (a value of a metadata key) or one job. */
+export interface RunCounts {
+  runCount: number;
+  passedRuns: number;
+  failedRuns: number;
+  failureRate: number | null;
+  lastRunAt: string | null;
+}
+
+/** A row of the groups table. */
+export interface GroupRow extends RunCounts {
+  value: string;
+}
+
+/** A row of the job list. */
+export interface JobRow extends RunCounts {
+  name: string;
+}
+
+/** A test of "failed tests in the last failed runs", as the page asks for it. */
+export interface FailedTestRow {
+  failures: number;
+  test: { testId: string };
+  lastFailure: {
+    testId: string;
+    tracebackTail: string | null;
+    run: { id: string; runAt: string; buildName: string | null };
+  };
+}
+
+// `:` separates key from value and `,` pairs, so both (and `%`) are escaped inside them;
+// everything else, slashes included, stays readable: `where=project:openstack/nova`.
+const escapePart = (text: string): string =>
+  text.replace(/[%,:]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function unescapePart(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The `where` URL parameter (`project:openstack/nova,branch:master`) as metadata pairs. */
+export function parseWhere(text: string): MetadataPair[] {
+  const pairs: MetadataPair[] = [];
+  for (const part of text.split(',')) {
+    const colon = part.indexOf(':');
+    if (colon <= 0) continue;
+    const key = unescapePart(part.slice(0, colon));
+    const value = unescapePart(part.slice(colon + 1));
+    // A key given twice keeps its first value, as a filter can hold each key once.
+    if (!pairs.some((p) => p.key === key)) pairs.push({ key, value });
+  }
+  return pairs;
+}
+
+/** Metadata pairs as the `where` URL parameter; '' for none. */
+export function formatWhere(pairs: readonly MetadataPair[]): string {
+  return pairs.map((p) => `${escapePart(p.key)}:${escapePart(p.value)}`).join(',');
+}
+
+/** The pairs with `pair` added, replacing any pair of the same key. */
+export function withPair(pairs: readonly MetadataPair[], pair: MetadataPair): MetadataPair[] {
+  return [...pairs.filter((p) => p.key !== pair.key), pair];
+}
+
+/** The pairs without the one of `key`. */
+export function withoutKey(pairs: readonly MetadataPair[], key: string): MetadataPair[] {
+  return pairs.filter((p) => p.key !== key);
+}
+
+/**
+ * Where a group's value leads. A job (`build_name`) has its page; any other group opens the
+ * home page narrowed to it and grouped by job, so its jobs are one more click away.
+ */
+export function groupHref(
+  key: string,
+  value: string,
+  view: { period: string; resolution: string; where: readonly MetadataPair[] },
+): string {
+  if (key === JOB_KEY) return hrefOf({ page: 'job', name: value });
+  return hrefOf(
+    { page: 'home' },
+    {
+      group: JOB_KEY,
+      period: view.period,
+      resolution: view.resolution,
+      where: formatWhere(withPair(view.where, { key, value })),
+    },
+  );
+}
+
+/** How a group's value reads; runs lacking the key form a group of their own. */
+export function groupLabel(key: string, value: string | null): string {
+  return value ?? `(no ${key})`;
+}
+
+/** failed / (passed + failed); null when both are 0 (as the API's failureRate). */
+export function failureRate(passed: number, failed: number): number | null {
+  return passed + failed === 0 ? null : failed / (passed + failed);
+}
+
+/**
+ * Passed and failed runs per bucket (`starts`, from lib/buckets) over all groups, as uPlot
+ * columns: x (epoch seconds), passed, failed. Empty buckets are zeros.
+ */
+export function passFailColumns(
+  series: readonly GroupSeries[],
+  starts: readonly Date[],
+): [number[], number[], number[]] {
+  const passed = starts.map(() => 0);
+  const failed = starts.map(() => 0);
+  for (const group of series) {
+    alignBuckets(group.buckets, starts).forEach((bucket, i) => {
+      passed[i]! += bucket?.passedRuns ?? 0;
+      failed[i]! += bucket?.failedRuns ?? 0;
+    });
+  }
+  return [starts.map(epochSeconds), passed, failed];
+}
+
+/** The series with the most runs, busiest first (ties by label), at most `limit`. */
+export function busiestGroups(
+  series: readonly GroupSeries[],
+  limit = MAX_CHART_GROUPS,
+): GroupSeries[] {
+  const runs = (g: GroupSeries) => g.buckets.reduce((sum, b) => sum + b.runs, 0);
+  return [...series]
+    .sort((a, b) => runs(b) - runs(a) || (a.value ?? '\uffff').localeCompare(b.value ?? '\uffff'))
+    .slice(0, limit);
+}
+
+/**
+ * Failure rate per bucket as uPlot columns: x (epoch seconds), the rate over all groups, then
+ * one column per group of `shown`. Buckets without passed or failed runs are gaps (null).
+ */
+export function failureRateColumns(
+  series: readonly GroupSeries[],
+  shown: readonly GroupSeries[],
+  starts: readonly Date[],
+): (number | null)[][] {
+  const [x, passed, failed] = passFailColumns(series, starts);
+  const overall = starts.map((_, i) => failureRate(passed[i]!, failed[i]!));
+  const perGroup = shown.map((group) =>
+    alignBuckets(group.buckets, starts).map((b) =>
+      b ? failureRate(b.passedRuns, b.failedRuns) : null,
+    ),
+  );
+  return [x, overall, ...perGroup];
+}
+
+/** Whether data of this age (seconds; null: no data at all) is stale. */
+export function isStale(ageSeconds: number | null, threshold = STALE_AFTER_SECONDS): boolean {
+  return ageSeconds === null || ageSeconds > threshold;
+}
+
+/** How long (ms) to wait before refetching, given the last refetch: at most one per `min`. */
+export function refreshDelay(lastAt: number, now: number, min = MIN_REFRESH_MS): number {
+  return Math.max(0, lastAt + min - now);
+}
+
+/** Distinct line colours for groups, readable on white (the overall line is the text colour). */
+export const GROUP_COLOURS = [
+  '#0b5cad',
+  '#b3261e',
+  '#1f7a3a',
+  '#8a4baf',
+  '#b35c00',
+  '#00798c',
+  '#6b6b00',
+  '#c2185b',
+] as const;

@@ -1,0 +1,58 @@
+/** The dashboard's routes: paths to pages and back, query parameters included. */
+import { describe, expect, it } from 'vitest';
+import { hrefOf, parseRoute, type Route } from '../../client/src/lib/route.js';
+
+describe('routes', () => {
+  it('reads every page from its path', () => {
+    expect(parseRoute('/')).toEqual({ page: 'home' });
+    expect(parseRoute('/tests')).toEqual({ page: 'tests' });
+    expect(parseRoute('/tests/')).toEqual({ page: 'tests' });
+    expect(parseRoute('/jobs/tempest-full')).toEqual({ page: 'job', name: 'tempest-full' });
+    expect(parseRoute('/runs/3f2a9c')).toEqual({ page: 'run', id: '3f2a9c' });
+    expect(parseRoute('/tests/tempest.api.compute.test_servers.ServersTest.test_list')).toEqual({
+      page: 'test',
+      testId: 'tempest.api.compute.test_servers.ServersTest.test_list',
+    });
+  });
+
+  it('takes everything after /tests/ as the test id, slashes included', () => {
+    expect(parseRoute('/tests/pkg/sub/module.Case.test%20x')).toEqual({
+      page: 'test',
+      testId: 'pkg/sub/module.Case.test x',
+    });
+  });
+
+  it('knows what it does not serve', () => {
+    expect(parseRoute('/jobs')).toEqual({ page: 'not-found', path: '/jobs' });
+    expect(parseRoute('/jobs/a/b')).toEqual({ page: 'not-found', path: '/jobs/a/b' });
+    expect(parseRoute('/nowhere')).toEqual({ page: 'not-found', path: '/nowhere' });
+  });
+
+  it('makes links that read back as the same route', () => {
+    const routes: Route[] = [
+      { page: 'home' },
+      { page: 'tests' },
+      { page: 'job', name: 'periodic/stable job #1' },
+      { page: 'test', testId: 'a/b/c.Test.test_x[id-1?] & more' },
+      { page: 'run', id: '3f2a9c1e-0000-4000-8000-000000000000' },
+    ];
+    for (const route of routes) {
+      const href = hrefOf(route);
+      expect(parseRoute(new URL(href, 'http://x').pathname)).toEqual(route);
+    }
+    expect(hrefOf({ page: 'job', name: 'a/b' })).toBe('/jobs/a%2Fb');
+    // A test id's slashes stay path separators.
+    expect(hrefOf({ page: 'test', testId: 'a/b c' })).toBe('/tests/a/b%20c');
+  });
+
+  it('adds query parameters, leaving out empty ones', () => {
+    expect(hrefOf({ page: 'run', id: 'abc' }, { test: 'x.y[z]' })).toBe(
+      '/runs/abc?test=x.y%5Bz%5D',
+    );
+    expect(hrefOf({ page: 'home' }, { period: '30d', group: '', where: null, x: undefined })).toBe(
+      '/?period=30d',
+    );
+    const url = new URL(hrefOf({ page: 'tests' }, { q: 'a&b=c', mode: 'prefix' }), 'http://x');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ q: 'a&b=c', mode: 'prefix' });
+  });
+});

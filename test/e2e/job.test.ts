@@ -1,0 +1,465 @@
+/**
+ * The job page in Debian's Chromium against a real server: hand-made runs from the last day
+ * and a half (so they fall in the default period), every expected figure computed here from
+ * those runs; the tests table sorted by its headers and filtered by a regular expression; a
+ * run uploaded while the page is open shows up without a reload.
+ */
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { formatCount, formatDuration, formatPercent } from '../../client/src/lib/format.js';
+import { createToken } from '../../server/tokens/token.service.js';
+import { accessibilityViolations, browserIt, openBrowser } from '../helpers/browser.js';
+import { backends } from '../helpers/databases.js';
+import {
+  ingestMade,
+  model,
+  streamOf,
+  type MadeResult,
+  type MadeRun,
+  type StoredRun,
+} from '../helpers/made-runs.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const JOB = 'e2e-gate';
+const CREATE = 'e2e.api.compute.test_servers.ServersTest.test_create';
+const DELETE = 'e2e.api.compute.test_servers.ServersTest.test_delete';
+const ATTACH = 'e2e.api.volume.test_volumes.VolumesTest.test_attach';
+const BOOT = 'e2e.scenario.test_boot.BootTest.test_boot_pattern';
+const traceback = (error: string) =>
+  `Traceback (most recent call last):\n  File "test.py", line 3, in test\n    check()\n${error}\n`;
+
+/** Whole seconds, as the database keeps them. */
+const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
+const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
+const gate = (hours: number, results: MadeResult[]): MadeRun => ({
+  at: hoursAgo(hours),
+  metadata: { build_name: JOB, project: 'openstack/nova' },
+  results,
+});
+
+const RUNS: MadeRun[] = [
+  gate(30, [
+    [CREATE, 'success', 2],
+    [DELETE, 'success', 1],
+    [ATTACH, 'success', 3],
+    [BOOT, 'skip', 0.1],
+  ]),
+  gate(20, [
+    [CREATE, 'fail', 2.5, traceback('AssertionError: server never became ACTIVE')],
+    [DELETE, 'success', 1.2],
+    [ATTACH, 'success', 3.5],
+    [BOOT, 'success', 10],
+  ]),
+  gate(10, [
+    [CREATE, 'success', 2],
+    [DELETE, 'success', 1],
+    [ATTACH, 'fail', 4, traceback('TimeoutError: volume stuck attaching')],
+    [BOOT, 'success', 11],
+  ]),
+  gate(5, [
+    [CREATE, 'success', 1.5],
+    [DELETE, 'success', 1.1],
+    [ATTACH, 'success', 3],
+    [BOOT, 'success', 9],
+  ]),
+  gate(3, [
+    [CREATE, 'fail', 3, traceback('AssertionError: quota exceeded')],
+    [DELETE, 'success', 1],
+    [ATTACH, 'success', 3.2],
+    [BOOT, 'skip', 0.1],
+  ]),
+  gate(1, [
+    [CREATE, 'success', 2.2],
+    [DELETE, 'success', 0.9],
+    [ATTACH, 'success', 2.8],
+    [BOOT, 'success', 12],
+  ]),
+  // Another job's run, counted nowhere on this page.
+  {
+    at: hoursAgo(2),
+    metadata: { build_name: 'e2e-other', project: 'openstack/nova' },
+    results: [[CREATE, 'fail', 1, traceback('AssertionError: elsewhere')]],
+  },
+];
+
+interface Row {
+  testId: string;
+  passes: number;
+  failures: number;
+  skips: number;
+  failureRate: number | null;
+  meanDuration: number | null;
+}
+
+/** The tests table computed from the runs: per test over every result of the job. */
+function expectedRows(runs: MadeRun[]): Row[] {
+  const rows = new Map<string, Row & { seconds: number }>();
+  for (const [testId, status, seconds] of runs.flatMap((r) => r.results)) {
+    const row = rows.get(testId) ?? {
+      testId,
+      passes: 0,
+      failures: 0,
+      skips: 0,
+      failureRate: null,
+      meanDuration: null,
+      seconds: 0,
+    };
+    if (status === 'success') {
+      row.passes++;
+      row.seconds += seconds;
+    } else if (status === 'fail') row.failures++;
+    else if (status === 'skip') row.skips++;
+    rows.set(testId, row);
+  }
+  return [...rows.values()].map(({ seconds, ...row }) => ({
+    ...row,
+    failureRate: model.rate(row.failures, row.passes),
+    meanDuration: row.passes === 0 ? null : seconds / row.passes,
+  }));
+}
+
+const byId = (a: Row, b: Row) => (a.testId < b.testId ? -1 : 1);
+
+/** The value shown under a figure's label in the page's stats. */
+async function stat(page: Page, label: string): Promise<string> {
+  const dd = page
+    .locator('.stat')
+    .filter({ has: page.getByText(label, { exact: true }) })
+    .locator('dd');
+  return (await dd.innerText()).trim();
+}
+
+/**
+ * Resolves once the page has sent its `runIngested` subscription; the server reads it long
+ * before an upload made afterwards has been parsed and stored.
+ */
+function subscription(page: Page): Promise<void> {
+  return new Promise((resolve) => {
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        if (
+          typeof payload === 'string' &&
+          /"subscribe"/.test(payload) &&
+          /runIngested/.test(payload)
+        ) {
+          resolve();
+        }
+      }),
+    );
+  });
+}
+
+const tableIds = (page: Page) => page.locator('table.tests tbody td.test-id').allInnerTexts();
+
+describe('the job page', () => {
+  let server: TestServer;
+  let stored: StoredRun[];
+  let jobRuns: StoredRun[];
+  let token: string;
+
+  beforeAll(async () => {
+    server = await startServer(backends[0]!);
+    stored = await ingestMade(server, RUNS);
+    jobRuns = stored.filter((r) => r.metadata.build_name === JOB);
+    token = (await createToken(server.app.deps.db, 'e2e-job-uploads')).secret;
+  });
+  afterAll(() => server?.close());
+
+  async function upload(run: MadeRun): Promise<string> {
+    const url = new URL('/api/runs', server.url);
+    for (const [key, value] of Object.entries(run.metadata)) url.searchParams.set(key, value);
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: streamOf(run),
+    });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { run: string }).run;
+  }
+
+  browserIt('shows the counts, charts, tests, recent runs and failed tests', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/jobs/${JOB}`);
+      await page.getByRole('heading', { level: 1, name: JOB }).waitFor();
+
+      const totals = model.totals(jobRuns);
+      await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(totals.runCount));
+      expect(await stat(page, 'Passed')).toBe(formatCount(totals.passedRuns));
+      expect(await stat(page, 'Failed')).toBe(formatCount(totals.failedRuns));
+      expect(await stat(page, 'Skipped')).toBe(formatCount(totals.skippedRuns));
+      expect(await stat(page, 'Failure rate')).toBe(formatPercent(totals.failureRate));
+
+      // Four charts, each drawn on a canvas.
+      await expect.poll(() => page.locator('.charts canvas').count()).toBe(4);
+
+      // Tests table: by failures, most first, ties by test id.
+      const rows = expectedRows(jobRuns);
+      const byFailures = [...rows].sort((a, b) => b.failures - a.failures || byId(a, b));
+      await expect.poll(() => tableIds(page)).toEqual(byFailures.map((r) => r.testId));
+      for (const row of rows) {
+        const cells = await page
+          .locator('table.tests tbody tr')
+          .filter({ hasText: row.testId })
+          .locator('td')
+          .allInnerTexts();
+        expect(cells).toEqual([
+          row.testId,
+          formatCount(row.passes),
+          formatCount(row.failures),
+          formatCount(row.skips),
+          formatPercent(row.failureRate),
+          formatDuration(row.meanDuration),
+        ]);
+      }
+
+      // Recent runs, newest first, each linking to its run page.
+      const newestFirst = [...jobRuns].sort((a, b) => b.at.getTime() - a.at.getTime());
+      const runLinks = page.locator('table.runs tbody tr td:first-child a');
+      await expect.poll(() => runLinks.count()).toBe(jobRuns.length);
+      expect(
+        await runLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ).toEqual(newestFirst.map((r) => `/runs/${r.id}`));
+      const statuses = await page.locator('table.runs tbody .badge').allInnerTexts();
+      expect(statuses).toEqual(newestFirst.map((r) => model.status(r)));
+
+      // The tests failing in the last failed runs, most failures first.
+      const failed = model.failedTests(jobRuns, 10);
+      const failedLinks = page.locator('ul.failed a.test-id');
+      await expect.poll(() => failedLinks.allInnerTexts()).toEqual(failed.map((f) => f.testId));
+      const firstFailed = page.locator('ul.failed li').first();
+      expect(await firstFailed.innerText()).toContain(
+        `failed in ${failed[0]!.failures} of those runs`,
+      );
+      expect(await firstFailed.locator('.meta a').getAttribute('href')).toBe(
+        `/runs/${failed[0]!.runId}?test=${encodeURIComponent(failed[0]!.testId)}`,
+      );
+
+      // The feed link points at the job's Atom feed, which the server serves.
+      const feed = await page
+        .getByRole('link', { name: 'Atom feed of failed runs' })
+        .getAttribute('href');
+      expect(feed).toBe(`/feeds/jobs/${JOB}/failures`);
+      const feedResponse = await fetch(new URL(feed!, server.url));
+      expect(feedResponse.status).toBe(200);
+      expect(feedResponse.headers.get('content-type')).toMatch(/^application\/atom\+xml/);
+
+      expect(await accessibilityViolations(page)).toEqual([]);
+      await browser.screenshot('job');
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+
+      // A recent run's link opens its run page, client-side.
+      await runLinks.first().click();
+      await page.waitForURL(`${server.url}/runs/${newestFirst[0]!.id}`);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('sorts the tests table by a clicked header and keeps it in the URL', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page } = browser;
+      const rows = expectedRows(jobRuns);
+      await page.goto(`${server.url}/jobs/${JOB}`);
+      await expect.poll(() => tableIds(page)).toHaveLength(rows.length);
+
+      const header = (name: string) =>
+        page.locator('table.tests thead').getByRole('button', { name: new RegExp(`^${name}`) });
+
+      await header('Test').click();
+      const ascending = [...rows].sort(byId).map((r) => r.testId);
+      await expect.poll(() => tableIds(page)).toEqual(ascending);
+      expect(new URL(page.url()).searchParams.get('sort')).toBe('testId');
+      expect(new URL(page.url()).searchParams.get('order')).toBe('asc');
+      expect(await page.locator('th[aria-sort="ascending"]').innerText()).toContain('Test');
+
+      await header('Test').click();
+      await expect.poll(() => tableIds(page)).toEqual([...ascending].reverse());
+      expect(new URL(page.url()).searchParams.get('order')).toBe('desc');
+
+      await header('Mean run time').click();
+      const slowest = [...rows]
+        .sort((a, b) => (b.meanDuration ?? -1) - (a.meanDuration ?? -1) || byId(a, b))
+        .map((r) => r.testId);
+      await expect.poll(() => tableIds(page)).toEqual(slowest);
+      expect(new URL(page.url()).searchParams.get('sort')).toBe('meanDuration');
+
+      await header('% Failures').click();
+      await header('% Failures').click();
+      const leastFailing = [...rows]
+        .sort((a, b) => (a.failureRate ?? 0) - (b.failureRate ?? 0) || byId(a, b))
+        .map((r) => r.testId);
+      await expect.poll(() => tableIds(page)).toEqual(leastFailing);
+      expect(new URL(page.url()).searchParams.get('sort')).toBe('failureRate');
+      expect(new URL(page.url()).searchParams.get('order')).toBe('asc');
+
+      // The sorted view is a link: loading it again shows the same order.
+      await page.reload();
+      await expect.poll(() => tableIds(page)).toEqual(leastFailing);
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('narrows the counts to the chosen period and resolution, kept in the URL', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/jobs/${JOB}`);
+      await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(jobRuns.length));
+
+      await page.getByLabel('Period', { exact: true }).selectOption('1d');
+      const lastDay = model.totals(jobRuns.filter((r) => r.at > hoursAgo(24)));
+      expect(lastDay.runCount).toBeLessThan(jobRuns.length);
+      await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(lastDay.runCount));
+      expect(await stat(page, 'Failed')).toBe(formatCount(lastDay.failedRuns));
+      expect(await stat(page, 'Failure rate')).toBe(formatPercent(lastDay.failureRate));
+      expect(new URL(page.url()).searchParams.get('period')).toBe('1d');
+      // A day is shown by the hour unless asked otherwise.
+      await page.getByText('Runs per hour', { exact: true }).waitFor();
+
+      await page.getByLabel('Resolution', { exact: true }).selectOption('DAY');
+      expect(new URL(page.url()).searchParams.get('resolution')).toBe('DAY');
+      await page.getByText('Runs per day', { exact: true }).waitFor();
+
+      await page.reload();
+      await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(lastDay.runCount));
+      expect(await page.getByLabel('Period', { exact: true }).inputValue()).toBe('1d');
+      expect(await page.getByLabel('Resolution', { exact: true }).inputValue()).toBe('DAY');
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('filters the tests by a regular expression and flags an invalid one', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page } = browser;
+      const ids = expectedRows(jobRuns).map((r) => r.testId);
+      await page.goto(`${server.url}/jobs/${JOB}?sort=testId`);
+      await expect.poll(() => tableIds(page)).toHaveLength(ids.length);
+      const filter = page.getByLabel('Filter test ids by regular expression');
+
+      const pattern = 'test_(create|attach)$';
+      await filter.fill(pattern);
+      const matching = ids.filter((id) => new RegExp(pattern).test(id)).sort();
+      expect(matching).toHaveLength(2);
+      await expect.poll(() => tableIds(page)).toEqual(matching);
+      expect(new URL(page.url()).searchParams.get('filter')).toBe(pattern);
+      expect(await page.locator('#test-filter-note').innerText()).toBe(
+        `${matching.length} of ${ids.length} tests`,
+      );
+
+      await filter.fill('test_(create');
+      const alert = page.locator('#test-filter-note [role="alert"]');
+      await alert.waitFor();
+      expect(await alert.innerText()).toMatch(/^Not a valid regular expression: /);
+      expect(await filter.getAttribute('aria-invalid')).toBe('true');
+      // Nothing crashed: the table is still there, unfiltered.
+      await expect.poll(() => tableIds(page)).toHaveLength(ids.length);
+
+      await filter.fill('^e2e\\.scenario\\.');
+      await expect.poll(() => tableIds(page)).toEqual([BOOT]);
+      expect(await alert.count()).toBe(0);
+
+      await filter.fill('no-such-test');
+      await page.getByText('No test id matches').waitFor();
+
+      // The filter is in the URL, so a reload keeps it.
+      await filter.fill('ServersTest');
+      await page.reload();
+      await expect.poll(() => tableIds(page)).toEqual([CREATE, DELETE]);
+      expect(await page.getByLabel('Filter test ids by regular expression').inputValue()).toBe(
+        'ServersTest',
+      );
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('says so for a job that does not exist', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/jobs/no-such-job`);
+      await page.getByRole('heading', { level: 1, name: 'No such job' }).waitFor();
+      expect(await page.locator('main').innerText()).toContain('no-such-job');
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('fits a phone screen', async () => {
+    const browser = await openBrowser(server.url, { width: 390, height: 844 });
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/jobs/${JOB}`);
+      await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(jobRuns.length));
+      await expect.poll(() => page.locator('.charts canvas').count()).toBe(4);
+      await expect.poll(() => tableIds(page)).toHaveLength(expectedRows(jobRuns).length);
+      // A string: this file is type-checked without the DOM's names.
+      const overflow = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+        '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+      );
+      expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
+      await browser.screenshot('job-phone');
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  // Last: it adds a run the other tests do not expect.
+  browserIt('shows a run uploaded while it is open, without a reload', async () => {
+    const browser = await openBrowser(server.url);
+    try {
+      const { page } = browser;
+      const subscribed = subscription(page);
+      await page.goto(`${server.url}/jobs/${JOB}`);
+      await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(jobRuns.length));
+      const before = model.totals(jobRuns);
+      await subscribed;
+
+      const live: MadeRun = gate(0.5, [
+        [CREATE, 'fail', 2, traceback('AssertionError: live failure')],
+        [DELETE, 'success', 1],
+        [ATTACH, 'success', 3],
+        [BOOT, 'success', 10],
+      ]);
+      const id = await upload(live);
+      const after = model.totals([...jobRuns, live]);
+
+      await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(after.runCount));
+      expect(after.failedRuns).toBe(before.failedRuns + 1);
+      await expect.poll(() => stat(page, 'Failed')).toBe(formatCount(after.failedRuns));
+      expect(await stat(page, 'Failure rate')).toBe(formatPercent(after.failureRate));
+      await expect
+        .poll(() =>
+          page.locator('table.runs tbody tr td:first-child a').first().getAttribute('href'),
+        )
+        .toBe(`/runs/${id}`);
+      const createRow = page.locator('table.tests tbody tr').filter({ hasText: CREATE });
+      const createFailures = expectedRows([...jobRuns, live]).find((r) => r.testId === CREATE)!;
+      await expect
+        .poll(() => createRow.locator('td').nth(2).innerText())
+        .toBe(formatCount(createFailures.failures));
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
