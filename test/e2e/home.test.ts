@@ -9,7 +9,12 @@ import type { Page } from 'playwright-core';
 import { formatAge, formatCount, formatPercent, formatTime } from '../../client/src/lib/format.js';
 import { defaultResolution } from '../../client/src/lib/period.js';
 import { createToken } from '../../server/tokens/token.service.js';
-import { accessibilityViolations, browserIt, openBrowser } from '../helpers/browser.js';
+import {
+  accessibilityViolations,
+  browserIt,
+  horizontalOverflow,
+  openBrowser,
+} from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { ingestMade, model, streamOf, type MadeRun, type StoredRun } from '../helpers/made-runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -392,9 +397,7 @@ describe('the home page', () => {
         .toEqual(expectedTotals(inWeek()));
       await page.locator('ol.failed > li').first().waitFor();
       await page.locator('section canvas').first().waitFor();
-      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(
-        true,
-      );
+      expect(await horizontalOverflow(page)).toBe(0);
       await browser.screenshot('home-phone');
       expect(await accessibilityViolations(page)).toEqual([]);
       expect(browser.problems).toEqual([]);

@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatCount, formatDuration, formatPercent } from '../../client/src/lib/format.js';
 import { createToken } from '../../server/tokens/token.service.js';
-import { accessibilityViolations, browserIt, openBrowser } from '../helpers/browser.js';
+import {
+  accessibilityViolations,
+  browserIt,
+  horizontalOverflow,
+  openBrowser,
+} from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import {
   ingestMade,
@@ -409,11 +414,7 @@ describe('the job page', () => {
       await expect.poll(() => stat(page, 'Runs')).toBe(formatCount(jobRuns.length));
       await expect.poll(() => page.locator('.charts canvas').count()).toBe(4);
       await expect.poll(() => tableIds(page)).toHaveLength(expectedRows(jobRuns).length);
-      // A string: this file is type-checked without the DOM's names.
-      const overflow = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
-        '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
-      );
-      expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
+      expect(await horizontalOverflow(page)).toBe(0);
       await browser.screenshot('job-phone');
       expect(browser.problems).toEqual([]);
       expect(browser.blocked).toEqual([]);

@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { buildStream, STESTR_PROFILE } from '../../bench/streams.js';
 import { ingestRun } from '../../server/ingest/ingest.js';
 import { createToken } from '../../server/tokens/token.service.js';
-import { accessibilityViolations, browserIt, openBrowser } from '../helpers/browser.js';
+import {
+  accessibilityViolations,
+  browserIt,
+  horizontalOverflow,
+  openBrowser,
+} from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { streamOf } from '../helpers/made-runs.js';
 import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
@@ -528,9 +533,7 @@ describe('the run page', () => {
       await open(page, `${server.url}/runs/${failing}?test=${encodeURIComponent(failed.testId)}`);
       await page.locator('section.details [role="tabpanel"]').waitFor();
       await page.locator('section.dstat figure.chart').first().waitFor();
-      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(
-        true,
-      );
+      expect(await horizontalOverflow(page)).toBe(0);
       await browser.screenshot('run-phone');
       expect(browser.problems).toEqual([]);
     } finally {

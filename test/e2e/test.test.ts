@@ -8,7 +8,12 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatCount, formatDuration, formatPercent } from '../../client/src/lib/format.js';
 import { createToken } from '../../server/tokens/token.service.js';
-import { accessibilityViolations, browserIt, openBrowser } from '../helpers/browser.js';
+import {
+  accessibilityViolations,
+  browserIt,
+  horizontalOverflow,
+  openBrowser,
+} from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import {
   ingestMade,
@@ -262,11 +267,7 @@ describe('the test page', () => {
       await expect
         .poll(() => page.locator('ol.failures pre').count())
         .toBe(failures(stored).length);
-      // A string: this file is type-checked without the DOM's names.
-      const overflow = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
-        '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
-      );
-      expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.innerWidth);
+      expect(await horizontalOverflow(page)).toBe(0);
       await browser.screenshot('test-phone');
       expect(browser.problems).toEqual([]);
       expect(browser.blocked).toEqual([]);

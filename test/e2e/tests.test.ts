@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatCount, formatDuration, formatPercent } from '../../client/src/lib/format.js';
-import { accessibilityViolations, browserIt, openBrowser } from '../helpers/browser.js';
+import {
+  accessibilityViolations,
+  browserIt,
+  horizontalOverflow,
+  openBrowser,
+} from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { ingestMade, type MadeResult } from '../helpers/made-runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -183,9 +188,7 @@ describe('the tests page', () => {
       const { page } = browser;
       await page.goto(`${server.url}/tests?q=gw.made`);
       await expect.poll(() => total(page), { timeout: 30_000 }).toBe(formatCount(made.length));
-      expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(
-        true,
-      );
+      expect(await horizontalOverflow(page)).toBe(0);
       await browser.screenshot('tests-phone');
       expect(browser.problems).toEqual([]);
       expect(browser.blocked).toEqual([]);

@@ -115,3 +115,11 @@ interface AxeViolation {
   help: string;
   nodes: { target: string[] }[];
 }
+
+/** How many pixels the page is wider than the viewport (0 when it fits: no sideways scroll). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  // A string: test files are type-checked without the DOM's names.
+  return page.evaluate<number>(
+    'Math.max(0, document.documentElement.scrollWidth - window.innerWidth)',
+  );
+}
