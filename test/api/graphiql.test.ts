@@ -39,10 +39,18 @@ async function setOperation(page: Page, text: string): Promise<void> {
   await editor.click();
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(text);
-  // Monaco closes the first bracket it sees typed; drop what it added after the cursor.
-  await page.keyboard.press('Control+Shift+End');
-  await page.keyboard.press('Delete');
-  expect((await editor.innerText()).replace(/\u00a0/g, ' ')).toBe(text);
+  // Monaco closes the first bracket it sees typed, sometimes only after a moment: drop what
+  // it added after the cursor until the text is what was typed.
+  await expect
+    .poll(
+      async () => {
+        await page.keyboard.press('Control+Shift+End');
+        await page.keyboard.press('Delete');
+        return (await editor.innerText()).replace(/\u00a0/g, ' ');
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(text);
 }
 
 // The explorer is the same for every database; SQLite stands for both.
