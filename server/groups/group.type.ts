@@ -4,14 +4,14 @@ import { DateTime } from '../graphql/scalars.js';
 import type { RunFilter } from '../runs/run.type.js';
 import type { TimeWindow } from '../jobs/series.service.js';
 import type { Resolution } from '../graphql/resolution.js';
-import type { RunBucket } from '../jobs/series.type.js';
+import { RunOutcomes, type RunBucket } from '../jobs/series.type.js';
 
 @ObjectType({
   description:
     'The runs sharing one value of a metadata key (a project, a branch…), counted over the ' +
     'runs matching the filter the groups were asked with.',
 })
-export class Group {
+export class Group extends RunOutcomes {
   @Field(() => String)
   key!: string;
 
@@ -20,21 +20,6 @@ export class Group {
 
   @Field(() => Int)
   runCount!: number;
-
-  @Field(() => Int)
-  passedRuns!: number;
-
-  @Field(() => Int)
-  failedRuns!: number;
-
-  @Field(() => Int)
-  skippedRuns!: number;
-
-  @Field(() => Float, {
-    nullable: true,
-    description: 'failedRuns / (passedRuns + failedRuns); null when both are 0.',
-  })
-  failureRate!: number | null;
 
   @Field(() => DateTime, { nullable: true })
   lastRunAt!: Date | null;

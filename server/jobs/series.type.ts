@@ -11,18 +11,12 @@ export class WindowArgs {
   until?: Date;
 }
 
-@ObjectType({
-  description:
-    'The runs of one time bucket. Test figures count results: passes are success + xfail, ' +
-    'failures fail + uxsuccess.',
-})
-export class RunBucket {
-  @Field(() => DateTime, { description: 'Where the bucket starts (UTC).' })
-  start!: Date;
-
-  @Field(() => Int)
-  runs!: number;
-
+/**
+ * How a set of runs ended (openstack-health's rule, see server/db/sql.ts). Abstract and never
+ * referenced: its fields appear in the types that extend it.
+ */
+@ObjectType()
+export abstract class RunOutcomes {
   @Field(() => Int)
   passedRuns!: number;
 
@@ -37,6 +31,19 @@ export class RunBucket {
     description: 'failedRuns / (passedRuns + failedRuns); null when both are 0.',
   })
   failureRate!: number | null;
+}
+
+@ObjectType({
+  description:
+    'The runs of one time bucket. Test figures count results: passes are success + xfail, ' +
+    'failures fail + uxsuccess.',
+})
+export class RunBucket extends RunOutcomes {
+  @Field(() => DateTime, { description: 'Where the bucket starts (UTC).' })
+  start!: Date;
+
+  @Field(() => Int)
+  runs!: number;
 
   @Field(() => Int)
   testPasses!: number;

@@ -31,18 +31,26 @@ export interface RunTime {
 const percent = (rate: number | null | undefined) =>
   rate === null || rate === undefined ? null : rate * 100;
 
+/** One series per `value` over every bucket of the period (`undefined` for an empty one). */
+function perBucket(
+  buckets: readonly JobBucket[],
+  starts: readonly Date[],
+  values: ((bucket: JobBucket | undefined) => number | null)[],
+): uPlot.AlignedData {
+  const aligned = alignBuckets(buckets, starts);
+  return [starts.map(epochSeconds), ...values.map((value) => aligned.map(value))];
+}
+
 /** Passed, failed and skipped runs per bucket. */
 export function runCountsData(
   buckets: readonly JobBucket[],
   starts: readonly Date[],
 ): uPlot.AlignedData {
-  const aligned = alignBuckets(buckets, starts);
-  return [
-    starts.map(epochSeconds),
-    aligned.map((b) => b?.passedRuns ?? 0),
-    aligned.map((b) => b?.failedRuns ?? 0),
-    aligned.map((b) => b?.skippedRuns ?? 0),
-  ];
+  return perBucket(buckets, starts, [
+    (b) => b?.passedRuns ?? 0,
+    (b) => b?.failedRuns ?? 0,
+    (b) => b?.skippedRuns ?? 0,
+  ]);
 }
 
 /** Passing, failing and skipped test results per bucket. */
@@ -50,13 +58,11 @@ export function testCountsData(
   buckets: readonly JobBucket[],
   starts: readonly Date[],
 ): uPlot.AlignedData {
-  const aligned = alignBuckets(buckets, starts);
-  return [
-    starts.map(epochSeconds),
-    aligned.map((b) => b?.testPasses ?? 0),
-    aligned.map((b) => b?.testFailures ?? 0),
-    aligned.map((b) => b?.testSkips ?? 0),
-  ];
+  return perBucket(buckets, starts, [
+    (b) => b?.testPasses ?? 0,
+    (b) => b?.testFailures ?? 0,
+    (b) => b?.testSkips ?? 0,
+  ]);
 }
 
 /** Test and run failure rates per bucket, in percent; null where nothing passed or failed. */
@@ -64,12 +70,10 @@ export function failureRateData(
   buckets: readonly JobBucket[],
   starts: readonly Date[],
 ): uPlot.AlignedData {
-  const aligned = alignBuckets(buckets, starts);
-  return [
-    starts.map(epochSeconds),
-    aligned.map((b) => percent(b?.testFailureRate)),
-    aligned.map((b) => percent(b?.failureRate)),
-  ];
+  return perBucket(buckets, starts, [
+    (b) => percent(b?.testFailureRate),
+    (b) => percent(b?.failureRate),
+  ]);
 }
 
 /** Wall time of each run, the rolling mean and its ±2σ band (never below zero). */
