@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createBulkWriter } from '../server/db/bulk.js';
 import type { Database } from '../server/db/orm.js';
 import { timeParam } from '../server/db/sql.js';
-import { hashTestId } from '../server/ingest/run-writer.js';
+import { hashTestId } from '../server/db/test-key.js';
 
 export interface DataShape {
   runs: number;

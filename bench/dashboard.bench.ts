@@ -13,7 +13,6 @@ import { Readable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { createApp, type App } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { ingestRun } from '../server/ingest/ingest.js';
 import { chromiumUnavailable, launchChromium, type BenchBrowser } from './browser.js';
 import type { Benchmark, BenchContext } from './harness.js';
 import { formatBytes, formatCount, formatSeconds, median, timed } from './measure.js';
@@ -114,7 +113,7 @@ async function ingestGenerated(
   job: string,
 ): Promise<{ id: string; bytes: number }> {
   const { bytes } = buildStream({ ...STESTR_PROFILE, tests, seed: tests });
-  const summary = await ingestRun(app.deps.db, app.deps.pool, {
+  const summary = await app.services.ingest.ingest({
     name: `generated-${tests}.subunit`,
     source: Readable.from([bytes]),
     metadata: { build_name: job },

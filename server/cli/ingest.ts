@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { loadConfig, loadUploadTarget, type Config, type UploadTarget } from '../config.js';
-import { openDatabase, type Database } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
-import { checkMetadata, ingestRun, messageOf, type IngestSummary } from '../ingest/ingest.js';
-import { createParserPool, type ParserPool } from '../ingest/pool.js';
+import { checkMetadata, messageOf, type IngestSummary } from '../ingest/ingest.js';
+import type { IngestService } from '../ingest/ingest.service.js';
+import { summaryJson } from '../ingest/summary.js';
+import { openRuntime } from '../runtime.js';
 import { dbOption, parseCommandArgs, type Command } from './command.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -84,8 +85,8 @@ async function ingestLocally(
   options: IngestOptions,
   json: boolean,
 ): Promise<number> {
-  const db = await openDatabase(config.db);
-  const pool = createParserPool();
+  const runtime = await openRuntime(config);
+  const { ingest, pool } = runtime.services;
   const progress = createProgress(
     inputs.reduce((total, input) => total + input.size, 0),
     inputs.length,
@@ -95,7 +96,7 @@ async function ingestLocally(
     const queue = inputs.map((input) => input.name);
     const next = async (): Promise<void> => {
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        const outcome = await ingestOne(db, pool, progress, name, options);
+        const outcome = await ingestOne(ingest, progress, name, options);
         progress.fileDone();
         if (outcome === null) continue;
         stored++;
@@ -106,8 +107,7 @@ async function ingestLocally(
     await Promise.all(Array.from({ length: Math.min(pool.threads, queue.length) }, next));
   } finally {
     progress.stop();
-    await pool.close();
-    await db.close();
+    await runtime.stop();
   }
   return stored > 0 ? 0 : 1;
 }
@@ -240,14 +240,13 @@ async function uploadOne(
 }
 
 async function ingestOne(
-  db: Database,
-  pool: ParserPool,
+  ingest: IngestService,
   progress: Progress,
   name: string,
   options: IngestOptions,
 ): Promise<IngestSummary | null> {
   try {
-    return await ingestRun(db, pool, {
+    return await ingest.ingest({
       name,
       source: counted(openInput(name), progress),
       metadata: options.metadata,
@@ -268,9 +267,7 @@ function report(name: string, s: IngestSummary, json: boolean, progress: Progres
   progress.clear();
   for (const warning of s.warnings) console.error(`gatewatch ingest: ${name}: ${warning}`);
   if (json) {
-    const { run, tests, passes, failures, skips, xfails, uxsuccesses, incomplete } = s;
-    const line = { run, tests, passes, failures, skips, xfails, uxsuccesses, incomplete };
-    console.log(JSON.stringify({ ...line, parseErrors: s.parseErrors, duplicate: s.duplicate }));
+    console.log(JSON.stringify(summaryJson(s)));
     return;
   }
   const parts = [

@@ -1,3 +1,4 @@
+import { composeApi } from '../api.js';
 import { schemaSdl } from '../graphql/schema.js';
 import { parseCommandArgs, type Command } from './command.js';
 
@@ -7,7 +8,7 @@ export const schema: Command = {
   usage: 'gatewatch schema',
   async run(argv) {
     parseCommandArgs('schema', argv, {});
-    process.stdout.write(await schemaSdl());
+    process.stdout.write(schemaSdl((await composeApi()).schema));
     return 0;
   },
 };

@@ -1,29 +1,33 @@
-import { randomUUID } from 'node:crypto';
 import { createPubSub } from '@graphql-yoga/subscription';
-import type { Run } from '../runs/run.type.js';
-
-/** What `runIngested` subscribers receive: the run and its metadata, for filtering. */
-export interface RunIngestedEvent {
-  run: Run;
-  metadata: { key: string; value: string }[];
-}
 
 /**
- * One process-wide bus (type-graphql's schema, built once, needs it); each server publishes
- * under its own id so that two servers in one process (the tests) never hear each other.
+ * A named kind of event and the type of its payload. Domains declare their topics; the bus
+ * carries any of them. Payloads are plain JSON data, so that a bus between processes can carry
+ * them as well as the in-process one.
  */
-export const pubSub = createPubSub<{ RUN_INGESTED: [server: string, event: RunIngestedEvent] }>();
-
-/** A server's events. */
-export interface Events {
-  publishRunIngested(event: RunIngestedEvent): void;
-  runIngested(): AsyncIterable<RunIngestedEvent>;
+export interface Topic<Payload> {
+  readonly name: string;
+  /** Carries the payload type only; never read. */
+  readonly payload?: Payload;
 }
 
+export function topic<Payload>(name: string): Topic<Payload> {
+  return { name };
+}
+
+/** A server's event bus: what one part publishes reaches every subscriber of the topic. */
+export interface Events {
+  publish<P>(topic: Topic<P>, payload: P): void;
+  subscribe<P>(topic: Topic<P>): AsyncIterable<P>;
+  close(): Promise<void>;
+}
+
+/** The in-process bus: events reach the subscribers of this bus only. */
 export function createEvents(): Events {
-  const server = randomUUID();
+  const pubSub = createPubSub<Record<string, [unknown]>>();
   return {
-    publishRunIngested: (event) => pubSub.publish('RUN_INGESTED', server, event),
-    runIngested: () => pubSub.subscribe('RUN_INGESTED', server),
+    publish: (topic, payload) => pubSub.publish(topic.name, payload),
+    subscribe: <P>(topic: Topic<P>) => pubSub.subscribe(topic.name) as AsyncIterable<P>,
+    close: async () => {},
   };
 }

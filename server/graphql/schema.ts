@@ -1,34 +1,43 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema as buildTypeGraphQLSchema, type BuildSchemaOptions } from 'type-graphql';
+import {
+  buildSchema as buildTypeGraphQLSchema,
+  type NonEmptyArray,
+  type PubSub,
+} from 'type-graphql';
 import { withErrorCodes } from './errors.js';
-import { pubSub } from './pubsub.js';
-import { DstatResolver } from '../runs/dstat.resolver.js';
-import { AttachmentResolver, ResultResolver } from '../runs/result.resolver.js';
-import { RunResolver } from '../runs/run.resolver.js';
-import { TestResolver } from '../tests/test.resolver.js';
-import { FailedTestResolver, JobResolver, JobTestResolver } from '../jobs/job.resolver.js';
-import { GroupResolver } from '../groups/group.resolver.js';
 
-const resolvers: BuildSchemaOptions['resolvers'] = [
-  RunResolver,
-  ResultResolver,
-  AttachmentResolver,
-  DstatResolver,
-  TestResolver,
-  JobResolver,
-  JobTestResolver,
-  FailedTestResolver,
-  GroupResolver,
-];
-
-/** The executable schema; built once per process (type-graphql's metadata is global). */
-export function buildSchema(): Promise<GraphQLSchema> {
-  schema ??= buildTypeGraphQLSchema({ resolvers, validate: false, pubSub }).then(withErrorCodes);
+/**
+ * The executable schema of these resolvers. type-graphql's metadata is global to the process,
+ * so a process builds one schema: later calls get the first one.
+ */
+export function buildSchema(
+  resolvers: readonly (abstract new (...args: never[]) => unknown)[],
+): Promise<GraphQLSchema> {
+  schema ??= buildTypeGraphQLSchema({
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own type
+    resolvers: resolvers as unknown as NonEmptyArray<Function>,
+    validate: false,
+    pubSub: topicsRefused,
+  }).then(withErrorCodes);
   return schema;
 }
 let schema: Promise<GraphQLSchema> | undefined;
 
+/**
+ * type-graphql insists on a PubSub for its `topics` option. Subscriptions here `subscribe` to
+ * the context's bus instead (one bus per server, maybe across instances), so `topics` is
+ * refused rather than served from a bus of the whole process.
+ */
+const topicsRefused: PubSub = {
+  publish: () => {
+    throw new Error('publish through the context bus (context.events), not type-graphql topics');
+  },
+  subscribe: () => {
+    throw new Error('subscribe to the context bus (context.events), not type-graphql topics');
+  },
+};
+
 /** The SDL committed as schema/schema.graphql: sorted, so it diffs only when the API changes. */
-export async function schemaSdl(): Promise<string> {
-  return `${printSchema(lexicographicSortSchema(await buildSchema()))}\n`;
+export function schemaSdl(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
 }

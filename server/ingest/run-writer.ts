@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { SubunitBatch } from '../../workers/protocol.js';
 import type { ResultStatus, TestResult as ParsedResult } from '../../workers/subunit/types.js';
 import type { BulkWriter } from '../db/bulk.js';
+import { hashTestId } from '../db/test-key.js';
 import type { ArtifactWriter } from './artifact-writer.js';
 
 /** Attachment bytes per statement: far below MySQL's default 16 MiB packet. */
@@ -219,8 +219,4 @@ export class RunWriter {
     }
     if (rows.length > 0) await this.bulk.insert('attachments', ATTACHMENT_COLUMNS, rows);
   }
-}
-
-export function hashTestId(testId: string): string {
-  return createHash('sha256').update(testId).digest('hex');
 }

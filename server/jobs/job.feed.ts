@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../app.js';
+import type { Database } from '../db/orm.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { jobFailures, type JobFailure } from './job.service.js';
 
@@ -13,7 +13,7 @@ const TESTS_PER_ENTRY = 50;
  * {@link FEED_ENTRIES}, each linking to its run page on this server. An unknown job is a
  * 404 with the app's JSON error body.
  */
-export function feedRoutes(deps: AppDeps): Router {
+export function feedRoutes(deps: { readonly db: Database }): Router {
   const router = Router();
   router.get('/feeds/jobs/:name/failures', async (req, res) => {
     const job = req.params.name;

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context.js';
+import type { TestsContext } from '../tests/test.loaders.js';
 import { PageArgs } from '../graphql/pagination.js';
 import { DateTime } from '../graphql/scalars.js';
 import type { Database } from '../db/orm.js';
@@ -43,7 +43,10 @@ const DEFAULT_ROLLING_WINDOW = 10;
 @Resolver(() => Job)
 export class JobResolver {
   @Query(() => Job, { nullable: true, description: 'A job by name; null when no run has it.' })
-  async job(@Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Job | null> {
+  async job(
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: TestsContext,
+  ): Promise<Job | null> {
     const totals = (await jobTotals(ctx.db, {}, [name])).get(name);
     return totals ? jobsOf(ctx.db, {}, [{ value: name, totals }])[0]! : null;
   }
@@ -54,7 +57,7 @@ export class JobResolver {
   jobs(
     @Arg('filter', () => JobFilter, { nullable: true }) filter: JobFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: TestsContext,
   ): Promise<JobConnection> {
     const window = windowFilter(filter ?? {});
     return pageOfJobs(ctx.db, { ...window, nameContains: filter?.nameContains }, page, (jobs) =>
@@ -108,7 +111,7 @@ export class JobResolver {
     @Root() job: Job,
     @Arg('filter', () => RunFilter, { nullable: true }) filter: RunFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: TestsContext,
   ): Promise<RunConnection> {
     const window = narrowed(job.window, filter ?? {});
     return listRuns(ctx.db, { ...filter, ...window, job: job.name }, page);
@@ -134,7 +137,7 @@ export class JobResolver {
     @Root() job: Job,
     @Args(() => WindowArgs) window: WindowArgs,
     @Arg('window', () => Int, { defaultValue: DEFAULT_ROLLING_WINDOW }) size: number,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: TestsContext,
   ): Promise<RunTimePoint[]> {
     return runTimes(ctx.db, job.name, narrowed(job.window, window), size);
   }
@@ -151,7 +154,7 @@ export class JobResolver {
     @Arg('orderBy', () => JobTestOrder, { defaultValue: JobTestOrder.FAILURES })
     orderBy: JobTestOrder,
     @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: TestsContext,
   ): Promise<JobTestConnection> {
     return jobTests(ctx.db, job.name, narrowed(job.window, window), filter, orderBy, page);
   }
@@ -162,7 +165,7 @@ export class JobResolver {
   failedTests(
     @Root() job: Job,
     @Arg('lastRuns', () => Int, { defaultValue: DEFAULT_LAST_RUNS }) lastRuns: number,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: TestsContext,
   ): Promise<FailedTest[]> {
     return failedTests(ctx.db, { ...windowFilter(job.window), job: job.name }, lastRuns);
   }
@@ -171,7 +174,7 @@ export class JobResolver {
 @Resolver(() => JobTest)
 export class JobTestResolver {
   @FieldResolver(() => Test)
-  async test(@Root() jobTest: JobTest, @Ctx() ctx: Context): Promise<Test> {
+  async test(@Root() jobTest: JobTest, @Ctx() ctx: TestsContext): Promise<Test> {
     return (await ctx.loaders.test.load(jobTest.testRowId))!;
   }
 }
@@ -179,7 +182,7 @@ export class JobTestResolver {
 @Resolver(() => FailedTest)
 export class FailedTestResolver {
   @FieldResolver(() => Test)
-  async test(@Root() failed: FailedTest, @Ctx() ctx: Context): Promise<Test> {
+  async test(@Root() failed: FailedTest, @Ctx() ctx: TestsContext): Promise<Test> {
     return (await ctx.loaders.test.load(failed.testRowId))!;
   }
 }

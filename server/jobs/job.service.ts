@@ -3,7 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { bytewise, runFailed, timeParam } from '../db/sql.js';
-import { whereTestId } from '../tests/test-filter.js';
+import { whereTestId } from '../db/test-id-filter.js';
 import { GatewatchError } from '../errors.js';
 import { resultOf, RESULT_COLUMNS } from '../runs/result.service.js';
 import { whereRuns } from '../runs/run-filter.js';

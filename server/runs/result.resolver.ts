@@ -1,24 +1,18 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import type { Context } from '../graphql/context.js';
+import type { RunsContext } from './run.loaders.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
-import { Test } from '../tests/test.type.js';
 import { Run } from './run.type.js';
 import { Attachment, TestResult } from './result.type.js';
 
 @Resolver(() => TestResult)
 export class ResultResolver {
   @FieldResolver(() => Run)
-  async run(@Root() result: TestResult, @Ctx() ctx: Context): Promise<Run> {
+  async run(@Root() result: TestResult, @Ctx() ctx: RunsContext): Promise<Run> {
     return (await ctx.loaders.run.load(result.runRowId))!;
   }
 
-  @FieldResolver(() => Test)
-  async test(@Root() result: TestResult, @Ctx() ctx: Context): Promise<Test> {
-    return (await ctx.loaders.test.load(result.testRowId))!;
-  }
-
   @FieldResolver(() => [Attachment], { description: 'traceback, stdout, logs, skip reason…' })
-  attachments(@Root() result: TestResult, @Ctx() ctx: Context): Promise<Attachment[]> {
+  attachments(@Root() result: TestResult, @Ctx() ctx: RunsContext): Promise<Attachment[]> {
     return ctx.loaders.attachments.load(`${result.runRowId}:${result.seq}`);
   }
 
@@ -29,7 +23,7 @@ export class ResultResolver {
   async tracebackTail(
     @Root() result: TestResult,
     @Arg('lines', () => Int, { defaultValue: 5 }) lines: number,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RunsContext,
   ): Promise<string | null> {
     const files = await ctx.loaders.attachments.load(`${result.runRowId}:${result.seq}`);
     const traceback = files.find((f) => f.name === 'traceback');
@@ -49,7 +43,7 @@ export class AttachmentResolver {
   async text(
     @Root() attachment: Attachment,
     @Arg('maxBytes', () => Int, { defaultValue: 1 << 20 }) maxBytes: number,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RunsContext,
   ): Promise<string> {
     if (maxBytes < 1 || maxBytes > MAX_TEXT) {
       throw new ApiError(ErrorCode.BAD_USER_INPUT, `maxBytes must be 1…${MAX_TEXT}`);

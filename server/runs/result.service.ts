@@ -2,7 +2,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Dialect } from '../db/orm.js';
 import { groupBy } from '../db/rows.js';
-import { whereTestId } from '../tests/test-filter.js';
+import { whereTestId } from '../db/test-id-filter.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import type { Attachment, TestResult, TestStatus, Timeline, WorkerLane } from './result.type.js';
 

@@ -1,8 +1,7 @@
-import type { RunIngestedEvent } from '../graphql/pubsub.js';
-import type { RunFilter } from './run.type.js';
+import type { Run, RunFilter, RunMetadata } from './run.type.js';
 
 /** Whether a run satisfies a filter: the in-memory twin of whereRuns, for live events. */
-export function runMatches({ run, metadata }: RunIngestedEvent, filter?: RunFilter): boolean {
+export function runMatches(run: Run, metadata: RunMetadata[], filter?: RunFilter): boolean {
   if (!filter) return true;
   if (filter.job != null && run.buildName !== filter.job) return false;
   if (filter.since && run.runAt < filter.since) return false;

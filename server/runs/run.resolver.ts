@@ -1,4 +1,4 @@
-import { filter as keep, pipe } from '@graphql-yoga/subscription';
+import { filter as keep, map, pipe } from '@graphql-yoga/subscription';
 import {
   Arg,
   Args,
@@ -14,14 +14,14 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import type { Context } from '../graphql/context.js';
+import type { RunsContext } from './run.loaders.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { PageArgs } from '../graphql/pagination.js';
-import type { RunIngestedEvent } from '../graphql/pubsub.js';
 import { Artifact, Dstat } from './artifact.type.js';
 import { deleteRun } from './run-delete.js';
 import { runMatches } from './run-match.js';
-import { listRuns, metadataKeys, runByRef } from './run.service.js';
+import { runIngested } from './run.topics.js';
+import { listRuns, metadataKeys, runByRef, runOf } from './run.service.js';
 import { Run, RunConnection, RunFilter, RunMetadata } from './run.type.js';
 import { runResult, runResults, runTimeline } from './result.service.js';
 import {
@@ -44,7 +44,7 @@ class MetadataKey {
 @Resolver(() => Run)
 export class RunResolver {
   @Query(() => Run, { nullable: true, description: 'A run by uuid, or a prefix of 4+ characters.' })
-  run(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Run | null> {
+  run(@Arg('id', () => ID) id: string, @Ctx() ctx: RunsContext): Promise<Run | null> {
     return runByRef(ctx.db, id);
   }
 
@@ -52,18 +52,18 @@ export class RunResolver {
   runs(
     @Arg('filter', () => RunFilter, { nullable: true }) filter: RunFilter | undefined,
     @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RunsContext,
   ): Promise<RunConnection> {
     return listRuns(ctx.db, filter, page);
   }
 
   @Query(() => [MetadataKey], { description: 'Every metadata key in use.' })
-  metadataKeys(@Ctx() ctx: Context): Promise<MetadataKey[]> {
+  metadataKeys(@Ctx() ctx: RunsContext): Promise<MetadataKey[]> {
     return metadataKeys(ctx.db.knex);
   }
 
   @FieldResolver(() => [RunMetadata])
-  metadata(@Root() run: Run, @Ctx() ctx: Context): Promise<RunMetadata[]> {
+  metadata(@Root() run: Run, @Ctx() ctx: RunsContext): Promise<RunMetadata[]> {
     return ctx.loaders.metadata.load(run.rowId);
   }
 
@@ -71,7 +71,7 @@ export class RunResolver {
   async metadataValue(
     @Root() run: Run,
     @Arg('key', () => String) key: string,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RunsContext,
   ): Promise<string | null> {
     const pairs = await ctx.loaders.metadata.load(run.rowId);
     return pairs.find((m) => m.key === key)?.value ?? null;
@@ -84,7 +84,7 @@ export class RunResolver {
     @Arg('testIdPrefix', () => String, { nullable: true }) testIdPrefix: string | undefined,
     @Arg('testIdContains', () => String, { nullable: true }) testIdContains: string | undefined,
     @Args(() => PageArgs) page: PageArgs,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RunsContext,
   ): Promise<TestResultConnection> {
     return runResults(
       ctx.db.knex,
@@ -102,33 +102,33 @@ export class RunResolver {
   result(
     @Root() run: Run,
     @Arg('seq', () => Int) seq: number,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: RunsContext,
   ): Promise<TestResult | null> {
     return runResult(ctx.db.knex, run, seq);
   }
 
   @FieldResolver(() => Timeline, { description: 'Every result, in one lane per worker.' })
-  timeline(@Root() run: Run, @Ctx() ctx: Context): Promise<Timeline> {
+  timeline(@Root() run: Run, @Ctx() ctx: RunsContext): Promise<Timeline> {
     return runTimeline(ctx.db.knex, run);
   }
 
   @FieldResolver(() => [Attachment], { description: "The run's own files (runner output)." })
-  attachments(@Root() run: Run, @Ctx() ctx: Context): Promise<Attachment[]> {
+  attachments(@Root() run: Run, @Ctx() ctx: RunsContext): Promise<Attachment[]> {
     return ctx.loaders.runAttachments.load(run.rowId);
   }
 
   @FieldResolver(() => [Artifact], { description: 'The original files, downloadable.' })
-  artifacts(@Root() run: Run, @Ctx() ctx: Context): Promise<Artifact[]> {
+  artifacts(@Root() run: Run, @Ctx() ctx: RunsContext): Promise<Artifact[]> {
     return ctx.loaders.artifacts.load(run.rowId);
   }
 
   @FieldResolver(() => Dstat, { nullable: true, description: 'Resource usage during the run.' })
-  dstat(@Root() run: Run, @Ctx() ctx: Context): Promise<Dstat | null> {
+  dstat(@Root() run: Run, @Ctx() ctx: RunsContext): Promise<Dstat | null> {
     return ctx.loaders.dstat.load(run.rowId);
   }
 
   @Mutation(() => ID, { description: 'Deletes a run and its results; needs a token.' })
-  async deleteRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<string> {
+  async deleteRun(@Arg('id', () => ID) id: string, @Ctx() ctx: RunsContext): Promise<string> {
     await ctx.requireToken();
     const run = await runByRef(ctx.db, id);
     if (!run || !(await deleteRun(ctx.db, run.rowId))) {
@@ -138,18 +138,19 @@ export class RunResolver {
   }
 
   @Subscription(() => Run, {
-    description: 'Every run stored through this server that matches the filter.',
+    description:
+      'Every run stored (by any instance on the same event bus) that matches the filter.',
     subscribe: ({ args, context }) => {
       const { filter } = args as { filter?: RunFilter };
-      const events = (context as Context).events;
       return pipe(
-        events.runIngested(),
-        keep((event: RunIngestedEvent) => runMatches(event, filter)),
+        (context as RunsContext).events.subscribe(runIngested),
+        map(({ run, metadata }) => ({ run: runOf(run), metadata })),
+        keep(({ run, metadata }) => runMatches(run, metadata, filter)),
       );
     },
   })
   runIngested(
-    @Root() event: RunIngestedEvent,
+    @Root() event: { run: Run },
     @Arg('filter', () => RunFilter, { nullable: true }) _filter: RunFilter | undefined,
   ): Run {
     return event.run;

@@ -1,172 +1,37 @@
 /**
- * The plain HTTP side of runs: CI jobs upload subunit streams, users download a run as subunit
- * and the original files as they were stored. Errors go to the app's error handler, which
+ * The plain HTTP side of runs: users download a run as subunit and the original files as they
+ * were stored (uploads are the ingest domain's). Errors go to the app's error handler, which
  * answers `{ error: { code, message } }`.
  */
-import type { IncomingMessage } from 'node:http';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { constants, createGunzip } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../app.js';
-import { GatewatchError } from '../errors.js';
-import { authenticate } from '../graphql/context.js';
+import type { Database } from '../db/orm.js';
 import { ApiError, ErrorCode, logInternal } from '../graphql/errors.js';
-import { checkMetadata, ingestRun, type IngestSummary } from '../ingest/ingest.js';
 import { exportRun } from './run-export.js';
-import { findRun, metadataByRunId, runOf, type RunRow } from './run.service.js';
+import { findRun } from './run.service.js';
+
+/** What the run endpoints need. */
+export interface RunRoutesDeps {
+  readonly db: Database;
+}
 
 /** The subunit media type, as stored artifacts carry it. */
 const SUBUNIT = 'application/vnd.subunit';
-/** Longest artifacts URL a run can hold (runs.artifacts_url). */
-const ARTIFACTS_URL_MAX = 2048;
-
 /**
- * - `POST /api/runs?KEY=VALUE…[&artifacts=URL]`: stores the body (a subunit v1/v2 stream,
- *   gzip or not) as a run; needs `Authorization: Bearer TOKEN`. Every query parameter but
- *   `artifacts` is run metadata. An optional `Content-Disposition: …; filename="NAME"` names
- *   the stored file. Answers 201 with the ingest summary, 200 when the run was already stored.
- *   A dstat file cannot be uploaded: `gatewatch ingest --dstat` attaches one locally.
  * - `GET /api/runs/:id/subunit[?average=1]`: the run as a subunit v2 stream.
  * - `GET /blob/:id`: an artifact (`Artifact.url`) as stored, gzip-encoded when the client
  *   accepts gzip, else decompressed.
  */
-export function runRoutes(deps: AppDeps): Router {
+export function runRoutes(deps: RunRoutesDeps): Router {
   const router = Router();
-  router.post('/api/runs', (req, res) => upload(deps, req, res));
   router.get('/api/runs/:id/subunit', (req, res) => download(deps, req, res));
   router.get('/blob/:id', (req, res) => blob(deps, req, res));
   return router;
 }
 
-async function upload(deps: AppDeps, req: Request, res: Response): Promise<void> {
-  const max = deps.config.server.maxUploadBytes;
-  const name = uploadName(req);
-  let summary: IngestSummary;
-  try {
-    await authenticate(deps.db, req.headers.authorization);
-    if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge(max);
-    const { metadata, artifactsUrl } = uploadParams(req);
-    summary = await ingestRun(deps.db, deps.pool, {
-      name,
-      source: limited(req, max),
-      metadata,
-      artifactsUrl,
-    });
-  } catch (error) {
-    // What is left of the body is not worth reading: close the connection after the answer.
-    if (!req.complete) res.set('Connection', 'close');
-    throw corruptAsNotSubunit(name, error);
-  }
-  if (!summary.duplicate) await publishIngested(deps, summary.run);
-  res.status(summary.duplicate ? 200 : 201).json(summaryJson(summary));
-}
-
-/** The request body, failing with PAYLOAD_TOO_LARGE past `max` bytes: the ingest rolls back. */
-async function* limited(req: IncomingMessage, max: number): AsyncIterable<Uint8Array> {
-  let received = 0;
-  // Not destroyed when the ingest stops early: the error still has to be answered.
-  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > max) throw tooLarge(max);
-    yield chunk;
-  }
-}
-
-function tooLarge(max: number): ApiError {
-  return new ApiError(
-    ErrorCode.PAYLOAD_TOO_LARGE,
-    `the upload is larger than this server accepts (${max} bytes; GATEWATCH_MAX_UPLOAD)`,
-  );
-}
-
-/**
- * The parser's one input error, damaged gzip, comes from the worker thread as a plain Error
- * (only its message crosses the thread boundary); everything else is as it was thrown.
- */
-function corruptAsNotSubunit(name: string, error: unknown): unknown {
-  if (
-    error instanceof Error &&
-    !(error instanceof GatewatchError) &&
-    error.message.startsWith('the gzip data is corrupt')
-  ) {
-    return new ApiError(ErrorCode.NOT_SUBUNIT, `${name}: ${error.message}`);
-  }
-  return error;
-}
-
-function uploadParams(req: Request): { metadata: Record<string, string>; artifactsUrl?: string } {
-  const params = searchParams(req);
-  const metadata = new Map<string, string>();
-  for (const [key, value] of params) {
-    if (params.getAll(key).length > 1) {
-      throw new ApiError(ErrorCode.BAD_USER_INPUT, `query parameter "${key}" is given twice`);
-    }
-    if (key !== 'artifacts') metadata.set(key, value);
-  }
-  const artifacts = params.get('artifacts');
-  return {
-    // fromEntries: a key such as `__proto__` stays a key.
-    metadata: checkMetadata(Object.fromEntries(metadata)),
-    artifactsUrl: artifacts === null ? undefined : checkArtifactsUrl(artifacts),
-  };
-}
-
-function checkArtifactsUrl(url: string): string {
-  let protocol = '';
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    // reported below
-  }
-  if ((protocol === 'http:' || protocol === 'https:') && url.length <= ARTIFACTS_URL_MAX) {
-    return url;
-  }
-  throw new ApiError(
-    ErrorCode.BAD_USER_INPUT,
-    `artifacts "${url.slice(0, 100)}": expected an http(s) URL of at most ${ARTIFACTS_URL_MAX} characters`,
-  );
-}
-
-/** The file name the client gave (`Content-Disposition`), else `upload`. */
-function uploadName(req: Request): string {
-  const disposition = req.headers['content-disposition'] ?? '';
-  const match = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
-  const name = (match?.[1] ?? match?.[2] ?? '').split(/[\\/]/).pop()!.slice(0, 255);
-  return name === '' ? 'upload' : name;
-}
-
-/** The summary as `gatewatch ingest --json` prints it. */
-function summaryJson(s: IngestSummary) {
-  return {
-    run: s.run,
-    tests: s.tests,
-    passes: s.passes,
-    failures: s.failures,
-    skips: s.skips,
-    xfails: s.xfails,
-    uxsuccesses: s.uxsuccesses,
-    incomplete: s.incomplete,
-    parseErrors: s.parseErrors,
-    duplicate: s.duplicate,
-  };
-}
-
-/** Tells `runIngested` subscribers about a stored run. */
-async function publishIngested(deps: AppDeps, uuid: string): Promise<void> {
-  try {
-    const row: RunRow | undefined = await deps.db.knex('runs').where('uuid', uuid).first();
-    // Deleted in the meantime: nothing to tell.
-    if (!row) return;
-    const metadata = (await metadataByRunId(deps.db.knex, [row.id])).get(row.id) ?? [];
-    deps.events.publishRunIngested({ run: runOf(row), metadata });
-  } catch (error) {
-    // The run is stored: an error answer would have the client upload it again for nothing.
-    logInternal(error);
-  }
-}
-
-async function download(deps: AppDeps, req: Request, res: Response): Promise<void> {
+async function download(deps: RunRoutesDeps, req: Request, res: Response): Promise<void> {
   const average = searchParams(req).get('average');
   if (average !== null && !['0', '1', 'true', 'false'].includes(average)) {
     throw new ApiError(ErrorCode.BAD_USER_INPUT, `average "${average}": expected 1 or 0`);
@@ -206,7 +71,7 @@ interface ArtifactRow {
   sha256: string;
 }
 
-async function blob(deps: AppDeps, req: Request, res: Response): Promise<void> {
+async function blob(deps: RunRoutesDeps, req: Request, res: Response): Promise<void> {
   const id = String(req.params.id);
   const artifact: ArtifactRow | undefined = /^\d{1,15}$/.test(id)
     ? await deps.db.knex('artifacts').where('id', Number(id)).first()
@@ -247,7 +112,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /** The stored gzip bytes of an artifact, one chunk row (a few MiB) in memory at a time. */
-async function* artifactChunks(deps: AppDeps, artifactId: number): AsyncIterable<Uint8Array> {
+async function* artifactChunks(deps: RunRoutesDeps, artifactId: number): AsyncIterable<Uint8Array> {
   const ids: number[] = await deps.db
     .knex('artifact_chunks')
     .where('artifact_id', artifactId)

@@ -3,8 +3,8 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { bytewise } from '../db/sql.js';
-import { whereTestId } from './test-filter.js';
-import { hashTestId } from '../ingest/run-writer.js';
+import { whereTestId } from '../db/test-id-filter.js';
+import { hashTestId } from '../db/test-key.js';
 import { GatewatchError } from '../errors.js';
 import type { Test, TestFilter } from './test.type.js';
 

@@ -2,7 +2,7 @@
  * DataLoader batching: the number of SQL statements a query costs must not grow with the
  * number of items it lists (no N+1 round trips).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -31,9 +31,8 @@ describe.each(backends)('batched lookups on $name', (backend) => {
       const summary = await server.ingest(fixture, { build_name: `job-${i}` });
       if (i === 0) failing = summary.run;
     }
-    server.app.deps.db.knex.on('query', () => statements++);
+    server.app.services.db.knex.on('query', () => statements++);
   });
-  afterAll(() => server?.close());
 
   async function statementsFor(query: string, variables: Record<string, unknown>) {
     const before = statements;

@@ -2,7 +2,7 @@
  * The `deleteRun` mutation: only with a token, and it takes the run back out of every
  * aggregate, so the rollups are what they were before the run came in.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createToken, revokeToken } from '../../server/tokens/token.service.js';
 import { backends } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -15,16 +15,15 @@ describe.each(backends)('deleteRun on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
-    auth = { authorization: `Bearer ${(await createToken(server.app.deps.db, 'ci')).secret}` };
+    auth = { authorization: `Bearer ${(await createToken(server.app.services.db, 'ci')).secret}` };
   });
-  afterAll(() => server?.close());
 
   /**
    * Every aggregate a run adds to, keyed; rows whose counters are all zero are left out (a
    * deletion leaves the rows it emptied), times rounded (sums of doubles are not exact).
    */
   async function rollups(): Promise<Record<string, string>> {
-    const knex = server.app.deps.db.knex;
+    const knex = server.app.services.db.knex;
     const out: Record<string, string> = {};
     const keep = (key: string, counts: number[], time: number) => {
       if (counts.every((n) => n === 0) && Math.abs(time) < 1e-6) return;
@@ -53,7 +52,7 @@ describe.each(backends)('deleteRun on $name', (backend) => {
   }
 
   async function rowsOf(run: string): Promise<number> {
-    const knex = server.app.deps.db.knex;
+    const knex = server.app.services.db.knex;
     const [row] = await knex('test_results')
       .join('runs', 'runs.id', 'test_results.run_id')
       .where('runs.uuid', run)
@@ -67,8 +66,8 @@ describe.each(backends)('deleteRun on $name', (backend) => {
     expect(anonymous.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(anonymous.body.data).toBeNull();
 
-    const { secret } = await createToken(server.app.deps.db, 'short-lived');
-    await revokeToken(server.app.deps.db, 'short-lived');
+    const { secret } = await createToken(server.app.services.db, 'short-lived');
+    await revokeToken(server.app.services.db, 'short-lived');
     const revoked = await server.query(DELETE, { id: run }, { authorization: `Bearer ${secret}` });
     expect(revoked.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 

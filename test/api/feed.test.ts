@@ -3,7 +3,7 @@
  * reader below (elements, attributes, the five predefined entities, nothing else: all the
  * feed may use). The runs are hand-made streams with known times and failing tests.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { after, ingestMade, model, type MadeRun, type StoredRun } from '../helpers/made-runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -115,7 +115,6 @@ describe.each(backends)('the Atom feed of failed runs on $name', (backend) => {
     server = await startServer(backend);
     runs = await ingestMade(server, RUNS);
   });
-  afterAll(() => server?.close());
 
   it("holds the job's newest failed runs, each linking to its run", async () => {
     const response = await fetch(feedUrl(JOB));

@@ -4,7 +4,7 @@
  * The runs are hand-made streams (test/helpers/made-runs.ts); every expected value is
  * computed here from them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { after, ingestMade, model, type MadeRun, type StoredRun } from '../helpers/made-runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -91,7 +91,6 @@ describe.each(backends)('groups and the home page over GraphQL on $name', (backe
     server = await startServer(backend);
     runs = await ingestMade(server, RUNS);
   });
-  afterAll(() => server?.close());
 
   it('groups runs by project by default, in byte order, with totals and pages', async () => {
     type Groups = {

@@ -3,7 +3,7 @@
  * answers it here: media types, status codes, GET with CSRF prevention, malformed requests,
  * and the error shape (one ErrorCode on every error, no stack traces unless dev mode).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../server/graphql/errors.js';
 import { backends } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -70,7 +70,6 @@ describe.each(backends)('GraphQL over HTTP on $name', (backend) => {
     runId = (await server.ingest('subunit/stestr-failure.subunit', { build_name: 'tempest-full' }))
       .run;
   });
-  afterAll(() => server?.close());
 
   describe('POST application/json', () => {
     it('answers a query, as application/json when the client sends no Accept', async () => {
@@ -326,7 +325,7 @@ describe.each(backends)('internal errors on $name', (backend) => {
   const query = '{ runs { nodes { id metadata { key value } } } }';
   const breakDatabase = async (server: TestServer) => {
     await server.ingest('subunit/stestr-successful.subunit', { project: 'nova' });
-    await server.app.deps.db.knex.schema.dropTable('run_metadata');
+    await server.app.services.db.knex.schema.dropTable('run_metadata');
   };
 
   it('are logged, and shown to the client as "internal server error" only', async () => {

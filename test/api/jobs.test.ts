@@ -4,7 +4,7 @@
  * are hand-made streams (test/helpers/made-runs.ts) with known times and statuses; every
  * expected value is computed here from them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { after, ingestMade, model, type MadeRun, type StoredRun } from '../helpers/made-runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
@@ -97,7 +97,6 @@ describe.each(backends)('jobs over GraphQL on $name', (backend) => {
     server = await startServer(backend);
     runs = await ingestMade(server, RUNS);
   });
-  afterAll(() => server?.close());
 
   it('lists jobs by name with their totals, filtered and paged', async () => {
     const all = await data<{ jobs: { totalCount: number; nodes: { name: string }[] } }>(

@@ -44,7 +44,6 @@ describe.each(backends)('health and readiness on $name', (backend) => {
   beforeAll(async () => {
     server = await startServer(backend);
   });
-  afterAll(() => server?.close());
 
   it('answers /healthz and, the database answering, /readyz with 200', async () => {
     expect(await get(`${server.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });

@@ -5,7 +5,7 @@
  * query allowed; both limits configurable. The same over WebSocket: test/api/websocket.test.ts.
  */
 import { getIntrospectionQuery } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE } from '../../server/db/page.js';
 import { ErrorCode } from '../../server/graphql/errors.js';
 import { backends } from '../helpers/databases.js';
@@ -57,7 +57,6 @@ describe.each(backends)('query limits on $name', (backend) => {
     server = await startServer(backend);
     await server.ingest('subunit/stestr-failure.subunit', { build_name: 'tempest-full' });
   });
-  afterAll(() => server?.close());
 
   it('refuses a query deeper than the limit with QUERY_TOO_DEEP, and runs one at it', async () => {
     expectRefused(
@@ -141,7 +140,6 @@ describe.each(backends)('configured query limits on $name', (backend) => {
       GATEWATCH_MAX_QUERY_COST: '100',
     });
   });
-  afterAll(() => server?.close());
 
   it('takes GATEWATCH_MAX_QUERY_DEPTH', async () => {
     expectRefused(await server.query(nested(4)), ErrorCode.QUERY_TOO_DEEP, 4, 3);

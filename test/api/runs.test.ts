@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -23,7 +23,6 @@ describe.each(backends)('runs over GraphQL on $name', (backend) => {
       })
     ).run;
   });
-  afterAll(() => server?.close());
 
   it('lists runs newest first with filters and a total', async () => {
     const { status, body } = await server.query<{

@@ -1,6 +1,6 @@
 /** `runIngested` over graphql-ws: uploads reach the subscribers whose filter they match. */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/tokens/token.service.js';
 import { backends } from '../helpers/databases.js';
 import { FIXTURES, firstEvent, startServer, type TestServer } from '../helpers/server.js';
@@ -25,9 +25,8 @@ describe.each(backends)('runIngested on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
-    token = (await createToken(server.app.deps.db, 'ci')).secret;
+    token = (await createToken(server.app.services.db, 'ci')).secret;
   });
-  afterAll(() => server?.close());
 
   async function upload(fixture: string, metadata: Record<string, string>) {
     const url = new URL('/api/runs', server.url);

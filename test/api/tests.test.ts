@@ -4,8 +4,7 @@
  * statuses, start times and durations are known, ingested as real runs; every expected value
  * is computed here from those streams, independently of the SQL under test.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestRun } from '../../server/ingest/ingest.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeEvent, encodePacket } from '../../workers/subunit/encode.js';
 import type { ResultStatus } from '../../workers/subunit/types.js';
 import { backends } from '../helpers/databases.js';
@@ -261,7 +260,7 @@ describe.each(backends)('tests over GraphQL on $name', (backend) => {
     uuids = [];
     for (const [i, run] of RUNS.entries()) {
       const stream = streamOf(run);
-      const summary = await ingestRun(server.app.deps.db, server.app.deps.pool, {
+      const summary = await server.app.services.ingest.ingest({
         name: `run-${i}.subunit`,
         source: (async function* () {
           yield stream;
@@ -271,7 +270,6 @@ describe.each(backends)('tests over GraphQL on $name', (backend) => {
       uuids.push(summary.run);
     }
   });
-  afterAll(() => server?.close());
 
   async function query<T>(text: string, variables?: Record<string, unknown>): Promise<T> {
     const { body } = await server.query<T>(text, variables);

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestRun } from '../../server/ingest/ingest.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createToken, revokeToken } from '../../server/tokens/token.service.js';
 import { encodeEvent } from '../../workers/subunit/encode.js';
 import { createSubunitParser } from '../../workers/subunit/parser.js';
@@ -102,9 +101,8 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend, { GATEWATCH_MAX_UPLOAD: String(MAX_UPLOAD) });
-    token = (await createToken(server.app.deps.db, 'ci-uploads')).secret;
+    token = (await createToken(server.app.services.db, 'ci-uploads')).secret;
   });
-  afterAll(() => server?.close());
 
   async function upload(
     body: Uint8Array | AsyncIterable<Uint8Array>,
@@ -119,7 +117,7 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
 
   /** What a failed upload must leave untouched. */
   async function storedState() {
-    const knex = server.app.deps.db.knex;
+    const knex = server.app.services.db.knex;
     const count = async (table: string) => Number((await knex(table).count({ n: '*' }))[0]!.n);
     const sum = async (table: string) => Number((await knex(table).sum({ n: 'runs' }))[0]!.n ?? 0);
     return {
@@ -227,9 +225,9 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
   it('records when a token was last used', async () => {
     const { listTokens } = await import('../../server/tokens/token.service.js');
     const before = Date.now();
-    const { secret } = await createToken(server.app.deps.db, 'ci-used');
+    const { secret } = await createToken(server.app.services.db, 'ci-used');
     expect(
-      (await listTokens(server.app.deps.db)).find((t) => t.name === 'ci-used')!.lastUsedAt,
+      (await listTokens(server.app.services.db)).find((t) => t.name === 'ci-used')!.lastUsedAt,
     ).toBeNull();
     const { status } = await upload(
       fixture('stestr-all_skips.subunit'),
@@ -239,7 +237,7 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
       },
     );
     expect(status).toBe(201);
-    const used = (await listTokens(server.app.deps.db)).find((t) => t.name === 'ci-used')!;
+    const used = (await listTokens(server.app.services.db)).find((t) => t.name === 'ci-used')!;
     expect(used.lastUsedAt!.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
   });
 
@@ -259,8 +257,8 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
   });
 
   it('refuses uploads without a live token and stores nothing', async () => {
-    const revoked = await createToken(server.app.deps.db, 'ci-revoked');
-    await revokeToken(server.app.deps.db, 'ci-revoked');
+    const revoked = await createToken(server.app.services.db, 'ci-revoked');
+    await revokeToken(server.app.services.db, 'ci-revoked');
     const before = await storedState();
     const bytes = fixture('stestr-successful.subunit');
     for (const headers of [
@@ -394,7 +392,9 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
     // Each success lasts its test's mean successful duration over every stored run.
     const means = new Map(
       (
-        (await server.app.deps.db.knex('tests').select('test_id', 'successes', 'success_time')) as {
+        (await server.app.services.db
+          .knex('tests')
+          .select('test_id', 'successes', 'success_time')) as {
           test_id: string;
           successes: number;
           success_time: number;
@@ -482,12 +482,12 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
       }),
       ...encodeEvent({ testId: 'big.test', status: 'success', timestamp: at, runnable: true }),
     ]);
-    const { run } = await ingestRun(server.app.deps.db, server.app.deps.pool, {
+    const { run } = await server.app.services.ingest.ingest({
       name: 'big.subunit',
       source: Readable.from([stream]),
     });
     const { artifacts } = (await runOf(run))!;
-    const [row] = await server.app.deps.db
+    const [row] = await server.app.services.db
       .knex('artifact_chunks')
       .where('artifact_id', Number(artifacts[0]!.id))
       .count({ chunks: '*' });

@@ -85,7 +85,7 @@ describe.each(backends)('graphql-ws on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
-    secret = (await createToken(server.app.deps.db, 'ci')).secret;
+    secret = (await createToken(server.app.services.db, 'ci')).secret;
   });
   afterAll(async () => {
     await Promise.all(sockets.map((s) => s.close()));
@@ -304,7 +304,7 @@ describe.each(backends)('subscription events on $name', (backend) => {
   it('read fresh data: no event is served what an earlier one cached', async () => {
     // A server of its own: the tests' counters start from nothing.
     const server = await startServer(backend);
-    const { secret } = await createToken(server.app.deps.db, 'ci');
+    const { secret } = await createToken(server.app.services.db, 'ci');
     const socket = await openAcked(server.url);
     try {
       socket.send({

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DbTarget } from '../../server/config.js';
 import { gatewatch, ingestLines } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
@@ -47,9 +47,8 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
 
   beforeAll(async () => {
     server = await startServer(backend, { GATEWATCH_MAX_UPLOAD: String(MAX_UPLOAD) });
-    db = urlOf(server.app.deps.config.db);
+    db = urlOf(server.app.services.config.db);
   });
-  afterAll(() => server?.close());
 
   const list = async (): Promise<ListedToken[]> => {
     const listed = await gatewatch(['token', 'list', '--db', db, '--json']);
@@ -67,7 +66,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     const other = await gatewatch(['token', 'create', '--db', db, 'ci.other-job_2']);
     expect(other.out.trim()).not.toBe(token);
     // Only the hash is stored.
-    const stored = (await server.app.deps.db.knex('tokens').pluck('hash')) as string[];
+    const stored = (await server.app.services.db.knex('tokens').pluck('hash')) as string[];
     expect(stored).not.toContain(token);
     expect(stored).toHaveLength(2);
 
@@ -256,7 +255,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     const listed = (await list()).find((t) => t.name === 'ci-job')!;
     expect(listed.revokedAt).not.toBeNull();
 
-    const before = await server.app.deps.db.knex('runs').count({ n: '*' });
+    const before = await server.app.services.db.knex('runs').count({ n: '*' });
     const refused = await gatewatch([
       'ingest',
       '--server',
@@ -270,7 +269,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     expect(refused.stderr).toMatch(
       /stestr-all_skips\.subunit: the server at \S+ answered 401: UNAUTHENTICATED: the token is unknown or revoked\n$/,
     );
-    expect(await server.app.deps.db.knex('runs').count({ n: '*' })).toEqual(before);
+    expect(await server.app.services.db.knex('runs').count({ n: '*' })).toEqual(before);
 
     const again = await gatewatch(['token', 'revoke', '--db', db, 'ci-job']);
     expect(again.code).toBe(2);

@@ -4,7 +4,7 @@
  * was ingested: totals, the table per project, the failing tests, the jobs, the stale-data
  * warning; its view state lives in the URL; a run uploaded while it is open shows up live.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatAge, formatCount, formatPercent, formatTime } from '../../client/src/lib/format.js';
 import { defaultResolution } from '../../client/src/lib/period.js';
@@ -134,9 +134,8 @@ describe('the home page', () => {
       project: 'openstack/old',
       build_name: 'legacy-job',
     });
-    token = (await createToken(server.app.deps.db, 'e2e-home')).secret;
+    token = (await createToken(server.app.services.db, 'e2e-home')).secret;
   });
-  afterAll(() => server?.close());
 
   browserIt('shows the runs of the last 7 days by project, failing tests and jobs', async () => {
     const browser = await openBrowser(server.url);

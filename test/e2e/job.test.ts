@@ -4,7 +4,7 @@
  * those runs; the tests table sorted by its headers and filtered by a regular expression; a
  * run uploaded while the page is open shows up without a reload.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatCount, formatDuration, formatPercent } from '../../client/src/lib/format.js';
 import { createToken } from '../../server/tokens/token.service.js';
@@ -166,9 +166,8 @@ describe('the job page', () => {
     server = await startServer(backends[0]!);
     stored = await ingestMade(server, RUNS);
     jobRuns = stored.filter((r) => r.metadata.build_name === JOB);
-    token = (await createToken(server.app.deps.db, 'e2e-job-uploads')).secret;
+    token = (await createToken(server.app.services.db, 'e2e-job-uploads')).secret;
   });
-  afterAll(() => server?.close());
 
   async function upload(run: MadeRun): Promise<string> {
     const url = new URL('/api/runs', server.url);

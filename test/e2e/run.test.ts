@@ -8,9 +8,8 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { buildStream, STESTR_PROFILE } from '../../bench/streams.js';
-import { ingestRun } from '../../server/ingest/ingest.js';
 import { createToken } from '../../server/tokens/token.service.js';
 import {
   accessibilityViolations,
@@ -89,7 +88,7 @@ describe('the run page', () => {
     tempest = (await server.ingest('subunit/stackviz-tempest.subunit', { build_name: JOB })).run;
     const generated = buildStream({ ...STESTR_PROFILE, tests: 10_000, seed: 7 });
     big = (
-      await ingestRun(server.app.deps.db, server.app.deps.pool, {
+      await server.app.services.ingest.ingest({
         name: 'generated-10000.subunit',
         source: Readable.from([generated.bytes]),
         metadata: { build_name: 'tempest-large' },
@@ -97,7 +96,7 @@ describe('the run page', () => {
     ).run;
     // Four tests back to back on one worker inside the dstat recording's five seconds.
     overlapping = (
-      await ingestRun(server.app.deps.db, server.app.deps.pool, {
+      await server.app.services.ingest.ingest({
         name: 'inside-dstat.subunit',
         source: Readable.from([
           streamOf({
@@ -116,7 +115,6 @@ describe('the run page', () => {
       })
     ).run;
   });
-  afterAll(() => server?.close());
 
   async function timelineOf(id: string): Promise<{ timeline: ApiTimeline; placed: Placed[] }> {
     const { body } = await server.query<{ run: { timeline: ApiTimeline } }>(
@@ -547,7 +545,7 @@ describe('the run page', () => {
       const { page } = browser;
       await open(page, `${server.url}/runs/${failing}`);
       await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('failed');
-      const { secret } = await createToken(server.app.deps.db, 'e2e-run-page');
+      const { secret } = await createToken(server.app.services.db, 'e2e-run-page');
       const response = await fetch(`${server.url}/api/runs?build_name=${JOB}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/octet-stream' },

@@ -4,7 +4,7 @@
  * of their tracebacks and its jobs computed here from those runs; a failing run uploaded while
  * the page is open shows up without a reload.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatCount, formatDuration, formatPercent } from '../../client/src/lib/format.js';
 import { createToken } from '../../server/tokens/token.service.js';
@@ -136,9 +136,8 @@ describe('the test page', () => {
   beforeAll(async () => {
     server = await startServer(backends[0]!);
     stored = await ingestMade(server, RUNS);
-    token = (await createToken(server.app.deps.db, 'e2e-test-uploads')).secret;
+    token = (await createToken(server.app.services.db, 'e2e-test-uploads')).secret;
   });
-  afterAll(() => server?.close());
 
   browserIt('shows the totals, charts, recent failures with tracebacks and jobs', async () => {
     const browser = await openBrowser(server.url);

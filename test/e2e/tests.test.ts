@@ -4,7 +4,7 @@
  * narrow them by prefix or substring, page through them 50 at a time, and keep all of it in
  * the URL.
  */
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { formatCount, formatDuration, formatPercent } from '../../client/src/lib/format.js';
 import {
@@ -87,7 +87,6 @@ describe('the tests page', () => {
     ]);
     await server.ingest('subunit/stestr-failure.subunit', { build_name: 'tempest-full' });
   });
-  afterAll(() => server?.close());
 
   browserIt('lists every test with its figures and pages through them', async () => {
     const browser = await openBrowser(server.url);

@@ -5,7 +5,6 @@
  * JavaScript, independently of the SQL under test.
  */
 import { Readable } from 'node:stream';
-import { ingestRun } from '../../server/ingest/ingest.js';
 import { encodeEvent } from '../../workers/subunit/encode.js';
 import type { SubunitEvent } from '../../workers/subunit/types.js';
 import type { TestServer } from './server.js';
@@ -71,7 +70,7 @@ export function streamOf(run: MadeRun): Buffer {
 export async function ingestMade(server: TestServer, runs: MadeRun[]): Promise<StoredRun[]> {
   const stored: StoredRun[] = [];
   for (const [i, run] of runs.entries()) {
-    const summary = await ingestRun(server.app.deps.db, server.app.deps.pool, {
+    const summary = await server.app.services.ingest.ingest({
       name: `made-${i}.subunit`,
       source: Readable.from([streamOf(run)]),
       metadata: run.metadata,

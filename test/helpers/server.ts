@@ -5,10 +5,11 @@
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { ingestRun, type IngestSummary } from '../../server/ingest/ingest.js';
+import type { IngestSummary } from '../../server/ingest/ingest.js';
 import type { Backend } from './databases.js';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -39,7 +40,26 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server over a fresh database; `env` sets GATEWATCH_* settings. */
+/** Servers not closed yet: started in a test (closed after it), or in a `beforeAll` (after the file). */
+const inTests = new Set<TestServer>();
+const inFile = new Set<TestServer>();
+let testRunning = false;
+beforeEach(() => {
+  testRunning = true;
+});
+afterEach(async () => {
+  testRunning = false;
+  await Promise.all([...inTests].map((server) => server.close()));
+});
+afterAll(async () => {
+  await Promise.all([...inFile].map((server) => server.close()));
+});
+
+/**
+ * Starts a server over a fresh database; `env` sets GATEWATCH_* settings. It is closed (and
+ * its database dropped) automatically: after the test that started it, or after the file when
+ * started in a `beforeAll`; `close()` closes it earlier.
+ */
 export async function startServer(
   backend: Backend,
   env: Record<string, string> = {},
@@ -53,7 +73,8 @@ export async function startServer(
     throw error;
   }
   const clients: Client[] = [];
-  return {
+  let closing: Promise<void> | undefined;
+  const server: TestServer = {
     app,
     url: app.url,
     async query<T>(
@@ -74,7 +95,7 @@ export async function startServer(
     },
     ingest(fixture, metadata = {}, dstat) {
       const open = (name: string) => createReadStream(`${FIXTURES}${name}`);
-      return ingestRun(app.deps.db, app.deps.pool, {
+      return app.services.ingest.ingest({
         name: fixture,
         source: open(fixture),
         metadata,
@@ -91,12 +112,17 @@ export async function startServer(
       clients.push(client);
       return client;
     },
-    async close() {
-      await Promise.all(clients.map((c) => c.dispose()));
-      await app.close();
-      await database.drop();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        inTests.delete(server);
+        inFile.delete(server);
+        await Promise.all(clients.map((c) => c.dispose()));
+        await app.close();
+        await database.drop();
+      })()),
   };
+  (testRunning ? inTests : inFile).add(server);
+  return server;
 }
 
 /** The first value of a graphql-ws subscription (or the error it ends with). */

@@ -1,6 +1,6 @@
 import type { Knex } from '@mikro-orm/knex';
-import type { Dialect } from '../db/orm.js';
-import { bytewise } from '../db/sql.js';
+import type { Dialect } from './orm.js';
+import { bytewise } from './sql.js';
 
 /**
  * Restricts a query to test ids (in `column`) with a prefix and/or a substring, literally and

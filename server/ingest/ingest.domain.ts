@@ -1,0 +1,8 @@
+import type { Domain } from '../domain.js';
+import type { UploadDeps } from './ingest.routes.js';
+
+/** Storing runs: the parser pool, the ingest service, uploads. */
+export const ingestDomain: Domain<UploadDeps> = {
+  name: 'ingest',
+  api: async () => (await import('./ingest.api.js')).ingestApi,
+};

@@ -1,0 +1,134 @@
+/**
+ * `POST /api/runs?KEY=VALUE…[&artifacts=URL]`: CI jobs upload a subunit stream (v1/v2, gzip or
+ * not) as a run; needs `Authorization: Bearer TOKEN`. Every query parameter but `artifacts` is
+ * run metadata. An optional `Content-Disposition: …; filename="NAME"` names the stored file.
+ * Answers 201 with the ingest summary, 200 when the run was already stored. A dstat file cannot
+ * be uploaded: `gatewatch ingest --dstat` attaches one locally. Errors go to the app's error
+ * handler, which answers `{ error: { code, message } }`.
+ */
+import type { IncomingMessage } from 'node:http';
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.js';
+import type { Database } from '../db/orm.js';
+import { GatewatchError } from '../errors.js';
+import { ApiError, ErrorCode } from '../graphql/errors.js';
+import { authenticate } from '../tokens/token.auth.js';
+import { checkMetadata, type IngestSummary } from './ingest.js';
+import type { IngestService } from './ingest.service.js';
+import { summaryJson } from './summary.js';
+
+/** What the upload needs. */
+export interface UploadDeps {
+  readonly config: Config;
+  readonly db: Database;
+  readonly ingest: IngestService;
+}
+
+/** Longest artifacts URL a run can hold (runs.artifacts_url). */
+const ARTIFACTS_URL_MAX = 2048;
+
+export function uploadRoutes(deps: UploadDeps): Router {
+  const router = Router();
+  router.post('/api/runs', (req, res) => upload(deps, req, res));
+  return router;
+}
+
+async function upload(deps: UploadDeps, req: Request, res: Response): Promise<void> {
+  const max = deps.config.server.maxUploadBytes;
+  const name = uploadName(req);
+  let summary: IngestSummary;
+  try {
+    await authenticate(deps.db, req.headers.authorization);
+    if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge(max);
+    const { metadata, artifactsUrl } = uploadParams(req);
+    summary = await deps.ingest.ingest({
+      name,
+      source: limited(req, max),
+      metadata,
+      artifactsUrl,
+    });
+  } catch (error) {
+    // What is left of the body is not worth reading: close the connection after the answer.
+    if (!req.complete) res.set('Connection', 'close');
+    throw corruptAsNotSubunit(name, error);
+  }
+  res.status(summary.duplicate ? 200 : 201).json(summaryJson(summary));
+}
+
+/** The request body, failing with PAYLOAD_TOO_LARGE past `max` bytes: the ingest rolls back. */
+async function* limited(req: IncomingMessage, max: number): AsyncIterable<Uint8Array> {
+  let received = 0;
+  // Not destroyed when the ingest stops early: the error still has to be answered.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    received += chunk.length;
+    if (received > max) throw tooLarge(max);
+    yield chunk;
+  }
+}
+
+function tooLarge(max: number): ApiError {
+  return new ApiError(
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    `the upload is larger than this server accepts (${max} bytes; GATEWATCH_MAX_UPLOAD)`,
+  );
+}
+
+/**
+ * The parser's one input error, damaged gzip, comes from the worker thread as a plain Error
+ * (only its message crosses the thread boundary); everything else is as it was thrown.
+ */
+function corruptAsNotSubunit(name: string, error: unknown): unknown {
+  if (
+    error instanceof Error &&
+    !(error instanceof GatewatchError) &&
+    error.message.startsWith('the gzip data is corrupt')
+  ) {
+    return new ApiError(ErrorCode.NOT_SUBUNIT, `${name}: ${error.message}`);
+  }
+  return error;
+}
+
+function uploadParams(req: Request): { metadata: Record<string, string>; artifactsUrl?: string } {
+  const params = searchParams(req);
+  const metadata = new Map<string, string>();
+  for (const [key, value] of params) {
+    if (params.getAll(key).length > 1) {
+      throw new ApiError(ErrorCode.BAD_USER_INPUT, `query parameter "${key}" is given twice`);
+    }
+    if (key !== 'artifacts') metadata.set(key, value);
+  }
+  const artifacts = params.get('artifacts');
+  return {
+    // fromEntries: a key such as `__proto__` stays a key.
+    metadata: checkMetadata(Object.fromEntries(metadata)),
+    artifactsUrl: artifacts === null ? undefined : checkArtifactsUrl(artifacts),
+  };
+}
+
+function checkArtifactsUrl(url: string): string {
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if ((protocol === 'http:' || protocol === 'https:') && url.length <= ARTIFACTS_URL_MAX) {
+    return url;
+  }
+  throw new ApiError(
+    ErrorCode.BAD_USER_INPUT,
+    `artifacts "${url.slice(0, 100)}": expected an http(s) URL of at most ${ARTIFACTS_URL_MAX} characters`,
+  );
+}
+
+/** The file name the client gave (`Content-Disposition`), else `upload`. */
+function uploadName(req: Request): string {
+  const disposition = req.headers['content-disposition'] ?? '';
+  const match = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
+  const name = (match?.[1] ?? match?.[2] ?? '').split(/[\\/]/).pop()!.slice(0, 255);
+  return name === '' ? 'upload' : name;
+}
+
+function searchParams(req: Request): URLSearchParams {
+  return new URL(req.originalUrl, 'http://gatewatch').searchParams;
+}
