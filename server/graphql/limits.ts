@@ -31,6 +31,12 @@ export interface QueryLimits {
   maxCost: number;
 }
 
+/** Levels below a selection set, and what it may cost. */
+interface Measure {
+  depth: number;
+  cost: number;
+}
+
 const LIST_GUESS = 10;
 const SIZE_ARGS = ['first', 'limit', 'lastRuns'];
 
@@ -59,14 +65,18 @@ export function checkQueryLimits(
   if (coerced.errors) return; // execution reports bad variables
   const values = coerced.coerced;
 
-  const measure = (
-    type: GraphQLNamedType,
-    selections: SelectionSetNode,
-    depth: number,
-    seen: Set<string>,
-  ): { depth: number; cost: number } => {
-    let deepest = depth;
+  // Depth is measured below the selection set, so that a fragment's measure holds wherever it
+  // is spread: each fragment is measured once, and a document that spreads fragments into
+  // fragments costs time linear in its size (not in the exponential size of its expansion).
+  const measured = new Map<string, Measure>();
+  const inProgress = new Set<string>();
+  const measure = (type: GraphQLNamedType, selections: SelectionSetNode): Measure => {
+    let deepest = 0;
     let cost = 0;
+    const add = (child: Measure, levels: number, times: number) => {
+      deepest = Math.max(deepest, child.depth + levels);
+      cost += child.cost * times;
+    };
     for (const selection of selections.selections) {
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
@@ -75,32 +85,35 @@ export function checkQueryLimits(
           isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
         if (!field) continue; // validation reports unknown fields
         cost += 1;
-        if (depth + 1 > deepest) deepest = depth + 1;
+        deepest = Math.max(deepest, 1);
         if (!selection.selectionSet) continue;
-        const child = measure(getNamedType(field.type), selection.selectionSet, depth + 1, seen);
-        deepest = Math.max(deepest, child.depth);
-        cost += child.cost * itemsOf(type, field, selection.arguments ?? [], values);
+        const child = measure(getNamedType(field.type), selection.selectionSet);
+        add(child, 1, itemsOf(type, field, selection.arguments ?? [], values));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const onType = selection.typeCondition
           ? (schema.getType(selection.typeCondition.name.value) ?? type)
           : type;
-        const child = measure(onType, selection.selectionSet, depth, seen);
-        deepest = Math.max(deepest, child.depth);
-        cost += child.cost;
+        add(measure(onType, selection.selectionSet), 0, 1);
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
-        if (!fragment || seen.has(name)) continue; // validation reports cycles and unknowns
-        const onType = schema.getType(fragment.typeCondition.name.value) ?? type;
-        const child = measure(onType, fragment.selectionSet, depth, new Set([...seen, name]));
-        deepest = Math.max(deepest, child.depth);
-        cost += child.cost;
+        // Validation reports cycles and unknown fragments.
+        if (!fragment || inProgress.has(name)) continue;
+        let child = measured.get(name);
+        if (!child) {
+          inProgress.add(name);
+          const onType = schema.getType(fragment.typeCondition.name.value) ?? type;
+          child = measure(onType, fragment.selectionSet);
+          inProgress.delete(name);
+          measured.set(name, child);
+        }
+        add(child, 0, 1);
       }
     }
     return { depth: deepest, cost };
   };
 
-  const { depth, cost } = measure(root, operation.selectionSet, 0, new Set());
+  const { depth, cost } = measure(root, operation.selectionSet);
   if (depth > limits.maxDepth) {
     throw limitError(
       ErrorCode.QUERY_TOO_DEEP,

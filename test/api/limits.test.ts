@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PAGE } from '../../server/db/page.js';
 import { ErrorCode } from '../../server/graphql/errors.js';
 import { backends } from '../helpers/databases.js';
+import { fragmentBomb } from '../helpers/queries.js';
 import { startServer, type GraphQLResponse, type TestServer } from '../helpers/server.js';
 
 /** The defaults of server/config.ts. */
@@ -90,6 +91,14 @@ describe.each(backends)('query limits on $name', (backend) => {
       fragment Run on Run { results(first: 500) { nodes { ... on TestResult { attachments { ...Text } } } } }
       fragment Text on Attachment { text }`);
     expectRefused(costly, ErrorCode.QUERY_TOO_COSTLY, COSTLY_COST, MAX_COST);
+  });
+
+  it('measures fragments spread twice into each other in time linear in the document', async () => {
+    // 2^30 copies of `freshness` once expanded, in 1.2 KB: measured spread by spread, the check
+    // alone would not answer in days (the test's timeout catches that), and the process with it.
+    const answer = await server.query(fragmentBomb(30));
+    expectRefused(answer, ErrorCode.QUERY_TOO_COSTLY, 2 ** 30 * 2, MAX_COST);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 
   it('counts page sizes given as variables, and their defaults', async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../server/graphql/errors.js';
 import { createToken } from '../../server/tokens/token.service.js';
 import { backends } from '../helpers/databases.js';
+import { fragmentBomb } from '../helpers/queries.js';
 import {
   handshake,
   openAcked,
@@ -296,6 +297,10 @@ describe.each(backends)('graphql-ws on $name', (backend) => {
       });
       expect(costly[0]!.extensions?.code).toBe(ErrorCode.QUERY_TOO_COSTLY);
       expect(costly[0]!.message).toMatch(/the limit is 50000/);
+
+      // Measured in time linear in the document, as over HTTP (test/api/limits.test.ts).
+      const bomb = await refusal({ query: fragmentBomb(30) });
+      expect(bomb[0]!.extensions?.code).toBe(ErrorCode.QUERY_TOO_COSTLY);
     });
   });
 });
