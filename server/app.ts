@@ -14,14 +14,13 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { WebSocketServer } from 'ws';
 import { composeApi, type ComposedApi, type DomainServices } from './api.js';
 import type { Config } from './config.js';
 import { createContext, type Context } from './graphql/context.js';
 import { classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
 import { graphqlRequestError, limitsPlugin, requireJsonBody } from './graphql/http.js';
 import type { QueryLimits } from './graphql/limits.js';
-import { serveWebSocket } from './graphql/websocket.js';
+import { createWebSocketServer, serveWebSocket } from './graphql/websocket.js';
 import { openRuntime, type Runtime, type Services } from './runtime.js';
 import { authenticate } from './tokens/token.auth.js';
 
@@ -68,11 +67,15 @@ async function serveHttp(runtime: Runtime, api: ComposedApi<DomainServices>): Pr
   // Node cuts a request that takes longer than 5 minutes: too short for a large upload
   // over a slow link. Headers still have to arrive within headersTimeout (60 s).
   httpServer.requestTimeout = 60 * 60_000;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsServer = createWebSocketServer(httpServer, {
+    maxMessageBytes: config.server.maxWsMessageBytes,
+    maxSocketsPerAddress: config.server.maxSocketsPerAddress,
+  });
   const limits = queryLimits(config);
   const wsCleanup = serveWebSocket(api.schema, wsServer, {
     dev: config.server.dev,
     limits,
+    maxOperations: config.server.maxSubscriptions,
     context,
   });
   const apollo = new ApolloServer<Context>({
@@ -80,6 +83,7 @@ async function serveHttp(runtime: Runtime, api: ComposedApi<DomainServices>): Pr
     introspection: true,
     formatError: formatError(config.server.dev),
     includeStacktraceInErrorResponses: config.server.dev,
+    parseOptions: { maxTokens: limits.maxTokens },
     // The runtime owns the signals: Apollo's handler would re-raise SIGTERM once stopped and
     // so kill the process before the pool and the database are closed.
     stopOnTerminationSignals: false,
@@ -172,7 +176,14 @@ const errorHandler: ErrorRequestHandler = (error, _req, res, next) => {
 };
 
 function queryLimits(config: Config): QueryLimits {
-  return { maxDepth: config.server.maxQueryDepth, maxCost: config.server.maxQueryCost };
+  const { server } = config;
+  return {
+    maxDepth: server.maxQueryDepth,
+    maxCost: server.maxQueryCost,
+    maxAliases: server.maxQueryAliases,
+    maxFields: server.maxQueryFields,
+    maxTokens: server.maxQueryTokens,
+  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -22,6 +22,18 @@ export interface ServerConfig {
   readonly maxQueryDepth: number;
   /** Largest estimated cost of a query (see server/graphql/limits.ts). */
   readonly maxQueryCost: number;
+  /** Most aliased fields in a query, fragments expanded. */
+  readonly maxQueryAliases: number;
+  /** Most fields a query selects, fragments expanded. */
+  readonly maxQueryFields: number;
+  /** Most lexical tokens in a query document: bounds parsing and validation. */
+  readonly maxQueryTokens: number;
+  /** Largest WebSocket message, bytes. */
+  readonly maxWsMessageBytes: number;
+  /** Operations in flight on one WebSocket. */
+  readonly maxSubscriptions: number;
+  /** Open WebSockets from one client address. */
+  readonly maxSocketsPerAddress: number;
   /** Development mode: errors carry stack traces. */
   readonly dev: boolean;
 }
@@ -92,6 +104,27 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     maxUploadBytes: parseSize(flags.maxUpload ?? env.GATEWATCH_MAX_UPLOAD ?? DEFAULT_MAX_UPLOAD),
     maxQueryDepth: parseCount('GATEWATCH_MAX_QUERY_DEPTH', env.GATEWATCH_MAX_QUERY_DEPTH ?? '12'),
     maxQueryCost: parseCount('GATEWATCH_MAX_QUERY_COST', env.GATEWATCH_MAX_QUERY_COST ?? '50000'),
+    maxQueryAliases: parseCount(
+      'GATEWATCH_MAX_QUERY_ALIASES',
+      env.GATEWATCH_MAX_QUERY_ALIASES ?? '100',
+    ),
+    maxQueryFields: parseCount(
+      'GATEWATCH_MAX_QUERY_FIELDS',
+      env.GATEWATCH_MAX_QUERY_FIELDS ?? '1000',
+    ),
+    maxQueryTokens: parseCount(
+      'GATEWATCH_MAX_QUERY_TOKENS',
+      env.GATEWATCH_MAX_QUERY_TOKENS ?? '10000',
+    ),
+    maxWsMessageBytes: parseSize(env.GATEWATCH_MAX_WS_MESSAGE ?? '1MiB'),
+    maxSubscriptions: parseCount(
+      'GATEWATCH_MAX_SUBSCRIPTIONS',
+      env.GATEWATCH_MAX_SUBSCRIPTIONS ?? '100',
+    ),
+    maxSocketsPerAddress: parseCount(
+      'GATEWATCH_MAX_SOCKETS_PER_ADDRESS',
+      env.GATEWATCH_MAX_SOCKETS_PER_ADDRESS ?? '100',
+    ),
     dev: env.GATEWATCH_DEV === '1' || env.NODE_ENV === 'development',
   };
   return Object.freeze({ db: parseDbUrl(url), server: Object.freeze(server) });

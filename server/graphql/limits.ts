@@ -29,18 +29,29 @@ import { ApiError, ErrorCode } from './errors.js';
 export interface QueryLimits {
   maxDepth: number;
   maxCost: number;
+  /** Most aliased fields, fragments expanded: each alias of a field resolves it once more. */
+  maxAliases: number;
+  /** Most fields selected, fragments expanded (not multiplied by page sizes). */
+  maxFields: number;
+  /** Most lexical tokens in a document; the parser stops past it (GRAPHQL_PARSE_FAILED). */
+  maxTokens: number;
 }
 
-/** Levels below a selection set, and what it may cost. */
+/** Levels below a selection set, what it may cost, and its fields and aliases expanded. */
 interface Measure {
   depth: number;
   cost: number;
+  fields: number;
+  aliases: number;
 }
 
 const LIST_GUESS = 10;
 const SIZE_ARGS = ['first', 'limit', 'lastRuns'];
 
-/** Throws QUERY_TOO_DEEP or QUERY_TOO_COSTLY naming the measure and the limit. */
+/**
+ * Throws QUERY_TOO_DEEP, or QUERY_TOO_COSTLY for too many aliases, fields or too high a cost,
+ * naming the measure and the limit.
+ */
 export function checkQueryLimits(
   schema: GraphQLSchema,
   document: DocumentNode,
@@ -73,9 +84,13 @@ export function checkQueryLimits(
   const measure = (type: GraphQLNamedType, selections: SelectionSetNode): Measure => {
     let deepest = 0;
     let cost = 0;
+    let fields = 0;
+    let aliases = 0;
     const add = (child: Measure, levels: number, times: number) => {
       deepest = Math.max(deepest, child.depth + levels);
       cost += child.cost * times;
+      fields += child.fields;
+      aliases += child.aliases;
     };
     for (const selection of selections.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -85,6 +100,8 @@ export function checkQueryLimits(
           isObjectType(type) || isInterfaceType(type) ? type.getFields()[name] : undefined;
         if (!field) continue; // validation reports unknown fields
         cost += 1;
+        fields += 1;
+        if (selection.alias) aliases += 1;
         deepest = Math.max(deepest, 1);
         if (!selection.selectionSet) continue;
         const child = measure(getNamedType(field.type), selection.selectionSet);
@@ -110,14 +127,26 @@ export function checkQueryLimits(
         add(child, 0, 1);
       }
     }
-    return { depth: deepest, cost };
+    return { depth: deepest, cost, fields, aliases };
   };
 
-  const { depth, cost } = measure(root, operation.selectionSet);
+  const { depth, cost, fields, aliases } = measure(root, operation.selectionSet);
   if (depth > limits.maxDepth) {
     throw limitError(
       ErrorCode.QUERY_TOO_DEEP,
       `the query nests ${depth} levels deep; the limit is ${limits.maxDepth}`,
+    );
+  }
+  if (aliases > limits.maxAliases) {
+    throw limitError(
+      ErrorCode.QUERY_TOO_COSTLY,
+      `the query has ${aliases} aliased fields; the limit is ${limits.maxAliases}`,
+    );
+  }
+  if (fields > limits.maxFields) {
+    throw limitError(
+      ErrorCode.QUERY_TOO_COSTLY,
+      `the query selects ${fields} fields (fragments expanded); the limit is ${limits.maxFields}`,
     );
   }
   if (cost > limits.maxCost) {

@@ -110,15 +110,7 @@ export function handshake(
   protocol: string,
 ): Promise<{ protocol: string | undefined; closeCode: number }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${httpUrl}/graphql`, {
-      headers: {
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': randomBytes(16).toString('base64'),
-        'sec-websocket-protocol': protocol,
-      },
-    });
+    const req = upgradeRequest(httpUrl, protocol);
     req.on('error', reject);
     req.on('response', (res) => reject(new Error(`no upgrade: HTTP ${res.statusCode}`)));
     req.on('upgrade', (res, socket, head) => {
@@ -137,5 +129,34 @@ export function handshake(
       read(Buffer.alloc(0));
     });
     req.end();
+  });
+}
+
+/** The status a bare WebSocket handshake gets: 101 when the server upgrades, else its refusal. */
+export function handshakeStatus(httpUrl: string, protocol = PROTOCOL): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = upgradeRequest(httpUrl, protocol);
+    req.on('error', reject);
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    req.end();
+  });
+}
+
+function upgradeRequest(httpUrl: string, protocol: string) {
+  return request(`${httpUrl}/graphql`, {
+    headers: {
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-version': '13',
+      'sec-websocket-key': randomBytes(16).toString('base64'),
+      'sec-websocket-protocol': protocol,
+    },
   });
 }
