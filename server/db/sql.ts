@@ -63,12 +63,10 @@ export function toDate(value: unknown): Date {
   throw new TypeError(`not a datetime: ${String(value)}`);
 }
 
-/** The ORM's status rules as SQL over a `runs` row (openstack-health's definitions). */
-export const runFailed = (runs = 'runs') => `(${runs}.failures + ${runs}.uxsuccesses > 0)`;
-export const runPassed = (runs = 'runs') =>
-  `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails > 0)`;
-export const runSkipped = (runs = 'runs') =>
-  `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails = 0)`;
+/** The UTC day of an instant (`'YYYY-MM-DD'`): how the daily rollups key their rows. */
+export function utcDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}
 
 /**
  * SQL for the start of the bucket holding `column`, a DATE column (`'YYYY-MM-DD'`, a UTC day,

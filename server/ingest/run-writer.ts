@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import type { SubunitBatch } from '../../workers/protocol.js';
 import type { ResultStatus, TestResult as ParsedResult } from '../../workers/subunit/types.js';
 import type { BulkWriter } from '../db/bulk.js';
+import { outcomeOf } from '../runs/outcome.js';
 import type { ArtifactWriter } from './artifact-writer.js';
+import type { TestShare } from './rollups.js';
 
 /** Attachment bytes per statement: far below MySQL's default 16 MiB packet. */
 const BYTES_PER_STATEMENT = 2 << 20;
@@ -23,18 +25,9 @@ export function noCounts(): StatusCounts {
 }
 
 /** One test's share of the run, added to its aggregates and daily rollup at the end. */
-export interface TestSums {
-  id: number;
+export interface TestSums extends TestShare {
   hash: string;
   testId: string;
-  runs: number;
-  /** success + xfail */
-  successes: number;
-  /** fail + uxsuccess */
-  failures: number;
-  skips: number;
-  /** Seconds over `success` results. */
-  successTime: number;
 }
 
 const COUNTER_OF: Record<ResultStatus, keyof StatusCounts> = {
@@ -141,9 +134,10 @@ export class RunWriter {
     if (end !== null && (this.stopUs === null || end > this.stopUs)) this.stopUs = end;
     if (r.worker !== null) this.workers.add(r.worker);
     test.runs++;
-    if (r.status === 'success' || r.status === 'xfail') test.successes++;
-    if (r.status === 'fail' || r.status === 'uxsuccess') test.failures++;
-    if (r.status === 'skip') test.skips++;
+    const outcome = outcomeOf(r.status);
+    if (outcome === 'passing') test.successes++;
+    if (outcome === 'failing') test.failures++;
+    if (outcome === 'skipped') test.skips++;
     if (r.status === 'success' && duration !== null) test.successTime += duration;
   }
 

@@ -14,7 +14,8 @@ import { toDate } from '../db/sql.js';
 import { GatewatchError } from '../errors.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { whereRuns } from './run-filter.js';
-import { RunStatus, type Run as RunNode, type RunFilter } from './run.type.js';
+import { runStatusOf, STATUSES_OF } from './outcome.js';
+import type { Run as RunNode, RunFilter } from './run.type.js';
 import type { StatusCounts } from '../ingest/run-writer.js';
 
 /** Finds a run by its uuid or an unambiguous prefix of it (at least 4 characters). */
@@ -69,7 +70,7 @@ export async function summarizeRun(em: EntityManager, run: Run): Promise<RunSumm
     ),
     em.find(
       TestResult,
-      { run: run.id, status: { $in: ['fail', 'uxsuccess'] } },
+      { run: run.id, status: { $in: [...STATUSES_OF.failing] } },
       { populate: ['test'], orderBy: { seq: 'asc' } },
     ),
     em.findOne(Dstat, { run: run.id }),
@@ -161,15 +162,13 @@ export interface RunRow {
 }
 
 export function runOf(row: RunRow): RunNode {
-  const failed = row.failures + row.uxsuccesses > 0;
-  const passed = !failed && row.passes + row.xfails > 0;
   return {
     rowId: row.id,
     id: row.uuid,
     runAt: toDate(row.run_at),
     ingestedAt: toDate(row.ingested_at),
     buildName: row.build_name,
-    status: failed ? RunStatus.FAILED : passed ? RunStatus.PASSED : RunStatus.SKIPPED,
+    status: runStatusOf(row),
     format: row.format,
     tests: row.tests,
     passes: row.passes,
