@@ -39,18 +39,21 @@ describe.each(backends)('outcome rules on $name', (backend) => {
     await handle?.drop();
   });
 
+  /** Rows of a raw query (mysql2 answers [rows, fields]). */
+  async function select(sql: string): Promise<Record<string, string | number>[]> {
+    const answer = (await db.knex.raw(sql)) as unknown;
+    return (db.dialect === 'mysql' ? (answer as unknown[])[0] : answer) as Record<
+      string,
+      string | number
+    >[];
+  }
+
   it('classify every result status alike', async () => {
     const statuses = RESULT_STATUSES.map((s) => `select '${s}' as status`).join(' union all ');
     const cases = OUTCOMES.map(
       (o) => `case when ${sqlResultIs(o, 'r.status')} then 1 else 0 end as ${o}`,
     );
-    const rows = (await db.knex.raw(
-      `select r.status, ${cases.join(', ')} from (${statuses}) r`,
-    )) as unknown;
-    const list = (db.dialect === 'mysql' ? (rows as unknown[][])[0] : rows) as Record<
-      string,
-      string | number
-    >[];
+    const list = await select(`select r.status, ${cases.join(', ')} from (${statuses}) r`);
     const inSql = Object.fromEntries(
       list.map((row) => [row.status, OUTCOMES.find((o) => Number(row[o]) === 1) ?? null]),
     );
@@ -65,13 +68,7 @@ describe.each(backends)('outcome rules on $name', (backend) => {
     ).join(' union all ');
     const statuses = Object.values(RunStatus);
     const cases = statuses.map((s) => `case when ${sqlRunIs(s, 'c')} then 1 else 0 end as is_${s}`);
-    const rows = (await db.knex.raw(
-      `select c.n, ${cases.join(', ')} from (${runs}) c order by c.n`,
-    )) as unknown;
-    const list = (db.dialect === 'mysql' ? (rows as unknown[][])[0] : rows) as Record<
-      string,
-      string | number
-    >[];
+    const list = await select(`select c.n, ${cases.join(', ')} from (${runs}) c order by c.n`);
     const inSql = list.map((row) => statuses.filter((s) => Number(row[`is_${s}`]) === 1));
     expect(inSql).toEqual(RUNS.map((run) => [runStatusOf(run)]));
     expect(new Set(inSql.flat())).toEqual(new Set(statuses));
