@@ -8,6 +8,7 @@ import { createBulkWriter } from '../db/bulk.js';
 import { GatewatchError } from '../errors.js';
 import { ArtifactWriter } from './artifact-writer.js';
 import type { ParserPool } from './pool.js';
+import { runKeysOf } from '../runs/run-keys.js';
 import { countsOf } from '../runs/run.service.js';
 import { applyRun } from './rollups.js';
 import { noCounts, RunWriter, type StatusCounts } from './run-writer.js';
@@ -65,6 +66,7 @@ export async function ingestRun(
         runAt: now,
         ingestedAt: now,
         buildName: metadata.build_name ?? null,
+        ...runKeysOf(metadata),
         format: 'v2',
         artifactsUrl: input.artifactsUrl ?? null,
       });

@@ -159,6 +159,12 @@ export interface RunRow {
   wall_time: number | null;
   summed_time: number;
   artifacts_url: string | null;
+  change_number: number | null;
+  patchset: number | null;
+  build_uuid: string | null;
+  project: string | null;
+  pipeline: string | null;
+  branch: string | null;
 }
 
 export function runOf(row: RunRow): RunNode {
@@ -182,6 +188,12 @@ export function runOf(row: RunRow): RunNode {
     wallTime: row.wall_time === null ? null : Number(row.wall_time),
     summedTime: Number(row.summed_time),
     artifactsUrl: row.artifacts_url,
+    change: row.change_number,
+    patchset: row.patchset,
+    buildUuid: row.build_uuid,
+    project: row.project,
+    pipeline: row.pipeline,
+    branch: row.branch,
   };
 }
 
