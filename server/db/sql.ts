@@ -84,8 +84,10 @@ export function dateBucketStartMs(
 }
 
 /**
- * A text expression compared and sorted byte by byte (code point order), case-sensitively, as
- * SQLite's default BINARY collation does; MySQL's default collations ignore case.
+ * A text expression compared and sorted byte by byte (code point order), as SQLite's default
+ * BINARY collation does. MySQL's utf8mb4_bin (every text column's collation) is case-sensitive
+ * too but pads with spaces, so `'a'` and `'a '` compare equal there: orders and keyset cursors
+ * that must agree to the byte use this.
  */
 export function bytewise(dialect: Dialect, expression: string): string {
   return dialect === 'sqlite' ? expression : `cast(${expression} as binary)`;

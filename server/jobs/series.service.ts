@@ -123,7 +123,7 @@ interface GroupValue {
   column: string;
   /**
    * The column compared byte by byte: groups and their order are then the same in both
-   * dialects (MySQL's default collations would merge and sort values ignoring case).
+   * dialects (MySQL's utf8mb4_bin would merge and sort values ignoring trailing spaces).
    */
   key: string;
 }
