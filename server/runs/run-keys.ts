@@ -1,7 +1,7 @@
 /**
  * The keys a run is joined on (its Gerrit change and patch set, its CI build, project,
  * pipeline and branch), stored as columns of `runs` and read from the run's metadata. The
- * migration that added the columns (20261202164503-run-keys) backfilled them by the same rule.
+ * migration that added the columns (20261202164503-identifiers-run-keys) backfilled them by the same rule.
  */
 
 /** Where each key comes from: a metadata key. */

@@ -13,11 +13,12 @@ const NUMBER_KEYS = [
 ];
 
 /**
- * A run's change, patch set, CI build, project, pipeline and branch as columns of `runs`,
- * filled from its metadata (as server/runs/run-keys.ts does at ingest): numbers only when
- * the value is a plain integer that fits an int.
+ * A run's change, patch set, CI build, project, pipeline and branch become columns of `runs`,
+ * filled from its metadata (as server/runs/run-keys.ts does at ingest): numbers only when the
+ * value is a plain integer that fits an int. (MySQL's twin also makes identifiers
+ * case-sensitive; SQLite's BINARY collation already is.)
  */
-export class Migration20261202164503_run_keys extends Migration {
+export class Migration20261202164503_identifiers_run_keys extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table \`runs\` add column \`change_number\` integer null;`);
     this.addSql(`alter table \`runs\` add column \`patchset\` integer null;`);

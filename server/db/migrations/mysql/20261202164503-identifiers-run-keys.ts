@@ -12,13 +12,36 @@ const NUMBER_KEYS = [
   ['patchset', 'build_patchset'],
 ];
 
+/** Every table: each has text columns. */
+const TABLES = [
+  'runs',
+  'run_metadata',
+  'tests',
+  'test_results',
+  'attachments',
+  'artifacts',
+  'artifact_chunks',
+  'dstats',
+  'dstat_series',
+  'test_daily',
+  'job_daily',
+  'tokens',
+];
+
 /**
- * A run's change, patch set, CI build, project, pipeline and branch as columns of `runs`,
- * filled from its metadata (as server/runs/run-keys.ts does at ingest): numbers only when
- * the value is a plain integer that fits an int.
+ * Identifiers become case-sensitive, as on SQLite: text compares byte by byte (utf8mb4_bin)
+ * instead of ignoring case (utf8mb4_general_ci). This rebuilds every table; going down fails
+ * where values now differ only by case in a unique key.
+ *
+ * Then a run's change, patch set, CI build, project, pipeline and branch become columns of
+ * `runs`, filled from its metadata (as server/runs/run-keys.ts does at ingest): numbers only
+ * when the value is a plain integer that fits an int.
  */
-export class Migration20261202164503_run_keys extends Migration {
+export class Migration20261202164503_identifiers_run_keys extends Migration {
   override async up(): Promise<void> {
+    for (const table of TABLES) {
+      this.addSql(`alter table \`${table}\` convert to character set utf8mb4 collate utf8mb4_bin;`);
+    }
     this.addSql(
       `alter table \`runs\` add \`change_number\` int null, add \`patchset\` int null, add \`build_uuid\` varchar(512) null, add \`project\` varchar(512) null, add \`pipeline\` varchar(512) null, add \`branch\` varchar(512) null;`,
     );
@@ -44,5 +67,10 @@ export class Migration20261202164503_run_keys extends Migration {
     this.addSql(
       `alter table \`runs\` drop column \`change_number\`, drop column \`patchset\`, drop column \`build_uuid\`, drop column \`project\`, drop column \`pipeline\`, drop column \`branch\`;`,
     );
+    for (const table of TABLES) {
+      this.addSql(
+        `alter table \`${table}\` convert to character set utf8mb4 collate utf8mb4_general_ci;`,
+      );
+    }
   }
 }
