@@ -62,6 +62,8 @@ export async function ormOptions(target: DbTarget, debug = false): Promise<Optio
     password: target.password,
     dbName: target.dbName,
     charset: 'utf8mb4',
+    // Text compares byte by byte, case-sensitively, as on SQLite: `Gate-Nova` is not `gate-nova`.
+    collate: 'utf8mb4_bin',
     pool: { min: 0, max: 8 },
     // MySQL commits DDL implicitly: a migration cannot be one transaction there.
     migrations: {

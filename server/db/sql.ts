@@ -63,12 +63,10 @@ export function toDate(value: unknown): Date {
   throw new TypeError(`not a datetime: ${String(value)}`);
 }
 
-/** The ORM's status rules as SQL over a `runs` row (openstack-health's definitions). */
-export const runFailed = (runs = 'runs') => `(${runs}.failures + ${runs}.uxsuccesses > 0)`;
-export const runPassed = (runs = 'runs') =>
-  `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails > 0)`;
-export const runSkipped = (runs = 'runs') =>
-  `(not ${runFailed(runs)} and ${runs}.passes + ${runs}.xfails = 0)`;
+/** The UTC day of an instant (`'YYYY-MM-DD'`): how the daily rollups key their rows. */
+export function utcDay(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}
 
 /**
  * SQL for the start of the bucket holding `column`, a DATE column (`'YYYY-MM-DD'`, a UTC day,
@@ -86,8 +84,10 @@ export function dateBucketStartMs(
 }
 
 /**
- * A text expression compared and sorted byte by byte (code point order), case-sensitively, as
- * SQLite's default BINARY collation does; MySQL's default collations ignore case.
+ * A text expression compared and sorted byte by byte (code point order), as SQLite's default
+ * BINARY collation does. MySQL's utf8mb4_bin (every text column's collation) is case-sensitive
+ * too but pads with spaces, so `'a'` and `'a '` compare equal there: orders and keyset cursors
+ * that must agree to the byte use this.
  */
 export function bytewise(dialect: Dialect, expression: string): string {
   return dialect === 'sqlite' ? expression : `cast(${expression} as binary)`;

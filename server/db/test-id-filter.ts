@@ -5,7 +5,7 @@ import { bytewise } from './sql.js';
 /**
  * Restricts a query to test ids (in `column`) with a prefix and/or a substring, literally and
  * case-sensitively on both dialects: instr() has no wildcards to escape, and comparing bytes
- * sidesteps MySQL's case-insensitive collation and SQLite's ASCII-only LIKE folding.
+ * sidesteps MySQL's space padding and SQLite's ASCII-only LIKE folding.
  */
 export function whereTestId(
   query: Knex.QueryBuilder,

@@ -4,12 +4,15 @@ import type { Knex, SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import type { DstatOutcome, SubunitOutcome } from '../../workers/protocol.js';
 import { Dstat, DstatSeries, Run, RunMetadata } from '../db/entities/index.js';
 import type { Database } from '../db/orm.js';
-import { createBulkWriter, type BulkWriter } from '../db/bulk.js';
+import { createBulkWriter } from '../db/bulk.js';
 import { GatewatchError } from '../errors.js';
 import { ArtifactWriter } from './artifact-writer.js';
 import type { ParserPool } from './pool.js';
+import { runKeysOf } from '../runs/run-keys.js';
 import { countsOf } from '../runs/run.service.js';
-import { noCounts, RunWriter, type StatusCounts, type TestSums } from './run-writer.js';
+import { applyRun } from '../runs/rollups.js';
+import { noCounts, type StatusCounts } from '../runs/outcome.js';
+import { RunWriter } from './run-writer.js';
 
 export interface IngestInput {
   /** How the input is named in messages: a path, `-` for stdin, an upload. */
@@ -64,6 +67,7 @@ export async function ingestRun(
         runAt: now,
         ingestedAt: now,
         buildName: metadata.build_name ?? null,
+        ...runKeysOf(metadata),
         format: 'v2',
         artifactsUrl: input.artifactsUrl ?? null,
       });
@@ -108,8 +112,13 @@ export async function ingestRun(
         RunMetadata,
         Object.entries(metadata).map(([key, value]) => ({ run: runId, key, value })),
       );
-      const day = runAt.toISOString().slice(0, 10);
-      await updateRollups(bulk, runId, metadata.build_name, day, writer, wallTime);
+      const buildName = metadata.build_name ?? null;
+      await applyRun(
+        bulk,
+        { buildName, runAt, counts: writer.counts, wallTime },
+        [...writer.perTest.values()],
+        1,
+      );
       const parsedDstat = await dstat;
       if (parsedDstat && input.dstat) {
         await storeDstat(em, trx, runId, input.dstat.name, parsedDstat);
@@ -176,59 +185,6 @@ function runDigest(
   return createHash('sha256')
     .update(JSON.stringify([streamSha256, described, artifactsUrl ?? null]))
     .digest('hex');
-}
-
-/**
- * Adds the run to its tests' aggregates and to the daily rollups, as upserts in key order so
- * that concurrent ingests of runs sharing tests wait for each other instead of deadlocking.
- */
-async function updateRollups(
-  bulk: BulkWriter,
-  runId: number,
-  buildName: string | undefined,
-  day: string,
-  writer: RunWriter,
-  wallTime: number | null,
-): Promise<void> {
-  const perTest = [...writer.perTest.values()].sort((a, b) => a.id - b.id);
-  const counters = ['runs', 'successes', 'failures', 'skips', 'success_time'];
-  const sums = (t: TestSums) => [t.runs, t.successes, t.failures, t.skips, t.successTime];
-  await bulk.addTo(
-    'tests',
-    ['id', 'hash', 'test_id', ...counters],
-    ['id'],
-    counters,
-    perTest.map((t) => [t.id, t.hash, t.testId, ...sums(t)]),
-    { rowsExist: true },
-  );
-  await bulk.addTo(
-    'test_daily',
-    ['test_id', 'build_name', 'day', ...counters],
-    ['test_id', 'build_name', 'day'],
-    counters,
-    perTest.map((t) => [t.id, buildName ?? '', day, ...sums(t)]),
-  );
-  if (buildName === undefined) return;
-  const failed = writer.counts.failures + writer.counts.uxsuccesses > 0;
-  const passed = !failed && writer.counts.passes + writer.counts.xfails > 0;
-  const jobCounters = ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'];
-  await bulk.addTo(
-    'job_daily',
-    ['build_name', 'day', ...jobCounters],
-    ['build_name', 'day'],
-    jobCounters,
-    [
-      [
-        buildName,
-        day,
-        1,
-        Number(passed),
-        Number(failed),
-        Number(!passed && !failed),
-        wallTime ?? 0,
-      ],
-    ],
-  );
 }
 
 async function storeDstat(

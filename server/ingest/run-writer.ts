@@ -2,39 +2,19 @@ import type { SubunitBatch } from '../../workers/protocol.js';
 import type { ResultStatus, TestResult as ParsedResult } from '../../workers/subunit/types.js';
 import type { BulkWriter } from '../db/bulk.js';
 import { hashTestId } from '../db/test-key.js';
+import { noCounts, outcomeOf, type StatusCounts } from '../runs/outcome.js';
 import type { ArtifactWriter } from './artifact-writer.js';
+import type { TestShare } from '../runs/rollups.js';
 
 /** Attachment bytes per statement: far below MySQL's default 16 MiB packet. */
 const BYTES_PER_STATEMENT = 2 << 20;
 /** Larger attachments are stored cut; `size` keeps the full length and the artifact the bytes. */
 export const MAX_ATTACHMENT_BYTES = 4 << 20;
 
-export interface StatusCounts {
-  passes: number;
-  failures: number;
-  skips: number;
-  xfails: number;
-  uxsuccesses: number;
-  incomplete: number;
-}
-
-export function noCounts(): StatusCounts {
-  return { passes: 0, failures: 0, skips: 0, xfails: 0, uxsuccesses: 0, incomplete: 0 };
-}
-
 /** One test's share of the run, added to its aggregates and daily rollup at the end. */
-export interface TestSums {
-  id: number;
+export interface TestSums extends TestShare {
   hash: string;
   testId: string;
-  runs: number;
-  /** success + xfail */
-  successes: number;
-  /** fail + uxsuccess */
-  failures: number;
-  skips: number;
-  /** Seconds over `success` results. */
-  successTime: number;
 }
 
 const COUNTER_OF: Record<ResultStatus, keyof StatusCounts> = {
@@ -141,9 +121,10 @@ export class RunWriter {
     if (end !== null && (this.stopUs === null || end > this.stopUs)) this.stopUs = end;
     if (r.worker !== null) this.workers.add(r.worker);
     test.runs++;
-    if (r.status === 'success' || r.status === 'xfail') test.successes++;
-    if (r.status === 'fail' || r.status === 'uxsuccess') test.failures++;
-    if (r.status === 'skip') test.skips++;
+    const outcome = outcomeOf(r.status);
+    if (outcome === 'passing') test.successes++;
+    if (outcome === 'failing') test.failures++;
+    if (outcome === 'skipped') test.skips++;
     if (r.status === 'success' && duration !== null) test.successTime += duration;
   }
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Database } from '../db/orm.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
+import { failingResults } from '../runs/outcome.js';
 import { jobFailures, type JobFailure } from './job.service.js';
 
 /** Entries of a feed: the job's newest failed runs. */
@@ -46,7 +47,7 @@ function atomFeed(feed: { base: string; job: string; updated: Date; failures: Jo
     '  <generator>gatewatch</generator>',
   ];
   for (const { run, testIds, more } of feed.failures) {
-    const failures = run.failures + run.uxsuccesses;
+    const failures = failingResults(run);
     const summary = [
       'Failing tests:',
       ...testIds,

@@ -2,9 +2,10 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
-import { bytewise, runFailed, timeParam } from '../db/sql.js';
+import { bytewise, timeParam, utcDay } from '../db/sql.js';
 import { whereTestId } from '../db/test-id-filter.js';
 import { GatewatchError } from '../errors.js';
+import { failingResults, sqlResultIs, sqlRunIs } from '../runs/outcome.js';
 import { resultOf, RESULT_COLUMNS } from '../runs/result.service.js';
 import { whereRuns } from '../runs/run-filter.js';
 import { listRuns, runOf, type RunRow } from '../runs/run.service.js';
@@ -153,8 +154,8 @@ export async function jobTests(
     )
     .where('td.build_name', job)
     .groupBy('td.test_id');
-  if (window.since) perTest.where('td.day', '>=', dayOf(window.since));
-  if (window.until) perTest.where('td.day', '<=', dayOf(new Date(window.until.getTime() - 1)));
+  if (window.since) perTest.where('td.day', '>=', utcDay(window.since));
+  if (window.until) perTest.where('td.day', '<=', utcDay(new Date(window.until.getTime() - 1)));
   // Test ids match and sort byte by byte, as `tests` does.
   const matching = () =>
     whereTestId(
@@ -209,14 +210,7 @@ function offsetOf(after: string | null | undefined): number {
   return offset;
 }
 
-/** The UTC day of an instant, as the rollups key it. */
-function dayOf(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
 type ResultRow = Parameters<typeof resultOf>[0];
-
-const FAILING = ['fail', 'uxsuccess'];
 
 /**
  * The tests that failed in the `lastRuns` newest failed runs matching the filter: how many
@@ -233,7 +227,7 @@ export async function failedTests(
   const { knex, dialect } = db;
   const recent = whereRuns(knex('runs'), dialect, filter)
     .select('runs.id', 'runs.run_at')
-    .whereRaw(runFailed())
+    .whereRaw(sqlRunIs(RunStatus.FAILED))
     .orderBy([
       { column: 'runs.run_at', order: 'desc' },
       { column: 'runs.id', order: 'desc' },
@@ -246,7 +240,7 @@ export async function failedTests(
   // it may walk every result (in test order, to spare a sort) and probe the few it needs.
   const failing = knex('recent')
     .crossJoin('test_results as r', 'r.run_id', 'recent.id')
-    .whereIn('r.status', FAILING)
+    .whereRaw(sqlResultIs('failing', 'r.status'))
     .select(
       'r.test_id',
       'r.run_id',
@@ -325,7 +319,7 @@ export async function jobFailures(
       return {
         run,
         testIds: [...new Set(listed)],
-        more: Math.max(0, run.failures + run.uxsuccesses - listed.length),
+        more: Math.max(0, failingResults(run) - listed.length),
       };
     }),
   };
@@ -344,7 +338,7 @@ function firstFailing(knex: Knex, runs: Run[], perRun: number): Knex.QueryBuilde
       'r.run_id',
       runs.map((run) => run.rowId),
     )
-    .whereIn('r.status', FAILING);
+    .whereRaw(sqlResultIs('failing', 'r.status'));
   return knex
     .from(numbered.as('x'))
     .select('x.run_id', 'x.test_id')

@@ -7,18 +7,11 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
-import {
-  bucketStartMs,
-  bytewise,
-  runFailed,
-  runPassed,
-  runSkipped,
-  toDate,
-  type Resolution,
-} from '../db/sql.js';
+import { bucketStartMs, bytewise, toDate, type Resolution } from '../db/sql.js';
 import { GatewatchError } from '../errors.js';
+import { sqlFailingResults, sqlPassingResults, sqlRunIs } from '../runs/outcome.js';
 import { whereRuns } from '../runs/run-filter.js';
-import type { RunFilter } from '../runs/run.type.js';
+import { RunStatus, type RunFilter } from '../runs/run.type.js';
 import type { GroupSeries, RunBucket } from './series.type.js';
 
 /** How runs are split: by job (`build_name`), by the value of a metadata key, or not at all. */
@@ -27,7 +20,7 @@ export type RunGrouping = { by: 'job' } | { by: 'metadata'; key: string } | { by
 /** A grouping that names its groups (what a list of groups pages through). */
 export type NamedGrouping = Exclude<RunGrouping, { by: 'nothing' }>;
 
-/** Run counts of a group over a window; a run's status follows server/db/sql.ts. */
+/** Run counts of a group over a window; a run's status follows server/runs/outcome.ts. */
 export interface RunTotals {
   runs: number;
   passedRuns: number;
@@ -57,14 +50,14 @@ const runsWhere = (condition: string) => `sum(case when ${condition} then 1 else
 
 const TOTALS = [
   'count(*) as runs',
-  `${runsWhere(runPassed())} as passed_runs`,
-  `${runsWhere(runFailed())} as failed_runs`,
-  `${runsWhere(runSkipped())} as skipped_runs`,
+  `${runsWhere(sqlRunIs(RunStatus.PASSED))} as passed_runs`,
+  `${runsWhere(sqlRunIs(RunStatus.FAILED))} as failed_runs`,
+  `${runsWhere(sqlRunIs(RunStatus.SKIPPED))} as skipped_runs`,
 ].join(', ');
 
 const BUCKET_FIGURES = [
-  'sum(runs.passes + runs.xfails) as test_passes',
-  'sum(runs.failures + runs.uxsuccesses) as test_failures',
+  `sum${sqlPassingResults()} as test_passes`,
+  `sum${sqlFailingResults()} as test_failures`,
   'sum(runs.skips) as test_skips',
   'avg(runs.wall_time) as mean_wall_time',
 ].join(', ');
@@ -130,7 +123,7 @@ interface GroupValue {
   column: string;
   /**
    * The column compared byte by byte: groups and their order are then the same in both
-   * dialects (MySQL's default collations would merge and sort values ignoring case).
+   * dialects (MySQL's utf8mb4_bin would merge and sort values ignoring trailing spaces).
    */
   key: string;
 }

@@ -1,7 +1,8 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Dialect } from '../db/orm.js';
-import { runFailed, runPassed, runSkipped, timeParam } from '../db/sql.js';
-import { RunStatus, type RunFilter } from './run.type.js';
+import { timeParam } from '../db/sql.js';
+import { sqlRunIs } from './outcome.js';
+import type { RunFilter } from './run.type.js';
 
 /**
  * Restricts a query over `runs` (aliased `alias`) to a filter; shared by every list and
@@ -28,12 +29,6 @@ export function whereRuns(
         .where(`${m}.value`, value);
     });
   }
-  if (filter.status) query.whereRaw(statusCondition[filter.status](alias));
+  if (filter.status) query.whereRaw(sqlRunIs(filter.status, alias));
   return query;
 }
-
-const statusCondition: Record<RunStatus, (alias: string) => string> = {
-  [RunStatus.FAILED]: runFailed,
-  [RunStatus.PASSED]: runPassed,
-  [RunStatus.SKIPPED]: runSkipped,
-};

@@ -14,8 +14,9 @@ import { toDate } from '../db/sql.js';
 import { GatewatchError } from '../errors.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { whereRuns } from './run-filter.js';
-import { RunStatus, type Run as RunNode, type RunFilter } from './run.type.js';
-import type { StatusCounts } from '../ingest/run-writer.js';
+import { runStatusOf, STATUSES_OF } from './outcome.js';
+import type { Run as RunNode, RunFilter } from './run.type.js';
+import type { StatusCounts } from './outcome.js';
 
 /** Finds a run by its uuid or an unambiguous prefix of it (at least 4 characters). */
 export async function findRun(em: EntityManager, ref: string): Promise<Run> {
@@ -69,7 +70,7 @@ export async function summarizeRun(em: EntityManager, run: Run): Promise<RunSumm
     ),
     em.find(
       TestResult,
-      { run: run.id, status: { $in: ['fail', 'uxsuccess'] } },
+      { run: run.id, status: { $in: [...STATUSES_OF.failing] } },
       { populate: ['test'], orderBy: { seq: 'asc' } },
     ),
     em.findOne(Dstat, { run: run.id }),
@@ -158,18 +159,22 @@ export interface RunRow {
   wall_time: number | null;
   summed_time: number;
   artifacts_url: string | null;
+  change_number: number | null;
+  patchset: number | null;
+  build_uuid: string | null;
+  project: string | null;
+  pipeline: string | null;
+  branch: string | null;
 }
 
 export function runOf(row: RunRow): RunNode {
-  const failed = row.failures + row.uxsuccesses > 0;
-  const passed = !failed && row.passes + row.xfails > 0;
   return {
     rowId: row.id,
     id: row.uuid,
     runAt: toDate(row.run_at),
     ingestedAt: toDate(row.ingested_at),
     buildName: row.build_name,
-    status: failed ? RunStatus.FAILED : passed ? RunStatus.PASSED : RunStatus.SKIPPED,
+    status: runStatusOf(row),
     format: row.format,
     tests: row.tests,
     passes: row.passes,
@@ -183,6 +188,12 @@ export function runOf(row: RunRow): RunNode {
     wallTime: row.wall_time === null ? null : Number(row.wall_time),
     summedTime: Number(row.summed_time),
     artifactsUrl: row.artifacts_url,
+    change: row.change_number,
+    patchset: row.patchset,
+    buildUuid: row.build_uuid,
+    project: row.project,
+    pipeline: row.pipeline,
+    branch: row.branch,
   };
 }
 

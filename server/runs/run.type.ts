@@ -86,6 +86,30 @@ export class Run {
 
   @Field(() => String, { nullable: true, description: "Where the run's logs live." })
   artifactsUrl!: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The Gerrit change number: the `build_change` metadata, when a number.',
+  })
+  change!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The patch set number: the `build_patchset` metadata, when a number.',
+  })
+  patchset!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The CI build: the `build_uuid` metadata.' })
+  buildUuid!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The project: the `project` metadata.' })
+  project!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The pipeline: the `build_queue` metadata.' })
+  pipeline!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The branch: the `build_branch` metadata.' })
+  branch!: string | null;
 }
 
 @ObjectType()

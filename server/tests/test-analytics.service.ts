@@ -16,10 +16,13 @@ import {
   dateBucketStartMs,
   epochMs,
   timeParam,
+  utcDay,
   type Resolution,
 } from '../db/sql.js';
 import { GatewatchError } from '../errors.js';
 import { resultOf, resultsQuery } from '../runs/result.service.js';
+import { sqlTestShares } from '../runs/rollups.js';
+import { STATUSES_OF } from '../runs/outcome.js';
 import { whereRuns } from '../runs/run-filter.js';
 import type { RunFilter } from '../runs/run.type.js';
 import { TestStatus, type TestResult } from '../runs/result.type.js';
@@ -40,7 +43,7 @@ export interface TestResultsFilter extends TestWindow {
 export const MAX_RECENT_FAILURES = 100;
 
 const DAY_MS = 86_400_000;
-const FAILING = [TestStatus.FAIL, TestStatus.UXSUCCESS];
+const FAILING = STATUSES_OF.failing.map((status) => status as TestStatus);
 
 /** Throws BAD_ARGUMENT unless the window makes sense. */
 export function checkWindow(window: TestWindow): void {
@@ -234,14 +237,8 @@ const ROLLUP_SUMS = [
   'sum(d.success_time) as success_time',
 ].join(', ');
 
-/** The same sums as the rollup keeps (see server/ingest/run-writer.ts), over results. */
-const RESULT_SUMS = [
-  'count(*) as runs',
-  `sum(case when r.status in ('success', 'xfail') then 1 else 0 end) as successes`,
-  `sum(case when r.status in ('fail', 'uxsuccess') then 1 else 0 end) as failures`,
-  `sum(case when r.status = 'skip' then 1 else 0 end) as skips`,
-  `sum(case when r.status = 'success' then coalesce(r.duration, 0) else 0 end) as success_time`,
-].join(', ');
+/** The same sums as the rollup keeps, over results. */
+const RESULT_SUMS = sqlTestShares('r');
 
 /** The window's sums, per bucket (oldest first) or, without a resolution, in one row. */
 function sums(
@@ -283,11 +280,6 @@ function sums(
 /** The window as the run filter every query over runs applies (only its own fields). */
 function runFilterOf({ since, until, job }: TestWindow): RunFilter {
   return { since: since ?? undefined, until: until ?? undefined, job: job ?? undefined };
-}
-
-/** A UTC day as the rollups store it. */
-function utcDay(time: Date): string {
-  return time.toISOString().slice(0, 10);
 }
 
 function countsOf(row: SumsRow): Omit<TestBucket, 'start'> {

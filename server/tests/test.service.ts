@@ -47,8 +47,8 @@ export async function testByTestId(knex: Knex, testId: string): Promise<Test | n
 /**
  * Tests whose id starts with `prefix` and/or contains `contains`, by id, one page. Matching is
  * literal and case-sensitive, and ids sort byte by byte, in both dialects: SQLite's LIKE
- * ignores ASCII case only and MySQL's default collations ignore it everywhere, so neither
- * LIKE nor a plain ORDER BY would give the same answers on both.
+ * ignores ASCII case and MySQL's utf8mb4_bin pads with spaces, so neither LIKE nor a plain
+ * ORDER BY would give the same answers on both.
  */
 export async function listTests(
   db: Database,

@@ -30,16 +30,19 @@ async function introspect(db: Database, tables: string[]): Promise<Record<string
       };
     } else {
       const [columns] = (await db.knex.raw(
-        'select column_name as name, is_nullable as nullable from information_schema.columns where table_schema = database() and table_name = ?',
+        'select column_name as name, is_nullable as nullable, collation_name as collation from information_schema.columns where table_schema = database() and table_name = ?',
         [table],
-      )) as [{ name: string; nullable: string }[]];
+      )) as [{ name: string; nullable: string; collation: string | null }[]];
       const [indexes] = (await db.knex.raw(
         "select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = ? and index_name <> 'PRIMARY'",
         [table],
       )) as [{ name: string }[]];
       shapes[table] = {
         columns: columns
-          .map((c) => `${c.name} ${c.nullable === 'YES' ? 'null' : 'not null'}`)
+          .map(
+            (c) =>
+              `${c.name} ${c.nullable === 'YES' ? 'null' : 'not null'} ${c.collation ?? 'no collation'}`,
+          )
           .sort(),
         indexes: indexes.map((i) => i.name).sort(),
       };

@@ -34,6 +34,21 @@ export const Run = defineEntity({
     artifactsUrl: p.string().length(2048).nullable(),
     /** sha256 of the stream bytes and the metadata: what makes an ingest idempotent. */
     digest: p.string().length(64).nullable().unique(),
+    // The keys the Gerrit side and flaky detection join on, from the run's metadata (see
+    // server/runs/run-keys.ts); the metadata keeps every value, numeric or not.
+    /** The Gerrit change number (`build_change`), when numeric. */
+    changeNumber: p.integer().nullable(),
+    /** The patch set number (`build_patchset`), when numeric. */
+    patchset: p.integer().nullable(),
+    /** The CI build (`build_uuid`). */
+    buildUuid: p.string().length(512).nullable().index(),
+    /** `project` */
+    project: p.string().length(512).nullable(),
+    /** The pipeline (`build_queue`). */
+    pipeline: p.string().length(512).nullable(),
+    /** `build_branch` */
+    branch: p.string().length(512).nullable(),
   }),
+  indexes: [{ properties: ['changeNumber', 'patchset'] }],
 });
 export type Run = InferEntity<typeof Run>;
