@@ -9,10 +9,10 @@ import { pipeline } from 'node:stream/promises';
 import { constants, createGunzip } from 'node:zlib';
 import { Router, type Request, type Response } from 'express';
 import type { AppDeps } from '../app.js';
-import { GatewatchError } from '../errors.js';
 import { authenticate } from '../graphql/context.js';
 import { ApiError, ErrorCode, logInternal } from '../graphql/errors.js';
 import { checkMetadata, ingestRun, type IngestSummary } from '../ingest/ingest.js';
+import { ParseFailure } from '../ingest/pool.js';
 import { exportRun } from './run-export.js';
 import { findRun, metadataByRunId, runOf, type RunRow } from './run.service.js';
 
@@ -56,7 +56,7 @@ async function upload(deps: AppDeps, req: Request, res: Response): Promise<void>
   } catch (error) {
     // What is left of the body is not worth reading: close the connection after the answer.
     if (!req.complete) res.set('Connection', 'close');
-    throw corruptAsNotSubunit(name, error);
+    throw error instanceof ParseFailure ? error.of(name) : error;
   }
   if (!summary.duplicate) await publishIngested(deps, summary.run);
   res.status(summary.duplicate ? 200 : 201).json(summaryJson(summary));
@@ -78,21 +78,6 @@ function tooLarge(max: number): ApiError {
     ErrorCode.PAYLOAD_TOO_LARGE,
     `the upload is larger than this server accepts (${max} bytes; GATEWATCH_MAX_UPLOAD)`,
   );
-}
-
-/**
- * The parser's one input error, damaged gzip, comes from the worker thread as a plain Error
- * (only its message crosses the thread boundary); everything else is as it was thrown.
- */
-function corruptAsNotSubunit(name: string, error: unknown): unknown {
-  if (
-    error instanceof Error &&
-    !(error instanceof GatewatchError) &&
-    error.message.startsWith('the gzip data is corrupt')
-  ) {
-    return new ApiError(ErrorCode.NOT_SUBUNIT, `${name}: ${error.message}`);
-  }
-  return error;
 }
 
 function uploadParams(req: Request): { metadata: Record<string, string>; artifactsUrl?: string } {
