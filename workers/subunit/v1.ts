@@ -29,8 +29,8 @@
  * fractions are read digit for digit (python goes through a float and is 1 µs low for about
  * 1% of values).
  *
- * Memory stays bounded: a line is held until its LF up to 1 MiB (longer lines are passed on
- * in pieces), details are passed on in chunks of at most 1 MiB, and what is held back until
+ * Memory stays bounded: a line is held until its LF up to 1 MiB (`../lines.ts`; longer lines
+ * are passed on in pieces), details are passed on in chunks of at most 1 MiB, and what is held back until
  * `]` (so a lost connection can drop it as python does) is capped at 1 MiB.
  */
 import { Buffer } from 'node:buffer';
