@@ -1,22 +1,168 @@
 /**
- * Errors a user can act on, outside GraphQL. Each has a stable code and a message that names
- * the offending value; the CLI prints the message and exits non-zero.
+ * The error catalogue: every error code gatewatch knows, declared once. Adding a code is one
+ * entry here; the GraphQL `ErrorCode` enum, the HTTP statuses, the API code of internal errors
+ * and the CLI's exit statuses are all derived from it.
  */
-export type GatewatchErrorCode =
-  | 'BAD_CONFIG'
-  | 'BAD_ARGUMENT'
-  | 'NOT_SUBUNIT'
-  | 'INPUT_UNREADABLE'
-  | 'DB_UNAVAILABLE'
-  | 'RUN_NOT_FOUND'
-  | 'TOO_LARGE';
 
+/** One code of {@link errorCatalogue}. */
+interface CatalogueEntry {
+  /** What the code means; the GraphQL enum value's description. */
+  readonly description: string;
+  /** The HTTP status it is answered with when it stops a request. */
+  readonly http: number;
+  /** The CLI's exit status; present on the codes a {@link GatewatchError} can carry. */
+  readonly exit?: number;
+  /**
+   * For internal codes, the API code a client sees instead; codes without one are API codes
+   * themselves (the values of the GraphQL `ErrorCode` enum).
+   */
+  readonly api?: string;
+}
+
+/** Every error code, with its description, HTTP status, exit status and API code. */
+export const errorCatalogue = {
+  // Apollo's own request errors, under their own names.
+  GRAPHQL_PARSE_FAILED: { description: 'The query is not valid GraphQL syntax.', http: 400 },
+  GRAPHQL_VALIDATION_FAILED: {
+    description: 'The query does not fit the schema (an unknown field, a wrong argument).',
+    http: 400,
+  },
+  BAD_REQUEST: {
+    description: 'The HTTP request is malformed (not JSON, no query, an unknown charset).',
+    http: 400,
+  },
+  BAD_USER_INPUT: {
+    description: 'An argument, variable, upload parameter or command option is invalid.',
+    http: 400,
+  },
+  QUERY_TOO_DEEP: { description: 'The query nests deeper than this server allows.', http: 400 },
+  QUERY_TOO_COSTLY: { description: 'The query asks for more than this server allows.', http: 400 },
+  PERSISTED_QUERY_NOT_SUPPORTED: {
+    description: 'Persisted queries are not supported: send the query text.',
+    http: 400,
+  },
+  OPERATION_RESOLUTION_FAILURE: {
+    description: 'The operation to run cannot be chosen (a missing or unknown operationName).',
+    http: 400,
+  },
+  UNAUTHENTICATED: { description: 'The bearer token is missing, unknown or revoked.', http: 401 },
+  NOT_FOUND: { description: 'The named run, test, job or artifact does not exist.', http: 404 },
+  NOT_SUBUNIT: {
+    description: 'The input is not a subunit stream, or is damaged beyond reading.',
+    http: 400,
+    exit: 1,
+  },
+  PAYLOAD_TOO_LARGE: { description: 'The body is larger than this server accepts.', http: 413 },
+  DATABASE_UNAVAILABLE: { description: 'The database does not answer; try again.', http: 503 },
+  INTERNAL_SERVER_ERROR: {
+    description: 'Anything else; the server logs the cause and tells the client nothing of it.',
+    http: 500,
+  },
+
+  // Internal codes: raised as GatewatchError, answered under their `api` code.
+  BAD_CONFIG: {
+    description: 'A setting (flag or environment variable) is invalid.',
+    http: 500,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
+  BAD_ARGUMENT: {
+    description: 'A command-line argument or request argument is invalid.',
+    http: 400,
+    exit: 2,
+    api: 'BAD_USER_INPUT',
+  },
+  INPUT_UNREADABLE: {
+    description: 'An input file cannot be read.',
+    http: 400,
+    exit: 1,
+    api: 'BAD_USER_INPUT',
+  },
+  CORRUPT_INPUT: {
+    description: 'An input is damaged below the format (its gzip data is corrupt).',
+    http: 400,
+    exit: 1,
+    api: 'NOT_SUBUNIT',
+  },
+  NOT_DSTAT: {
+    description: 'A dstat CSV holds no usable sample.',
+    http: 400,
+    exit: 1,
+    api: 'BAD_USER_INPUT',
+  },
+  DB_UNAVAILABLE: {
+    description: 'The database cannot be reached.',
+    http: 503,
+    exit: 1,
+    api: 'DATABASE_UNAVAILABLE',
+  },
+  RUN_NOT_FOUND: {
+    description: 'No stored run has the given uuid or prefix.',
+    http: 404,
+    exit: 1,
+    api: 'NOT_FOUND',
+  },
+  TOO_LARGE: {
+    description: 'An input is larger than allowed.',
+    http: 413,
+    exit: 1,
+    api: 'PAYLOAD_TOO_LARGE',
+  },
+} as const satisfies Record<string, CatalogueEntry>;
+
+type Catalogue = typeof errorCatalogue;
+
+/** Every code of the catalogue. */
+export type AnyErrorCode = keyof Catalogue;
+
+/** The codes a client sees in `extensions.code` and in the HTTP endpoints' JSON errors. */
+export type ApiCode = {
+  [K in AnyErrorCode]: Catalogue[K] extends { api: string } ? never : K;
+}[AnyErrorCode];
+
+/** The codes a {@link GatewatchError} carries. */
+export type GatewatchErrorCode = {
+  [K in AnyErrorCode]: Catalogue[K] extends { exit: number } ? K : never;
+}[AnyErrorCode];
+
+const entries = Object.entries(errorCatalogue) as [AnyErrorCode, CatalogueEntry][];
+
+/** The API codes by name (`apiCodes.NOT_FOUND === 'NOT_FOUND'`). */
+export const apiCodes = Object.freeze(
+  Object.fromEntries(entries.filter(([, e]) => e.api === undefined).map(([code]) => [code, code])),
+) as { readonly [K in ApiCode]: K };
+
+/** The API code a client sees for any code: its `api`, or itself. */
+export function apiCodeOf(code: AnyErrorCode): ApiCode {
+  const entry: CatalogueEntry = errorCatalogue[code];
+  return (entry.api ?? code) as ApiCode;
+}
+
+/** The HTTP status of a code. */
+export function httpStatusOf(code: AnyErrorCode): number {
+  return errorCatalogue[code].http;
+}
+
+/**
+ * Errors a user can act on, outside GraphQL. Each has a stable code and a message that names
+ * the offending value; the CLI prints the message and exits with {@link exitStatusOf}.
+ */
 export class GatewatchError extends Error {
+  /** Where in the input (a byte offset) the problem was seen, when known. */
+  readonly offset?: number;
+
   constructor(
     readonly code: GatewatchErrorCode,
     message: string,
+    options: { offset?: number } = {},
   ) {
     super(message);
     this.name = 'GatewatchError';
+    if (options.offset !== undefined) this.offset = options.offset;
   }
+}
+
+/** The CLI's exit status for an error that ends a command: its code's, or 1. */
+export function exitStatusOf(error: unknown): number {
+  return error instanceof GatewatchError ? errorCatalogue[error.code].exit : 1;
 }

@@ -10,7 +10,7 @@ import { serve } from './cli/serve.js';
 import { show } from './cli/show.js';
 import { token } from './cli/token.js';
 import type { Command } from './cli/command.js';
-import { GatewatchError } from './errors.js';
+import { exitStatusOf, GatewatchError } from './errors.js';
 
 const commands: Command[] = [serve, ingest, show, exportCommand, token, migrate, schema];
 
@@ -47,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof GatewatchError) {
       console.error(`gatewatch ${name}: ${error.message}`);
-      return error.code === 'BAD_ARGUMENT' ? 2 : 1;
+      return exitStatusOf(error);
     }
     // Driver and system errors (a refused connection, a full disk) say enough in their message.
     console.error(`gatewatch ${name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,20 +6,47 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { MessagePort } from 'node:worker_threads';
-import { constants, createGunzip, createGzip, type Gzip } from 'node:zlib';
-import { createDstatParser } from './dstat/parse.js';
+import { constants, createGunzip, createGzip, type Gunzip, type Gzip } from 'node:zlib';
+import { createDstatParser, DstatParseError } from './dstat/parse.js';
 import type {
   DstatOutcome,
   MainMessage,
+  ParseResult,
   ParseTask,
   SubunitBatch,
   SubunitOutcome,
+  WorkerFailure,
   WorkerMessage,
 } from './protocol.js';
 import { createSubunitParser } from './subunit/parser.js';
 
-export default function parse(task: ParseTask): Promise<SubunitOutcome | DstatOutcome> {
-  return task.kind === 'subunit' ? parseSubunit(task) : parseDstat(task.port);
+/**
+ * Resolves with the outcome, or with the {@link WorkerFailure} when the input ends the parse
+ * (a failure crosses the thread boundary as data: thrown errors arrive as bare messages).
+ * Anything else, such as an abort from the main thread, rejects.
+ */
+export default async function parse(
+  task: ParseTask,
+): Promise<ParseResult<SubunitOutcome | DstatOutcome>> {
+  try {
+    const outcome = await (task.kind === 'subunit' ? parseSubunit(task) : parseDstat(task.port));
+    return { ok: true, outcome };
+  } catch (error) {
+    if (error instanceof InputFailure) return { ok: false, failure: error.failure };
+    if (error instanceof DstatParseError) {
+      const failure: WorkerFailure = { code: 'NOT_DSTAT', message: error.message };
+      if (error.offset !== null) failure.offset = error.offset;
+      return { ok: false, failure };
+    }
+    throw error;
+  }
+}
+
+/** Thrown inside the worker when the input ends the parse; {@link parse} returns it. */
+class InputFailure extends Error {
+  constructor(readonly failure: WorkerFailure) {
+    super(failure.message);
+  }
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -169,11 +196,15 @@ async function openInput(channel: Channel): Promise<Input> {
     }
   }
   const source = Readable.from(chunks(), { objectMode: false, highWaterMark: 1 << 16 });
-  // Concatenated gzip members are valid gzip (`cat a.gz b.gz`); a truncated one is kept as far as it goes.
-  const stream = gzip ? source.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH })) : source;
-  if (gzip) source.on('error', (error) => stream.destroy(error));
+  let stream: AsyncIterable<Buffer> = source;
+  if (gzip) {
+    // Concatenated gzip members are valid gzip (`cat a.gz b.gz`); a truncated one is kept as far as it goes.
+    const gunzip = source.pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }));
+    source.on('error', (error) => gunzip.destroy(error));
+    stream = failingAsCorrupt(gunzip);
+  }
   return {
-    stream: namingGzipDamage(stream),
+    stream,
     gzip,
     takeRaw() {
       const taken = raw;
@@ -183,16 +214,23 @@ async function openInput(channel: Channel): Promise<Input> {
   };
 }
 
-/** zlib's messages ("incorrect header check") do not say that the input was gzip. */
-async function* namingGzipDamage(stream: Readable): AsyncIterable<Buffer> {
+/**
+ * Gunzip's output, its errors turned into a CORRUPT_INPUT failure: zlib's messages ("incorrect
+ * header check") say neither that the input was gzip nor where. zlib counts the input it has
+ * consumed only between steps, so the damage is at or after that offset.
+ */
+async function* failingAsCorrupt(gunzip: Gunzip): AsyncIterable<Buffer> {
   try {
-    yield* stream;
+    yield* gunzip;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && code.startsWith('Z_')) {
-      throw new Error(`the gzip data is corrupt (${(error as Error).message})`);
-    }
-    throw error;
+    if (typeof code !== 'string' || !code.startsWith('Z_')) throw error;
+    const offset = gunzip.bytesWritten;
+    throw new InputFailure({
+      code: 'CORRUPT_INPUT',
+      message: `the gzip data is corrupt at or after byte ${offset} (${(error as Error).message})`,
+      offset,
+    });
   }
 }
 

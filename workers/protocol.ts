@@ -30,6 +30,21 @@ export interface SubunitBatch {
   artifact: Uint8Array[];
 }
 
+/**
+ * Why a parse ended early because of its input, as the worker saw it. The codes are those of
+ * the error catalogue (`server/errors.ts`) that an input can cause.
+ */
+export interface WorkerFailure {
+  code: 'CORRUPT_INPUT' | 'NOT_DSTAT';
+  /** What is wrong, without the input's name (the worker does not know it). */
+  message: string;
+  /** Byte offset in the raw or decompressed input where the problem was seen, when known. */
+  offset?: number;
+}
+
+/** What a parse task resolves with: its outcome, or the failure that ended it. */
+export type ParseResult<T> = { ok: true; outcome: T } | { ok: false; failure: WorkerFailure };
+
 export interface SubunitOutcome {
   /** Null when the input held no subunit at all. */
   format: 'v1' | 'v2' | null;

@@ -1,26 +1,19 @@
 import { GraphQLEnumType, GraphQLError, GraphQLSchema, type GraphQLFormattedError } from 'graphql';
-import { GatewatchError, type GatewatchErrorCode } from '../errors.js';
+import {
+  apiCodeOf,
+  apiCodes,
+  errorCatalogue,
+  GatewatchError,
+  httpStatusOf,
+  type ApiCode,
+} from '../errors.js';
 
 /**
  * Every `extensions.code` the API answers with, over GraphQL and in the JSON errors of the
- * plain HTTP endpoints. Apollo's own codes are included under their own names.
+ * plain HTTP endpoints: the API codes of the error catalogue (`server/errors.ts`).
  */
-export enum ErrorCode {
-  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
-  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
-  BAD_REQUEST = 'BAD_REQUEST',
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
-  QUERY_TOO_COSTLY = 'QUERY_TOO_COSTLY',
-  PERSISTED_QUERY_NOT_SUPPORTED = 'PERSISTED_QUERY_NOT_SUPPORTED',
-  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
-  UNAUTHENTICATED = 'UNAUTHENTICATED',
-  NOT_FOUND = 'NOT_FOUND',
-  NOT_SUBUNIT = 'NOT_SUBUNIT',
-  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
-  DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE',
-  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
-}
+export const ErrorCode = apiCodes;
+export type ErrorCode = ApiCode;
 
 /**
  * ErrorCode as a GraphQL enum. No field returns it, so type-graphql would leave it out of the
@@ -29,7 +22,12 @@ export enum ErrorCode {
 const errorCodeType = new GraphQLEnumType({
   name: 'ErrorCode',
   description: 'The `extensions.code` of every error this API returns.',
-  values: Object.fromEntries(Object.values(ErrorCode).map((code) => [code, { value: code }])),
+  values: Object.fromEntries(
+    Object.values(ErrorCode).map((code) => [
+      code,
+      { value: code, description: errorCatalogue[code].description },
+    ]),
+  ),
 });
 
 /** The schema plus the ErrorCode enum. */
@@ -59,16 +57,6 @@ export function withCode(error: GraphQLError, code: ErrorCode): GraphQLError {
   });
 }
 
-const fromGatewatch: Record<GatewatchErrorCode, ErrorCode> = {
-  BAD_CONFIG: ErrorCode.INTERNAL_SERVER_ERROR,
-  BAD_ARGUMENT: ErrorCode.BAD_USER_INPUT,
-  NOT_SUBUNIT: ErrorCode.NOT_SUBUNIT,
-  INPUT_UNREADABLE: ErrorCode.BAD_USER_INPUT,
-  DB_UNAVAILABLE: ErrorCode.DATABASE_UNAVAILABLE,
-  RUN_NOT_FOUND: ErrorCode.NOT_FOUND,
-  TOO_LARGE: ErrorCode.PAYLOAD_TOO_LARGE,
-};
-
 const known = new Set<string>(Object.values(ErrorCode));
 
 /** How an error is answered: its code, client-facing message and HTTP status. */
@@ -93,8 +81,7 @@ export function classify(error: unknown): Classified {
     }
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof GatewatchError)
-    return answer(fromGatewatch[original.code], original.message);
+  if (original instanceof GatewatchError) return answer(apiCodeOf(original.code), original.message);
   if (isConnectionFailure(original)) {
     return answer(ErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable');
   }
@@ -168,25 +155,4 @@ function isConnectionFailure(error: unknown): boolean {
     typeof code === 'string' &&
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST'].includes(code)
   );
-}
-
-const httpStatus: Partial<Record<ErrorCode, number>> = {
-  [ErrorCode.GRAPHQL_PARSE_FAILED]: 400,
-  [ErrorCode.GRAPHQL_VALIDATION_FAILED]: 400,
-  [ErrorCode.BAD_REQUEST]: 400,
-  [ErrorCode.BAD_USER_INPUT]: 400,
-  [ErrorCode.NOT_SUBUNIT]: 400,
-  [ErrorCode.QUERY_TOO_DEEP]: 400,
-  [ErrorCode.QUERY_TOO_COSTLY]: 400,
-  [ErrorCode.OPERATION_RESOLUTION_FAILURE]: 400,
-  [ErrorCode.PERSISTED_QUERY_NOT_SUPPORTED]: 400,
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
-  [ErrorCode.DATABASE_UNAVAILABLE]: 503,
-};
-
-/** The HTTP status of the plain (non-GraphQL) endpoints for an error code. */
-export function httpStatusOf(code: ErrorCode): number {
-  return httpStatus[code] ?? 500;
 }

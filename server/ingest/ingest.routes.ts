@@ -10,11 +10,11 @@ import type { IncomingMessage } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.js';
 import type { Database } from '../db/orm.js';
-import { GatewatchError } from '../errors.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { authenticate } from '../tokens/token.auth.js';
 import { checkMetadata, type IngestSummary } from './ingest.js';
 import type { IngestService } from './ingest.service.js';
+import { ParseFailure } from './pool.js';
 import { summaryJson } from './summary.js';
 
 /** What the upload needs. */
@@ -50,7 +50,7 @@ async function upload(deps: UploadDeps, req: Request, res: Response): Promise<vo
   } catch (error) {
     // What is left of the body is not worth reading: close the connection after the answer.
     if (!req.complete) res.set('Connection', 'close');
-    throw corruptAsNotSubunit(name, error);
+    throw error instanceof ParseFailure ? error.of(name) : error;
   }
   res.status(summary.duplicate ? 200 : 201).json(summaryJson(summary));
 }
@@ -71,21 +71,6 @@ function tooLarge(max: number): ApiError {
     ErrorCode.PAYLOAD_TOO_LARGE,
     `the upload is larger than this server accepts (${max} bytes; GATEWATCH_MAX_UPLOAD)`,
   );
-}
-
-/**
- * The parser's one input error, damaged gzip, comes from the worker thread as a plain Error
- * (only its message crosses the thread boundary); everything else is as it was thrown.
- */
-function corruptAsNotSubunit(name: string, error: unknown): unknown {
-  if (
-    error instanceof Error &&
-    !(error instanceof GatewatchError) &&
-    error.message.startsWith('the gzip data is corrupt')
-  ) {
-    return new ApiError(ErrorCode.NOT_SUBUNIT, `${name}: ${error.message}`);
-  }
-  return error;
 }
 
 function uploadParams(req: Request): { metadata: Record<string, string>; artifactsUrl?: string } {

@@ -4,23 +4,44 @@ import { Piscina } from 'piscina';
 import type {
   DstatOutcome,
   MainMessage,
+  ParseResult,
   ParseTask,
   SubunitBatch,
   SubunitOutcome,
+  WorkerFailure,
   WorkerMessage,
 } from '../../workers/protocol.js';
+import { GatewatchError } from '../errors.js';
+
+/**
+ * A parse ended by its input, rebuilt from the worker's {@link WorkerFailure}: its code and
+ * byte offset. The message does not name the input (the worker never knew it); {@link of} does.
+ */
+export class ParseFailure extends GatewatchError {
+  constructor(failure: WorkerFailure) {
+    super(failure.code, failure.message, { offset: failure.offset });
+    this.name = 'ParseFailure';
+  }
+
+  /** The same failure, its message naming the input. */
+  of(input: string): GatewatchError {
+    return new GatewatchError(this.code, `${input}: ${this.message}`, { offset: this.offset });
+  }
+}
 
 /** Parses inputs in worker threads; the main thread only moves bytes and stores results. */
 export interface ParserPool {
   /**
    * Streams `source` through a worker; `onBatch` is awaited before the worker may send the
    * batch after next, so a slow database slows the parse instead of filling memory. A
-   * rejection of `onBatch` aborts the parse and rejects with that error.
+   * rejection of `onBatch` aborts the parse and rejects with that error; damaged input
+   * rejects with a {@link ParseFailure}.
    */
   parseSubunit(
     source: AsyncIterable<Uint8Array>,
     onBatch: (batch: SubunitBatch) => Promise<void>,
   ): Promise<SubunitOutcome>;
+  /** Rejects with a {@link ParseFailure} when the input is damaged or holds no usable sample. */
   parseDstat(source: AsyncIterable<Uint8Array>): Promise<DstatOutcome>;
   /** How many inputs can be parsed at once. */
   readonly threads: number;
@@ -76,13 +97,18 @@ export function createParserPool(options: PoolOptions = {}): ParserPool {
           : onBatch(message.batch).then((): MainMessage => ({ type: 'ack' }));
       reply.then((m) => failure === null && port1.postMessage(m), abort);
     });
+    let parsed = false;
     try {
-      return (await piscina.run(make(port2), { transferList: [port2] })) as T;
+      const result = (await piscina.run(make(port2), { transferList: [port2] })) as ParseResult<T>;
+      if (failure !== null) throw failure;
+      if (!result.ok) throw new ParseFailure(result.failure);
+      parsed = true;
+      return result.outcome;
     } catch (error) {
       throw failure ?? error;
     } finally {
       port1.close();
-      if (failure !== null) await iterator.return?.();
+      if (!parsed) await iterator.return?.();
     }
   }
 

@@ -1,3 +1,4 @@
+import { contentEnd, LineSplitter } from '../lines.js';
 import type { DstatSeries } from './types.js';
 
 /**
@@ -40,7 +41,7 @@ export class DstatParseError extends Error {
   }
 }
 
-/** Lines longer than this are skipped without being kept: the bound on buffered input. */
+/** Lines longer than this (terminator included) are skipped unkept: the bound on buffered input. */
 const MAX_LINE_BYTES = 1 << 20;
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -311,12 +312,10 @@ export function createDstatParser(options: DstatParserOptions = {}): DstatParser
   let rowProblem: Problem | null = null;
   let sawNonBlank = false;
 
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  let overlong = false;
   let highSurrogate = '';
   let lineNo = 0;
-  let consumed = 0;
+  /** The last line, when it has no line terminator. */
+  let cutOff: { blank: boolean; offset: number } | null = null;
   let result: { series: DstatSeries } | { error: DstatParseError } | null = null;
 
   function skipRow(message: string, line: number, offset: number): void {
@@ -506,51 +505,26 @@ export function createDstatParser(options: DstatParserOptions = {}): DstatParser
     readRow(fields, line, offset);
   }
 
-  function flushLine(): void {
-    const bytes = pending.length === 1 ? pending[0]! : concat(pending, pendingBytes);
-    const line = ++lineNo;
-    const offset = consumed;
-    consumed += pendingBytes + 1;
-    const wasOverlong = overlong;
-    pending = [];
-    pendingBytes = 0;
-    overlong = false;
-    if (wasOverlong) {
-      sawNonBlank = true;
-      skipRow(`line ${line} is longer than ${MAX_LINE_BYTES} bytes`, line, offset);
-      return;
-    }
-    let text = decoder.decode(bytes);
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    onLine(text, line, offset);
-  }
-
-  function keep(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    pendingBytes += bytes.length;
-    if (overlong) return;
-    if (pendingBytes > MAX_LINE_BYTES) {
-      overlong = true;
-      pending = [];
-      return;
-    }
-    // Copied: the caller may reuse its buffer once write() returns.
-    pending.push(bytes.slice());
-  }
-
-  function writeBytes(bytes: Uint8Array): void {
-    let start = 0;
-    while (start < bytes.length) {
-      const nl = bytes.indexOf(0x0a, start);
-      if (nl === -1) {
-        keep(bytes.subarray(start));
-        return;
-      }
-      keep(bytes.subarray(start, nl));
-      flushLine();
-      start = nl + 1;
-    }
-  }
+  const splitter = new LineSplitter(
+    {
+      line(bytes, offset) {
+        // Only end() gives a line without its LF.
+        if (bytes[bytes.length - 1] !== 0x0a) {
+          cutOff = { blank: isBlank(bytes), offset };
+          return;
+        }
+        onLine(decoder.decode(bytes.subarray(0, contentEnd(bytes))), ++lineNo, offset);
+      },
+      overlong(_piece, offset, first) {
+        if (first) {
+          const line = ++lineNo;
+          sawNonBlank = true;
+          skipRow(`line ${line} is longer than ${MAX_LINE_BYTES} bytes`, line, offset);
+        }
+      },
+    },
+    MAX_LINE_BYTES,
+  );
 
   function write(chunk: Uint8Array | string): void {
     if (result !== null) return;
@@ -563,22 +537,23 @@ export function createDstatParser(options: DstatParserOptions = {}): DstatParser
         highSurrogate = text.slice(-1);
         text = text.slice(0, -1);
       }
-      writeBytes(encoder.encode(text));
+      splitter.write(encoder.encode(text));
     } else {
-      writeBytes(chunk);
+      splitter.write(chunk);
     }
   }
 
   function finish(): { series: DstatSeries } | { error: DstatParseError } {
-    if (highSurrogate !== '') writeBytes(encoder.encode(highSurrogate));
+    if (highSurrogate !== '') splitter.write(encoder.encode(highSurrogate));
+    splitter.end();
     settleHeader();
     if (times.length > 0) {
       return {
         series: { producer, host, cmdline, times, columns: Object.fromEntries(columns) },
       };
     }
-    const lines = lineNo + (pendingBytes > 0 ? 1 : 0);
-    if (!sawNonBlank && (pendingBytes === 0 || isBlank(pending))) {
+    const lines = lineNo + (cutOff === null ? 0 : 1);
+    if (!sawNonBlank && (cutOff === null || cutOff.blank)) {
       return { error: new DstatParseError('EMPTY_INPUT', 'empty input: no dstat CSV lines') };
     }
     if (firstTimedBlock === null && untimedHeader !== null) {
@@ -601,8 +576,8 @@ export function createDstatParser(options: DstatParserOptions = {}): DstatParser
         ),
       };
     }
-    if (pendingBytes > 0 && block !== null) {
-      skipRow(`line ${lines} has no line terminator (cut off)`, lines, consumed);
+    if (cutOff !== null && block !== null) {
+      skipRow(`line ${lines} has no line terminator (cut off)`, lines, cutOff.offset);
     }
     const problem = rowProblem ?? {
       message: `dstat header at line ${firstTimedBlock.line} is followed by no data rows`,
@@ -629,16 +604,6 @@ export function createDstatParser(options: DstatParserOptions = {}): DstatParser
   };
 }
 
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
-function isBlank(parts: Uint8Array[]): boolean {
-  return parts.every((part) => part.every((b) => b === 0x20 || b === 0x09 || b === 0x0d));
+function isBlank(bytes: Uint8Array): boolean {
+  return bytes.every((b) => b === 0x20 || b === 0x09 || b === 0x0d);
 }

@@ -29,11 +29,12 @@
  * fractions are read digit for digit (python goes through a float and is 1 µs low for about
  * 1% of values).
  *
- * Memory stays bounded: a line is held until its LF up to 1 MiB (longer lines are passed on
- * in pieces), details are passed on in chunks of at most 1 MiB, and what is held back until
+ * Memory stays bounded: a line is held until its LF up to 1 MiB (`../lines.ts`; longer lines
+ * are passed on in pieces), details are passed on in chunks of at most 1 MiB, and what is held back until
  * `]` (so a lost connection can drop it as python does) is capped at 1 MiB.
  */
 import { Buffer } from 'node:buffer';
+import { LineSplitter, type LineSink } from '../lines.js';
 import type { DecoderSink, StreamDecoder } from './decoder.js';
 import type { PacketStatus, SubunitEvent, Timestamp } from './types.js';
 
@@ -105,26 +106,26 @@ type State =
   /** Multipart: expecting `Content-Type: …` or `]`. */
   | { kind: 'part-type' }
   | { kind: 'part-name'; mime: string }
+  /** Expecting a chunk length; a chunk's body bypasses the line reader. */
   | { kind: 'chunk-length' }
-  | { kind: 'chunk-body'; remaining: number }
   /** After a malformed part: dropping lines up to the closing `]`. */
   | { kind: 'skip-details' };
 
 /** What the rest of an over-long line is. */
 type Overflow = 'stdout' | 'content' | 'discard';
 
-class V1Decoder_ implements V1Decoder {
+/** The decoder is its line splitter's sink: no indirection on the per-line path. */
+class V1Decoder_ implements V1Decoder, LineSink {
   directives = 0;
 
   private state: State = { kind: 'outside' };
   private ended = false;
-  private received = 0;
 
-  /** The current line, up to its LF. */
-  private pending: Buffer[] = [];
-  private pendingLength = 0;
+  private readonly lines = new LineSplitter(this, MAX_LINE);
+  /** Where the current line starts. */
   private lineOffset = 0;
-  private overflow: Overflow | undefined;
+  /** What the pieces of the current over-long line are. */
+  private overflow: Overflow = 'discard';
 
   /** Consecutive output lines, passed on as one event. */
   private stdout: Buffer[] = [];
@@ -146,62 +147,14 @@ class V1Decoder_ implements V1Decoder {
 
   write(chunk: Uint8Array): void {
     if (this.ended) throw new Error('subunit v1 decoder: write() after end()');
-    const buf = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const base = this.received;
-    this.received += buf.length;
-    let i = 0;
-    while (i < buf.length) {
-      const state = this.state;
-      if (state.kind === 'chunk-body') {
-        const take = Math.min(state.remaining, buf.length - i);
-        this.content(buf.subarray(i, i + take));
-        i += take;
-        state.remaining -= take;
-        if (state.remaining === 0) this.state = { kind: 'chunk-length' };
-        continue;
-      }
-      if (this.pendingLength === 0 && this.overflow === undefined) this.lineOffset = base + i;
-      const lf = buf.indexOf(LF, i);
-      const end = lf < 0 ? buf.length : lf + 1;
-      const piece = buf.subarray(i, end);
-      i = end;
-      if (this.overflow !== undefined) {
-        this.overflowPiece(piece);
-        if (lf >= 0) this.overflow = undefined;
-        continue;
-      }
-      if (lf >= 0) {
-        if (this.pendingLength === 0) {
-          this.line(piece);
-        } else {
-          this.pending.push(piece);
-          const line = Buffer.concat(this.pending, this.pendingLength + piece.length);
-          this.pending = [];
-          this.pendingLength = 0;
-          this.line(line);
-        }
-        continue;
-      }
-      // A partial line: keep a copy (the caller may reuse the chunk).
-      this.pending.push(Buffer.from(piece));
-      this.pendingLength += piece.length;
-      if (this.pendingLength > MAX_LINE) this.overlong();
-    }
+    this.lines.write(chunk);
     this.flushStdout();
   }
 
   end(): void {
     if (this.ended) return;
-    if (this.pendingLength > 0) {
-      const line = Buffer.concat(this.pending, this.pendingLength);
-      this.pending = [];
-      this.pendingLength = 0;
-      this.line(line);
-    }
+    this.lines.end();
     this.ended = true;
-    this.overflow = undefined;
     const state = this.state;
     if (state.kind === 'test') {
       this.lostConnection('');
@@ -214,7 +167,8 @@ class V1Decoder_ implements V1Decoder {
   // ---- lines ----
 
   /** Handles one line (with its LF, if it had one). */
-  private line(raw: Buffer): void {
+  line(raw: Buffer, offset: number): void {
+    this.lineOffset = offset;
     switch (this.state.kind) {
       case 'outside':
       case 'test':
@@ -244,9 +198,6 @@ class V1Decoder_ implements V1Decoder {
         return;
       case 'skip-details':
         if (isEndMarker(raw)) this.endDetails();
-        return;
-      case 'chunk-body':
-        // Unreachable: body bytes never go through the line reader.
         return;
     }
   }
@@ -373,15 +324,17 @@ class V1Decoder_ implements V1Decoder {
       this.endFile();
       this.state = { kind: 'part-type' };
     } else {
-      this.state = { kind: 'chunk-body', remaining: length };
+      this.lines.passBytes(length);
     }
   }
 
-  /** A line too long to hold: passes on what is held and routes the rest of it. */
-  private overlong(): void {
-    const piece = Buffer.concat(this.pending, this.pendingLength);
-    this.pending = [];
-    this.pendingLength = 0;
+  /** A line too long to hold: routes its first piece, which decides where the rest goes. */
+  overlong(piece: Buffer, offset: number, first: boolean): void {
+    if (!first) {
+      this.overflowPiece(piece);
+      return;
+    }
+    this.lineOffset = offset;
     const kind = this.state.kind;
     if (kind === 'outside' || kind === 'test') {
       this.overflow = 'stdout';
@@ -401,6 +354,11 @@ class V1Decoder_ implements V1Decoder {
       return;
     }
     this.overflowPiece(piece);
+  }
+
+  /** A chunk's body, which bypasses the line reader. */
+  bytes(body: Buffer): void {
+    this.content(body);
   }
 
   private overflowPiece(piece: Buffer): void {
