@@ -69,7 +69,7 @@ export const CLIENT_DIR = fileURLToPath(
 export async function createApp(config: Config): Promise<App> {
   const db = await openDatabase(config.db);
   const pool = createParserPool();
-  const events = createEvents();
+  const events = createEvents(config.redis);
   const deps: AppDeps = { db, config, events, pool };
   try {
     const schema = await buildSchema();
@@ -116,11 +116,13 @@ export async function createApp(config: Config): Promise<App> {
       close: () =>
         (closing ??= (async () => {
           await apollo.stop();
+          await events.close();
           await pool.close();
           await db.close();
         })()),
     };
   } catch (error) {
+    await events.close();
     await pool.close();
     await db.close();
     throw error;

@@ -1,7 +1,10 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema as buildTypeGraphQLSchema, type BuildSchemaOptions } from 'type-graphql';
+import {
+  buildSchema as buildTypeGraphQLSchema,
+  type BuildSchemaOptions,
+  type PubSub,
+} from 'type-graphql';
 import { withErrorCodes } from './errors.js';
-import { pubSub } from './pubsub.js';
 import { DstatResolver } from '../runs/dstat.resolver.js';
 import { AttachmentResolver, ResultResolver } from '../runs/result.resolver.js';
 import { RunResolver } from '../runs/run.resolver.js';
@@ -21,9 +24,24 @@ const resolvers: BuildSchemaOptions['resolvers'] = [
   GroupResolver,
 ];
 
+/**
+ * type-graphql refuses to build subscriptions without a pubSub, though none here uses it:
+ * each subscribes to its app's own bus (`context.events`), so topics would bypass it.
+ */
+const noTopics: PubSub = {
+  publish() {
+    throw new Error('subscriptions publish through context.events, not type-graphql topics');
+  },
+  subscribe() {
+    throw new Error('subscriptions subscribe through context.events, not type-graphql topics');
+  },
+};
+
 /** The executable schema; built once per process (type-graphql's metadata is global). */
 export function buildSchema(): Promise<GraphQLSchema> {
-  schema ??= buildTypeGraphQLSchema({ resolvers, validate: false, pubSub }).then(withErrorCodes);
+  schema ??= buildTypeGraphQLSchema({ resolvers, validate: false, pubSub: noTopics }).then(
+    withErrorCodes,
+  );
   return schema;
 }
 let schema: Promise<GraphQLSchema> | undefined;

@@ -138,7 +138,8 @@ export class RunResolver {
   }
 
   @Subscription(() => Run, {
-    description: 'Every run stored through this server that matches the filter.',
+    description:
+      'Every run stored through this server, or any server sharing its Redis, that matches the filter.',
     subscribe: ({ args, context }) => {
       const { filter } = args as { filter?: RunFilter };
       const events = (context as Context).events;

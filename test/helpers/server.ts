@@ -82,12 +82,7 @@ export async function startServer(
       });
     },
     ws(connectionParams) {
-      const client = createClient({
-        url: `${app.url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams,
-        retryAttempts: 0,
-      });
+      const client = wsClient(app.url, connectionParams);
       clients.push(client);
       return client;
     },
@@ -97,6 +92,16 @@ export async function startServer(
       await database.drop();
     },
   };
+}
+
+/** A graphql-ws client on the server at `httpUrl`, which does not reconnect. */
+export function wsClient(httpUrl: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+  });
 }
 
 /** The first value of a graphql-ws subscription (or the error it ends with). */
