@@ -38,9 +38,18 @@ export interface ServerConfig {
   readonly dev: boolean;
 }
 
+/** The event bus: Redis pub/sub when `url` is set, else in-process. */
+export interface RedisConfig {
+  /** `redis://…` or `rediss://…`; null keeps events inside this process. */
+  readonly url: string | null;
+  /** Starts every channel name, so that deployments sharing one Redis never hear each other. */
+  readonly prefix: string;
+}
+
 export interface Config {
   readonly db: DbTarget;
   readonly server: ServerConfig;
+  readonly redis: RedisConfig;
 }
 
 /** Flags that override the environment. */
@@ -49,12 +58,14 @@ export interface ConfigFlags {
   port?: string;
   host?: string;
   maxUpload?: string;
+  redis?: string;
 }
 
 export const DEFAULT_DB_URL = 'sqlite:gatewatch.db';
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_UPLOAD = '512MiB';
+export const DEFAULT_REDIS_PREFIX = 'gatewatch';
 
 /**
  * Parses `sqlite:PATH`, `sqlite::memory:` or `mysql://user:pass@host:port/db` (`mariadb://`
@@ -127,7 +138,20 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     ),
     dev: env.GATEWATCH_DEV === '1' || env.NODE_ENV === 'development',
   };
-  return Object.freeze({ db: parseDbUrl(url), server: Object.freeze(server) });
+  const redis: RedisConfig = {
+    url: parseRedisUrl(flags.redis ?? env.GATEWATCH_REDIS ?? null),
+    prefix: parseRedisPrefix(env.GATEWATCH_REDIS_PREFIX ?? DEFAULT_REDIS_PREFIX),
+  };
+  return Object.freeze({
+    db: parseDbUrl(url),
+    server: Object.freeze(server),
+    redis: Object.freeze(redis),
+  });
+}
+
+/** A URL for display: the password is never shown. */
+export function hidePassword(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
 
 /** Where `gatewatch ingest --server` uploads runs, and the token it sends. */
@@ -203,6 +227,32 @@ export function parseSize(text: string): number {
 }
 
 function badDb(url: string, why: string): GatewatchError {
-  const shown = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  return new GatewatchError('BAD_CONFIG', `bad database URL "${shown}": ${why}`);
+  return new GatewatchError('BAD_CONFIG', `bad database URL "${hidePassword(url)}": ${why}`);
+}
+
+function parseRedisUrl(url: string | null): string | null {
+  if (url === null || url === '') return null;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw new GatewatchError(
+      'BAD_CONFIG',
+      `bad Redis URL "${hidePassword(url)}" (--redis, GATEWATCH_REDIS): expected redis://host:port or rediss://host:port`,
+    );
+  }
+  return url;
+}
+
+function parseRedisPrefix(prefix: string): string {
+  if (!/^\S+$/.test(prefix)) {
+    throw new GatewatchError(
+      'BAD_CONFIG',
+      `bad GATEWATCH_REDIS_PREFIX "${prefix}": expected a word without spaces, such as gatewatch`,
+    );
+  }
+  return prefix;
 }

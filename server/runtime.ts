@@ -64,7 +64,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     running.push({ name: 'database', stage: 'database', stop: () => db.close() });
     const pool = createParserPool(options.pool);
     running.push({ name: 'parser pool', stage: 'pool', stop: () => pool.close() });
-    const events = createEvents();
+    const events = createEvents(config.redis);
     running.push({ name: 'event bus', stage: 'events', stop: () => events.close() });
     const ingest = createIngestService({ db, pool, events });
     return runtime({ config, db, pool, events, ingest });

@@ -59,7 +59,12 @@ export function timeParam(dialect: Dialect, date: Date): number | Date {
 export function toDate(value: unknown): Date {
   if (value instanceof Date) return value;
   if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
-  if (typeof value === 'string') return new Date(/^\d+$/.test(value) ? Number(value) : `${value}Z`);
+  if (typeof value === 'string') {
+    if (/^\d+$/.test(value)) return new Date(Number(value));
+    // A driver's DATETIME text is UTC without a zone; JSON (a row sent over the event bus)
+    // carries its zone.
+    return new Date(/(?:Z|[+-]\d\d:?\d\d)$/.test(value) ? value : `${value}Z`);
+  }
   throw new TypeError(`not a datetime: ${String(value)}`);
 }
 

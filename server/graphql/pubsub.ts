@@ -1,9 +1,11 @@
 import { createPubSub } from '@graphql-yoga/subscription';
+import type { RedisConfig } from '../config.js';
+import { connectRedisTarget } from './redis-target.js';
 
 /**
  * A named kind of event and the type of its payload. Domains declare their topics; the bus
- * carries any of them. Payloads are plain JSON data, so that a bus between processes can carry
- * them as well as the in-process one.
+ * carries any of them. Payloads are plain JSON data: a bus between processes carries them as
+ * text, so a subscriber must accept what JSON makes of them (instants as strings).
  */
 export interface Topic<Payload> {
   readonly name: string;
@@ -15,19 +17,32 @@ export function topic<Payload>(name: string): Topic<Payload> {
   return { name };
 }
 
-/** A server's event bus: what one part publishes reaches every subscriber of the topic. */
+/** A process's event bus: what one part publishes reaches every subscriber of the topic. */
 export interface Events {
+  /** Tells every subscriber (of every instance, over Redis); never throws. */
   publish<P>(topic: Topic<P>, payload: P): void;
   subscribe<P>(topic: Topic<P>): AsyncIterable<P>;
+  /** Ends the Redis connections, if any. */
   close(): Promise<void>;
 }
 
-/** The in-process bus: events reach the subscribers of this bus only. */
-export function createEvents(): Events {
-  const pubSub = createPubSub<Record<string, [unknown]>>();
+/**
+ * The bus: in-process when `redis.url` is null, else Redis pub/sub on channels named
+ * `PREFIX:TOPIC`, so that every instance sharing the Redis and the prefix hears every event.
+ * Redis being unreachable never fails a publish: the event is lost and logged, and the
+ * connections are retried (see redis-target.ts).
+ */
+export function createEvents(redis: RedisConfig): Events {
+  const connection = redis.url === null ? null : connectRedisTarget(redis.url);
+  const pubSub = createPubSub<Record<string, [payload: unknown]>>(
+    connection ? { eventTarget: connection.target } : undefined,
+  );
+  const channel = (topic: Topic<unknown>) => `${redis.prefix}:${topic.name}`;
   return {
-    publish: (topic, payload) => pubSub.publish(topic.name, payload),
-    subscribe: <P>(topic: Topic<P>) => pubSub.subscribe(topic.name) as AsyncIterable<P>,
-    close: async () => {},
+    publish: (topic, payload) => pubSub.publish(channel(topic), payload),
+    subscribe: <P>(topic: Topic<P>) => pubSub.subscribe(channel(topic)) as AsyncIterable<P>,
+    close: async () => {
+      await connection?.close();
+    },
   };
 }

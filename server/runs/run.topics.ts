@@ -7,4 +7,4 @@ export interface RunIngestedEvent {
   metadata: { key: string; value: string }[];
 }
 
-export const runIngested = topic<RunIngestedEvent>('RUN_INGESTED');
+export const runIngested = topic<RunIngestedEvent>('run-ingested');

@@ -100,7 +100,7 @@ function run(command: string, args: string[]): Promise<void> {
 }
 
 /** A port nothing listens on now (the OS's choice for port 0). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

@@ -103,12 +103,7 @@ export async function startServer(
       });
     },
     ws(connectionParams) {
-      const client = createClient({
-        url: `${app.url.replace(/^http/, 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams,
-        retryAttempts: 0,
-      });
+      const client = wsClient(app.url, connectionParams);
       clients.push(client);
       return client;
     },
@@ -123,6 +118,16 @@ export async function startServer(
   };
   (testRunning ? inTests : inFile).add(server);
   return server;
+}
+
+/** A graphql-ws client on the server at `httpUrl`, which does not reconnect. */
+export function wsClient(httpUrl: string, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: `${httpUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams,
+    retryAttempts: 0,
+  });
 }
 
 /** The first value of a graphql-ws subscription (or the error it ends with). */
