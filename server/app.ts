@@ -27,7 +27,7 @@ import {
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { openDatabase, type Database } from './db/orm.js';
 import { createContext, type Context } from './graphql/context.js';
 import {
@@ -67,7 +67,7 @@ export const CLIENT_DIR = fileURLToPath(
 );
 
 export async function createApp(config: Config): Promise<App> {
-  const db = await openDatabase(config.db);
+  const db = await openDatabase(config.database.target);
   const pool = createParserPool();
   const events = createEvents();
   const deps: AppDeps = { db, config, events, pool };

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
 import { artifactsByRunId, dstatsByRunId } from '../runs/artifact.service.js';
 import {

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDbUrl } from '../../server/config.js';
+import { parseDbUrl } from '../../server/config/config.js';
 import { ErrorCode } from '../../server/graphql/errors.js';
 import { MAIN } from '../helpers/cli.js';
 import { backends, type Backend } from '../helpers/databases.js';

@@ -347,7 +347,7 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
 /** Which input each run came from: the name its subunit artifact was stored under. */
 async function runsByInput(url: string): Promise<Map<string, string>> {
   const { openDatabase } = await import('../../server/db/orm.js');
-  const { parseDbUrl } = await import('../../server/config.js');
+  const { parseDbUrl } = await import('../../server/config/config.js');
   const db = await openDatabase(parseDbUrl(url));
   try {
     const rows = await db
@@ -363,7 +363,7 @@ async function runsByInput(url: string): Promise<Map<string, string>> {
 
 async function runCount(url: string): Promise<number> {
   const { openDatabase } = await import('../../server/db/orm.js');
-  const { parseDbUrl } = await import('../../server/config.js');
+  const { parseDbUrl } = await import('../../server/config/config.js');
   const db = await openDatabase(parseDbUrl(url));
   try {
     const [row] = await db.knex('runs').count({ n: '*' });

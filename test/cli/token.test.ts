@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbTarget } from '../../server/config.js';
+import type { DbTarget } from '../../server/config/config.js';
 import { gatewatch, ingestLines } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
 import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
@@ -47,7 +47,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
 
   beforeAll(async () => {
     server = await startServer(backend, { GATEWATCH_MAX_UPLOAD: String(MAX_UPLOAD) });
-    db = urlOf(server.app.deps.config.db);
+    db = urlOf(server.app.deps.config.database.target);
   });
   afterAll(() => server?.close());
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../server/config/config.js';
 import { ingestRun, type IngestSummary } from '../../server/ingest/ingest.js';
 import type { Backend } from './databases.js';
 
