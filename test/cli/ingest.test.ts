@@ -305,8 +305,11 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
       'postgres://x/y',
       fixture('stackviz-tempest.subunit'),
     ]);
-    expect(badDb.code).toBe(1);
-    expect(badDb.stderr).toMatch(/bad database URL "postgres:\/\/x\/y"/);
+    expect(badDb.code).toBe(2);
+    expect(badDb.stderr).toBe(
+      'gatewatch ingest: --db postgres://x/y: not a database URL: expected sqlite:PATH, ' +
+        'sqlite::memory: or mysql://user:pass@host:port/db\n',
+    );
     const badMeta = await gatewatch([
       'ingest',
       '--db',
