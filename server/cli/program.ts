@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { COMMANDS } from '../commands.js';
-import { CONFIG_FILE, processEnv, settingOfFlag, type Setting } from '../config/settings.js';
+import { CONFIG_FILE, processEnv, settingOfFlag } from '../config/settings.js';
 import { GatewatchError } from '../errors.js';
 import type { CliIo, CommandSpec } from './command.js';
 
@@ -119,15 +119,12 @@ function commandPath(command: Command): string {
 
 /** Output through `io`; usage errors get one `gatewatch CMD:` prefix and a pointer to help. */
 function configure(command: Command, path: string, io: CliIo): void {
-  command
-    .exitOverride()
-    .allowExcessArguments(false)
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) =>
-        write(`${path}: ${text.replace(/^error: /, '').trimEnd()} (see ${path} --help)\n`),
-    });
+  command.exitOverride().configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    outputError: (text, write) =>
+      write(`${path}: ${text.replace(/^error: /, '').trimEnd()} (see ${path} --help)\n`),
+  });
 }
 
 /** A setting's option: its value name, description, default and environment variable. */
@@ -140,7 +137,7 @@ function settingOption(flag: string): Option {
   );
 }
 
-function describe(description: string, fallback: Setting<unknown>['default'], env: string): string {
+function describe(description: string, fallback: string | null, env: string): string {
   const facts = [...(fallback === null ? [] : [`default: ${fallback}`]), `env: ${env}`];
   return `${description} (${facts.join('; ')})`;
 }
