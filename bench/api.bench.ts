@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createConnection } from 'mysql2/promise';
 import { createApp, type App } from '../server/app.js';
-import { loadConfig, parseDbUrl } from '../server/config.js';
+import { loadConfig, parseDbUrl } from '../server/config/config.js';
 import { openDatabase } from '../server/db/orm.js';
 import { generate, JOBS, PROJECTS, testIdOf, type DataShape } from './api-data.js';
 import { DASHBOARD_QUERIES, type Ids } from './api-queries.js';

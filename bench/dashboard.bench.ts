@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { createApp, type App } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
+import { loadConfig } from '../server/config/config.js';
 import { chromiumUnavailable, launchChromium, type BenchBrowser } from './browser.js';
 import type { Benchmark, BenchContext } from './harness.js';
 import { formatBytes, formatCount, formatSeconds, median, timed } from './measure.js';

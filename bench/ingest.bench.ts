@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { parseDbUrl, type DbTarget } from '../server/config.js';
+import { parseDbUrl, type DbTarget } from '../server/config/config.js';
 import { openDatabase } from '../server/db/orm.js';
 import { ingestRun } from '../server/ingest/ingest.js';
 import { createParserPool, type ParserPool } from '../server/ingest/pool.js';

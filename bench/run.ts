@@ -16,8 +16,9 @@ import { Report, type Benchmark } from './harness.js';
 import { ingest } from './ingest.bench.js';
 import { formatSeconds, timed } from './measure.js';
 import { memory } from './memory.bench.js';
+import { startup } from './startup.bench.js';
 
-const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api, dashboard];
+const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api, dashboard, startup];
 const DEFAULT_MYSQL = 'mysql://root@127.0.0.1:3306/';
 
 function usage(): string {

@@ -18,7 +18,7 @@ export interface ComposedApi<S> {
 }
 
 // A domain whose routes need nothing in particular (`unknown`) adds no requirement.
-type Services<D> = D extends { api: () => Promise<DomainApi<infer S>> }
+type Services<D> = D extends { api?: () => Promise<DomainApi<infer S>> }
   ? unknown extends S
     ? never
     : S
@@ -30,7 +30,9 @@ type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: 
 export type DomainServices = Intersection<Services<(typeof domains)[number]>>;
 
 export async function composeApi(): Promise<ComposedApi<DomainServices>> {
-  const apis: DomainApi<DomainServices>[] = await Promise.all(domains.map((d) => d.api()));
+  const apis: DomainApi<DomainServices>[] = await Promise.all(
+    domains.flatMap((d) => (d.api ? [d.api()] : [])),
+  );
   unique(
     'topic',
     apis.flatMap((api) => (api.topics ?? []).map((t) => t.name)),

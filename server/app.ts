@@ -15,7 +15,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { composeApi, type ComposedApi, type DomainServices } from './api.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { createContext, type Context } from './graphql/context.js';
 import { classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
 import { graphqlRequestError, limitsPlugin, requireJsonBody } from './graphql/http.js';

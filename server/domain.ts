@@ -4,6 +4,7 @@
  * when a server or the schema is built, so that commands such as `--help` load none of it.
  */
 import type { Router } from 'express';
+import type { CommandSpec } from './command.js';
 import type { Database } from './db/orm.js';
 import type { Topic } from './graphql/pubsub.js';
 
@@ -21,5 +22,8 @@ export interface DomainApi<S> {
 
 export interface Domain<S = unknown> {
   readonly name: string;
-  readonly api: () => Promise<DomainApi<S>>;
+  /** Its `gatewatch` commands: light specs, each importing its implementation when run. */
+  readonly commands?: readonly CommandSpec[];
+  /** Its server side, loaded when a server or the schema is built. */
+  readonly api?: () => Promise<DomainApi<S>>;
 }

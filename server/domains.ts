@@ -1,8 +1,19 @@
-/** Every domain of gatewatch: the composition root builds the server and the CLI from these. */
+/**
+ * Every domain of gatewatch: the composition root builds the server and the CLI from these.
+ * Light: a domain's server side is loaded only through its `api()`.
+ */
 import { groupsDomain } from './groups/groups.domain.js';
 import { ingestDomain } from './ingest/ingest.domain.js';
 import { jobsDomain } from './jobs/jobs.domain.js';
 import { runsDomain } from './runs/runs.domain.js';
 import { testsDomain } from './tests/tests.domain.js';
+import { tokensDomain } from './tokens/tokens.domain.js';
 
-export const domains = [runsDomain, testsDomain, jobsDomain, groupsDomain, ingestDomain] as const;
+export const domains = [
+  runsDomain,
+  testsDomain,
+  jobsDomain,
+  groupsDomain,
+  ingestDomain,
+  tokensDomain,
+] as const;

@@ -61,9 +61,9 @@ export const errorCatalogue = {
 
   // Internal codes: raised as GatewatchError, answered under their `api` code.
   BAD_CONFIG: {
-    description: 'A setting (flag or environment variable) is invalid.',
+    description: 'A setting (flag, environment variable or config file) is invalid.',
     http: 500,
-    exit: 1,
+    exit: 2,
     api: 'INTERNAL_SERVER_ERROR',
   },
   BAD_ARGUMENT: {

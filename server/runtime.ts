@@ -3,7 +3,7 @@
  * ingest service) and stops background services in a safe order. `serve` and standalone
  * commands (`ingest`, the coming `collect`) run under one.
  */
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { openDatabase, type Database, type OpenOptions } from './db/orm.js';
 import { createEvents, type Events } from './graphql/pubsub.js';
 import { createIngestService, type IngestService } from './ingest/ingest.service.js';
@@ -60,7 +60,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     stop: () => (stopping ??= stopAll(running)),
   });
   try {
-    const db = await openDatabase(config.db, options.database);
+    const db = await openDatabase(config.database.target, options.database);
     running.push({ name: 'database', stage: 'database', stop: () => db.close() });
     const pool = createParserPool(options.pool);
     running.push({ name: 'parser pool', stage: 'pool', stop: () => pool.close() });

@@ -1,28 +1,19 @@
 import { once } from 'node:events';
-import { GatewatchError } from '../errors.js';
-import { exportRun } from '../runs/run-export.js';
+import { exportRun as exportPackets } from '../runs/run-export.js';
 import { findRun } from '../runs/run.service.js';
-import { dbOption, parseCommandArgs, withDatabase, type Command } from './command.js';
+import { switchOption, type Invocation } from '../command.js';
+import { withDatabase } from './database.js';
 
-export const exportCommand: Command = {
-  name: 'export',
-  summary: 'write a run back as a subunit v2 stream on stdout',
-  usage: 'gatewatch export [--db URL] RUN [--average] > run.subunit',
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs('export', argv, {
-      ...dbOption,
-      average: { type: 'boolean' },
-    });
-    if (positionals.length !== 1) {
-      throw new GatewatchError('BAD_ARGUMENT', 'export: name exactly one RUN (its uuid)');
+/** `gatewatch export RUN`: the run as a subunit v2 stream on stdout. */
+export async function exportRun(invocation: Invocation): Promise<number> {
+  const { stdout } = invocation.io;
+  return withDatabase(invocation, async (db) => {
+    const em = db.em();
+    const run = await findRun(em, invocation.args[0]!);
+    const average = switchOption(invocation, 'average');
+    for await (const packet of exportPackets(em, run, { average })) {
+      if (!stdout.write(packet)) await once(stdout, 'drain');
     }
-    return withDatabase(values.db, async (db) => {
-      const em = db.em();
-      const run = await findRun(em, positionals[0]!);
-      for await (const packet of exportRun(em, run, { average: values.average })) {
-        if (!process.stdout.write(packet)) await once(process.stdout, 'drain');
-      }
-      return 0;
-    });
-  },
-};
+    return 0;
+  });
+}

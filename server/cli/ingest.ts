@@ -1,72 +1,63 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { loadConfig, loadUploadTarget, type Config, type UploadTarget } from '../config.js';
+import { loadConfig, loadUploadTarget, type Config, type UploadTarget } from '../config/config.js';
 import { GatewatchError } from '../errors.js';
 import { checkMetadata, messageOf, type IngestSummary } from '../ingest/ingest.js';
 import type { IngestService } from '../ingest/ingest.service.js';
 import { summaryJson } from '../ingest/summary.js';
 import { openRuntime } from '../runtime.js';
-import { dbOption, parseCommandArgs, type Command } from './command.js';
+import { listOption, switchOption, textOption, type CliIo, type Invocation } from '../command.js';
 import { createProgress, type Progress } from './progress.js';
 
-export const ingest: Command = {
-  name: 'ingest',
-  summary: 'store subunit streams (v1/v2, gzip or not, - for stdin) as runs, here or on a server',
-  usage: [
-    'gatewatch ingest [--db URL] [--meta key=value]… [--dstat FILE] [--artifacts URL] [--json] FILE|-…',
-    'gatewatch ingest --server URL [--token TOKEN] [--meta key=value]… [--artifacts URL] [--json] FILE|-…',
-    '',
-    'With --server the streams are uploaded to a gatewatch server (POST /api/runs) with a token',
-    '(--token, else $GATEWATCH_TOKEN); a dstat file can only be attached by a local ingest.',
-  ].join('\n'),
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs('ingest', argv, {
-      ...dbOption,
-      server: { type: 'string' },
-      token: { type: 'string' },
-      meta: { type: 'string', multiple: true },
-      dstat: { type: 'string' },
-      artifacts: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (positionals.length === 0) {
-      throw new GatewatchError('BAD_ARGUMENT', 'no input: name subunit files, or - for stdin');
+/** `gatewatch ingest FILE…`: stores each stream as a run, locally or through a server. */
+export async function ingest(invocation: Invocation): Promise<number> {
+  const { args, io } = invocation;
+  const values = {
+    db: textOption(invocation, 'db'),
+    server: textOption(invocation, 'server'),
+    token: textOption(invocation, 'token'),
+    dstat: textOption(invocation, 'dstat'),
+    artifacts: textOption(invocation, 'artifacts'),
+  };
+  if (values.dstat !== undefined && args.length > 1) {
+    throw new GatewatchError('BAD_ARGUMENT', '--dstat belongs to one run: give a single input');
+  }
+  if (args.filter((p) => p === '-').length > 1) {
+    throw new GatewatchError('BAD_ARGUMENT', 'stdin (-) can be read only once');
+  }
+  const metadata = checkMetadata(parseMeta(listOption(invocation, 'meta')));
+  if (values.server !== undefined) checkUploadArgs(values, metadata);
+  else if (values.token !== undefined) {
+    throw new GatewatchError('BAD_ARGUMENT', '--token goes with --server (uploads)');
+  }
+  const artifactsUrl = values.artifacts === undefined ? undefined : checkUrl(values.artifacts);
+  if (values.dstat !== undefined) await inputSize(values.dstat);
+  const options: IngestOptions = {
+    metadata,
+    artifactsUrl,
+    dstat: values.dstat,
+    json: switchOption(invocation, 'json'),
+    io,
+  };
+  const destination =
+    values.server === undefined
+      ? { config: loadConfig(invocation.options, io.env) }
+      : { target: loadUploadTarget({ server: values.server, token: values.token }, io.env) };
+  // An unreadable input is reported and skipped; the others are still stored.
+  const inputs: Input[] = [];
+  for (const name of args) {
+    try {
+      inputs.push({ name, size: await inputSize(name) });
+    } catch (error) {
+      io.stderr.write(`gatewatch ingest: ${messageOf(error)}\n`);
     }
-    if (values.dstat !== undefined && positionals.length > 1) {
-      throw new GatewatchError('BAD_ARGUMENT', '--dstat belongs to one run: give a single input');
-    }
-    if (positionals.filter((p) => p === '-').length > 1) {
-      throw new GatewatchError('BAD_ARGUMENT', 'stdin (-) can be read only once');
-    }
-    const metadata = checkMetadata(parseMeta(values.meta ?? []));
-    if (values.server !== undefined) checkUploadArgs(values, metadata);
-    else if (values.token !== undefined) {
-      throw new GatewatchError('BAD_ARGUMENT', '--token goes with --server (uploads)');
-    }
-    const artifactsUrl = values.artifacts === undefined ? undefined : checkUrl(values.artifacts);
-    if (values.dstat !== undefined) await inputSize(values.dstat);
-    const options = { metadata, artifactsUrl, dstat: values.dstat };
-    const json = values.json === true;
-    const destination =
-      values.server === undefined
-        ? { config: loadConfig({ db: values.db }) }
-        : { target: loadUploadTarget({ server: values.server, token: values.token }) };
-    // An unreadable input is reported and skipped; the others are still stored.
-    const inputs: Input[] = [];
-    for (const name of positionals) {
-      try {
-        inputs.push({ name, size: await inputSize(name) });
-      } catch (error) {
-        console.error(`gatewatch ingest: ${messageOf(error)}`);
-      }
-    }
-    if (inputs.length === 0) return 1;
-    return destination.target !== undefined
-      ? uploadAll(destination.target, inputs, options, json)
-      : ingestLocally(destination.config, inputs, options, json);
-  },
-};
+  }
+  if (inputs.length === 0) return 1;
+  return destination.target !== undefined
+    ? uploadAll(destination.target, inputs, options)
+    : ingestLocally(destination.config, inputs, options);
+}
 
 interface Input {
   name: string;
@@ -77,17 +68,19 @@ interface IngestOptions {
   metadata: Record<string, string>;
   artifactsUrl?: string;
   dstat?: string;
+  json: boolean;
+  io: CliIo;
 }
 
 async function ingestLocally(
   config: Config,
   inputs: Input[],
   options: IngestOptions,
-  json: boolean,
 ): Promise<number> {
   const runtime = await openRuntime(config);
   const { ingest, pool } = runtime.services;
   const progress = createProgress(
+    options.io.stderr,
     inputs.reduce((total, input) => total + input.size, 0),
     inputs.length,
   );
@@ -100,7 +93,7 @@ async function ingestLocally(
         progress.fileDone();
         if (outcome === null) continue;
         stored++;
-        report(name, outcome, json, progress);
+        report(name, outcome, options, progress);
       }
     };
     // As many inputs in flight as the pool has threads: parsing overlaps storing.
@@ -153,9 +146,9 @@ async function uploadAll(
   target: UploadTarget,
   inputs: Input[],
   options: IngestOptions,
-  json: boolean,
 ): Promise<number> {
   const progress = createProgress(
+    options.io.stderr,
     inputs.reduce((total, input) => total + input.size, 0),
     inputs.length,
   );
@@ -167,14 +160,14 @@ async function uploadAll(
         summary = await uploadOne(target, input, progress, options);
       } catch (error) {
         progress.clear();
-        console.error(`gatewatch ingest: ${input.name}: ${messageOf(error)}`);
+        options.io.stderr.write(`gatewatch ingest: ${input.name}: ${messageOf(error)}\n`);
         if (error instanceof UploadError && error.fatal) return 1;
         continue;
       } finally {
         progress.fileDone();
       }
       stored++;
-      report(input.name, summary, json, progress);
+      report(input.name, summary, options, progress);
     }
   } finally {
     progress.stop();
@@ -206,7 +199,7 @@ async function uploadOne(
   let unreadable: unknown = null;
   async function* body(): AsyncIterable<Uint8Array> {
     try {
-      yield* counted(openInput(input.name), progress);
+      yield* counted(openInput(input.name, options.io), progress);
     } catch (error) {
       unreadable = error;
       throw error;
@@ -248,26 +241,31 @@ async function ingestOne(
   try {
     return await ingest.ingest({
       name,
-      source: counted(openInput(name), progress),
+      source: counted(openInput(name, options.io), progress),
       metadata: options.metadata,
       artifactsUrl: options.artifactsUrl,
       dstat:
         options.dstat === undefined
           ? undefined
-          : { name: options.dstat, source: openInput(options.dstat) },
+          : { name: options.dstat, source: openInput(options.dstat, options.io) },
     });
   } catch (error) {
     progress.clear();
-    console.error(`gatewatch ingest: ${name}: ${messageOf(error)}`);
+    options.io.stderr.write(`gatewatch ingest: ${name}: ${messageOf(error)}\n`);
     return null;
   }
 }
 
-function report(name: string, s: IngestSummary, json: boolean, progress: Progress): void {
+function report(
+  name: string,
+  s: IngestSummary,
+  { json, io }: IngestOptions,
+  progress: Progress,
+): void {
   progress.clear();
-  for (const warning of s.warnings) console.error(`gatewatch ingest: ${name}: ${warning}`);
+  for (const warning of s.warnings) io.stderr.write(`gatewatch ingest: ${name}: ${warning}\n`);
   if (json) {
-    console.log(JSON.stringify(summaryJson(s)));
+    io.stdout.write(`${JSON.stringify(summaryJson(s))}\n`);
     return;
   }
   const parts = [
@@ -280,13 +278,13 @@ function report(name: string, s: IngestSummary, json: boolean, progress: Progres
     s.parseErrors ? `${s.parseErrors} parse errors` : '',
   ].filter(Boolean);
   const what = s.duplicate ? 'already stored as run' : 'run';
-  console.log(
-    `${name}: ${what} ${s.run}: ${s.tests} ${s.tests === 1 ? 'test' : 'tests'} (${parts.join(', ')})`,
+  io.stdout.write(
+    `${name}: ${what} ${s.run}: ${s.tests} ${s.tests === 1 ? 'test' : 'tests'} (${parts.join(', ')})\n`,
   );
 }
 
-function openInput(name: string): AsyncIterable<Uint8Array> {
-  return name === '-' ? process.stdin : createReadStream(name, { highWaterMark: 1 << 20 });
+function openInput(name: string, io: CliIo): AsyncIterable<Uint8Array> {
+  return name === '-' ? io.stdin : createReadStream(name, { highWaterMark: 1 << 20 });
 }
 
 async function* counted(

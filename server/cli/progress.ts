@@ -1,4 +1,6 @@
-/** A one-line progress bar on a terminal (stderr); silent when stderr is not a TTY. */
+import type { Writable } from 'node:stream';
+
+/** A one-line progress bar on a terminal; silent when its stream is not a TTY. */
 export interface Progress {
   /** Bytes of input read so far. */
   advance(bytes: number): void;
@@ -8,9 +10,13 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(totalBytes: number, files: number): Progress {
-  const out = process.stderr;
-  if (!out.isTTY || totalBytes === 0) {
+/** A bar drawn on `out` (the command's stderr) only when it is a terminal. */
+export function createProgress(
+  out: Writable & { isTTY?: boolean },
+  totalBytes: number,
+  files: number,
+): Progress {
+  if (out.isTTY !== true || totalBytes === 0) {
     return { advance() {}, fileDone() {}, clear() {}, stop() {} };
   }
   let read = 0;

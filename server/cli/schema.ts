@@ -1,14 +1,11 @@
+// type-graphql reads decorator metadata through it; it must load before any resolver.
+import 'reflect-metadata';
 import { composeApi } from '../api.js';
 import { schemaSdl } from '../graphql/schema.js';
-import { parseCommandArgs, type Command } from './command.js';
+import type { Invocation } from '../command.js';
 
-export const schema: Command = {
-  name: 'schema',
-  summary: 'print the GraphQL schema (SDL); schema/schema.graphql is its committed copy',
-  usage: 'gatewatch schema',
-  async run(argv) {
-    parseCommandArgs('schema', argv, {});
-    process.stdout.write(schemaSdl((await composeApi()).schema));
-    return 0;
-  },
-};
+/** `gatewatch schema`: the GraphQL schema's SDL on stdout. */
+export async function schema({ io }: Invocation): Promise<number> {
+  io.stdout.write(schemaSdl((await composeApi()).schema));
+  return 0;
+}

@@ -1,27 +1,19 @@
-import { GatewatchError } from '../errors.js';
 import { findRun, summarizeRun, type RunSummary } from '../runs/run.service.js';
-import { dbOption, parseCommandArgs, withDatabase, type Command } from './command.js';
+import { switchOption, type Invocation } from '../command.js';
+import { withDatabase } from './database.js';
 
-export const show: Command = {
-  name: 'show',
-  summary: "print a run's summary: metadata, counts, slowest tests, failures, dstat",
-  usage: 'gatewatch show [--db URL] RUN [--json]',
-  async run(argv) {
-    const { values, positionals } = parseCommandArgs('show', argv, {
-      ...dbOption,
-      json: { type: 'boolean' },
-    });
-    if (positionals.length !== 1) {
-      throw new GatewatchError('BAD_ARGUMENT', 'show: name exactly one RUN (its uuid)');
-    }
-    return withDatabase(values.db, async (db) => {
-      const em = db.em();
-      const summary = await summarizeRun(em, await findRun(em, positionals[0]!));
-      console.log(values.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
-      return 0;
-    });
-  },
-};
+/** `gatewatch show RUN`: the run's summary, as text or JSON. */
+export async function show(invocation: Invocation): Promise<number> {
+  return withDatabase(invocation, async (db) => {
+    const em = db.em();
+    const summary = await summarizeRun(em, await findRun(em, invocation.args[0]!));
+    const json = switchOption(invocation, 'json');
+    invocation.io.stdout.write(
+      `${json ? JSON.stringify(summary, null, 2) : formatSummary(summary)}\n`,
+    );
+    return 0;
+  });
+}
 
 function formatSummary(s: RunSummary): string {
   const seconds = (n: number | null) => (n === null ? '-' : `${n.toFixed(3)} s`);

@@ -7,7 +7,7 @@
  * give both the same name (file and class), then list it in `migrations/{sqlite,mysql}/index.ts`.
  */
 import { MikroORM } from '@mikro-orm/core';
-import { parseDbUrl } from '../config.js';
+import { parseDbUrl } from '../config/config.js';
 import { ormOptions } from './orm.js';
 
 const name = process.argv[2];

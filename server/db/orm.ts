@@ -1,7 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
-import { describeDb, type DbTarget } from '../config.js';
+import { describeDb, type DbTarget } from '../config/config.js';
 import { GatewatchError } from '../errors.js';
 import { entities } from './entities/index.js';
 import { mysqlMigrations } from './migrations/mysql/index.js';

@@ -1,5 +1,5 @@
 import { createPubSub } from '@graphql-yoga/subscription';
-import type { RedisConfig } from '../config.js';
+import type { Config } from '../config/config.js';
 import { connectRedisTarget } from './redis-target.js';
 
 /**
@@ -32,7 +32,7 @@ export interface Events {
  * Redis being unreachable never fails a publish: the event is lost and logged, and the
  * connections are retried (see redis-target.ts).
  */
-export function createEvents(redis: RedisConfig): Events {
+export function createEvents(redis: Config['redis']): Events {
   const connection = redis.url === null ? null : connectRedisTarget(redis.url);
   const pubSub = createPubSub<Record<string, [payload: unknown]>>(
     connection ? { eventTarget: connection.target } : undefined,

@@ -6,7 +6,7 @@
  */
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
-import { hidePassword } from '../config.js';
+import { hidePassword } from '../config/parsers.js';
 
 type EventTarget<TEvent extends CustomEvent> = ReturnType<typeof createRedisEventTarget<TEvent>>;
 

@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { Router, type Request, type Response } from 'express';
-import type { Config } from '../config.js';
+import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { authenticate } from '../tokens/token.auth.js';

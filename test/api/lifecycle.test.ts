@@ -7,9 +7,9 @@ import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDbUrl } from '../../server/config.js';
+import { parseDbUrl } from '../../server/config/config.js';
 import { ErrorCode } from '../../server/graphql/errors.js';
-import { MAIN } from '../helpers/cli.js';
+import { checkBuilt, MAIN } from '../helpers/cli.js';
 import { backends, type Backend } from '../helpers/databases.js';
 import { deferred } from '../helpers/deferred.js';
 import { startPrivateMariaDb, type PrivateMariaDb } from '../helpers/private-mariadb.js';
@@ -148,6 +148,7 @@ describe.each(backends)('graceful shutdown on $name', (backend) => {
 
 describe.each(backends)('gatewatch serve on $name', (backend) => {
   it('serves /healthz, then drains and exits 0 on SIGTERM', async () => {
+    checkBuilt();
     const database = await backend.create();
     // As in production: Apollo would install its own signal handlers outside NODE_ENV=test.
     const env = { ...process.env };

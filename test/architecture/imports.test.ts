@@ -1,7 +1,9 @@
 /**
  * The tree's layering: no import cycle between folders. Each folder under server/ and
  * workers/ is one node (its subfolders included), each file directly in server/ or workers/
- * is its own; static, type-only and dynamic imports all count.
+ * is its own. Static and type-only imports count; a dynamic `import()` does not: it is how a
+ * light descriptor (a command, a domain's API part) names what it loads when used, and it
+ * binds nothing while modules load.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -24,7 +26,7 @@ function nodeOf(file: string): string {
   return parts.length > 2 ? parts.slice(0, 2).join('/') : file;
 }
 
-const IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)'(\.{1,2}\/[^']+)'/g;
+const IMPORT = /(?:from\s+|import\s+)'(\.{1,2}\/[^']+)'/g;
 
 /** node → node → one file-level import that makes the edge (for the failure message). */
 function folderGraph(): Map<string, Map<string, string>> {

@@ -305,8 +305,11 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
       'postgres://x/y',
       fixture('stackviz-tempest.subunit'),
     ]);
-    expect(badDb.code).toBe(1);
-    expect(badDb.stderr).toMatch(/bad database URL "postgres:\/\/x\/y"/);
+    expect(badDb.code).toBe(2);
+    expect(badDb.stderr).toBe(
+      'gatewatch ingest: --db postgres://x/y: not a database URL: expected sqlite:PATH, ' +
+        'sqlite::memory: or mysql://user:pass@host:port/db\n',
+    );
     const badMeta = await gatewatch([
       'ingest',
       '--db',
@@ -347,7 +350,7 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
 /** Which input each run came from: the name its subunit artifact was stored under. */
 async function runsByInput(url: string): Promise<Map<string, string>> {
   const { openDatabase } = await import('../../server/db/orm.js');
-  const { parseDbUrl } = await import('../../server/config.js');
+  const { parseDbUrl } = await import('../../server/config/config.js');
   const db = await openDatabase(parseDbUrl(url));
   try {
     const rows = await db
@@ -363,7 +366,7 @@ async function runsByInput(url: string): Promise<Map<string, string>> {
 
 async function runCount(url: string): Promise<number> {
   const { openDatabase } = await import('../../server/db/orm.js');
-  const { parseDbUrl } = await import('../../server/config.js');
+  const { parseDbUrl } = await import('../../server/config/config.js');
   const db = await openDatabase(parseDbUrl(url));
   try {
     const [row] = await db.knex('runs').count({ n: '*' });

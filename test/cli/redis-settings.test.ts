@@ -1,6 +1,6 @@
 /** The Redis settings: `serve --redis`, GATEWATCH_REDIS and GATEWATCH_REDIS_PREFIX. */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../server/config/config.js';
 import { gatewatch } from '../helpers/cli.js';
 
 describe('Redis settings', () => {
@@ -18,7 +18,7 @@ describe('Redis settings', () => {
 
   it('refuse a prefix with spaces, naming the setting', () => {
     expect(() => loadConfig({}, { GATEWATCH_REDIS_PREFIX: 'a b' })).toThrow(
-      'bad GATEWATCH_REDIS_PREFIX "a b"',
+      /^GATEWATCH_REDIS_PREFIX=a b: not a channel prefix/,
     );
   });
 
@@ -30,10 +30,8 @@ describe('Redis settings', () => {
       '--redis',
       'http://user:secret@127.0.0.1:6379',
     ]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(
-      'bad Redis URL "http://user:***@127.0.0.1:6379" (--redis, GATEWATCH_REDIS)',
-    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--redis http://user:***@127.0.0.1:6379: not a Redis URL');
     expect(refused.stderr).not.toContain('secret');
   });
 });

@@ -7,7 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DbTarget } from '../../server/config.js';
+import type { DbTarget } from '../../server/config/config.js';
 import { gatewatch, ingestLines } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
 import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
@@ -47,7 +47,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
 
   beforeAll(async () => {
     server = await startServer(backend, { GATEWATCH_MAX_UPLOAD: String(MAX_UPLOAD) });
-    db = urlOf(server.app.services.config.db);
+    db = urlOf(server.app.services.config.database.target);
   });
 
   const list = async (): Promise<ListedToken[]> => {
@@ -92,7 +92,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     expect(noName.code).toBe(2);
     const unknownAction = await gatewatch(['token', 'rotate', '--db', db, 'ci-job']);
     expect(unknownAction.code).toBe(2);
-    expect(unknownAction.stderr).toMatch(/unknown action "rotate"/);
+    expect(unknownAction.stderr).toMatch(/^gatewatch token: unknown command 'rotate'/);
   });
 
   it('uploads with --server and prints what a local ingest prints', async () => {
@@ -199,7 +199,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
       ['ingest', '--server', server.url, fixture('stackviz-tempest.subunit')],
       { env: { GATEWATCH_TOKEN: '' } },
     );
-    expect(noToken.code).toBe(1);
+    expect(noToken.code).toBe(2);
     expect(noToken.stderr).toMatch(/uploading needs a token: --token TOKEN or \$GATEWATCH_TOKEN/);
   });
 
@@ -244,8 +244,8 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
       token,
       fixture('stackviz-tempest.subunit'),
     ]);
-    expect(badUrl.code).toBe(1);
-    expect(badUrl.stderr).toMatch(/bad server URL "gatewatch:4000"/);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toMatch(/^gatewatch ingest: --server gatewatch:4000: not a server URL/);
   });
 
   it('revokes a token: uploads with it are refused from then on', async () => {

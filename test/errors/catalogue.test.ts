@@ -44,10 +44,10 @@ describe('error catalogue', () => {
     }
   });
 
-  it('gives each GatewatchError its exit status, BAD_ARGUMENT 2, anything else 1', () => {
+  it('gives each GatewatchError its exit status: usage mistakes 2, anything else 1', () => {
     for (const code of raisable) {
       expect(exitStatusOf(new GatewatchError(code, 'x')), code).toBe(
-        code === 'BAD_ARGUMENT' ? 2 : 1,
+        code === 'BAD_ARGUMENT' || code === 'BAD_CONFIG' ? 2 : 1,
       );
     }
     expect(exitStatusOf(new Error('ECONNREFUSED'))).toBe(1);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { parseDbUrl, type DbTarget } from '../../server/config.js';
+import { parseDbUrl, type DbTarget } from '../../server/config/config.js';
 
 export interface Backend {
   name: 'sqlite' | 'mariadb';

@@ -8,7 +8,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
 import { createApp, type App } from '../../server/app.js';
-import { loadConfig } from '../../server/config.js';
+import { loadConfig } from '../../server/config/config.js';
 import type { IngestSummary } from '../../server/ingest/ingest.js';
 import type { Backend } from './databases.js';
 

@@ -1,0 +1,127 @@
+/** The parsers of setting values: each returns the value or throws `InvalidValue`. */
+
+/** Where the data lives. */
+export type DbTarget =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | {
+      readonly dialect: 'mysql';
+      readonly host: string;
+      readonly port: number;
+      readonly user: string;
+      readonly password: string;
+      readonly dbName: string;
+    };
+
+/**
+ * A value a parser refuses. `why` completes "the value is …" (`not a port 0…65535`); the
+ * loader prefixes where the value came from.
+ */
+export class InvalidValue extends Error {
+  constructor(readonly why: string) {
+    super(why);
+    this.name = 'InvalidValue';
+  }
+}
+
+/**
+ * Parses `sqlite:PATH`, `sqlite::memory:` or `mysql://user:pass@host:port/db` (`mariadb://`
+ * is accepted as the same).
+ */
+export function dbTarget(url: string): DbTarget {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (path === '') throw badDb('it names no file (use sqlite:PATH or sqlite::memory:)');
+    return { dialect: 'sqlite', path };
+  }
+  if (/^(mysql|mariadb):\/\//.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw badDb('it is not a valid URL');
+    }
+    const dbName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (dbName === '' || dbName.includes('/')) throw badDb('it names no database (…/DBNAME)');
+    return {
+      dialect: 'mysql',
+      host: parsed.hostname || '127.0.0.1',
+      port: parsed.port === '' ? 3306 : Number(parsed.port),
+      user: decodeURIComponent(parsed.username) || 'root',
+      password: decodeURIComponent(parsed.password),
+      dbName,
+    };
+  }
+  throw badDb('expected sqlite:PATH, sqlite::memory: or mysql://user:pass@host:port/db');
+}
+
+function badDb(why: string): InvalidValue {
+  return new InvalidValue(`not a database URL: ${why}`);
+}
+
+export function hidePassword(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+export function redisUrl(url: string): string | null {
+  if (url === '') return null;
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // refused below
+  }
+  if (protocol !== 'redis:' && protocol !== 'rediss:') {
+    throw new InvalidValue('not a Redis URL: expected redis://host:port or rediss://host:port');
+  }
+  return url;
+}
+
+export function port(text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new InvalidValue('not a port 0…65535');
+  return Number(text);
+}
+
+export function count(text: string): number {
+  if (!/^[1-9]\d*$/.test(text)) throw new InvalidValue('not a positive integer');
+  return Number(text);
+}
+
+/** A Redis channel prefix: words, no spaces (a channel name is one token). */
+export function channelPrefix(text: string): string {
+  if (!/^[\w.:-]+$/.test(text)) {
+    throw new InvalidValue('not a channel prefix: letters, digits, . _ : - only');
+  }
+  return text;
+}
+
+export function nonEmpty(text: string): string {
+  if (text.trim() === '') throw new InvalidValue('empty');
+  return text;
+}
+
+export function flagValue(text: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(text)) return true;
+  if (/^(0|false|no|off|)$/i.test(text)) return false;
+  throw new InvalidValue('not a switch: expected 1/true/yes/on or 0/false/no/off');
+}
+
+const units: Record<string, number> = {
+  '': 1,
+  k: 1e3,
+  ki: 1024,
+  m: 1e6,
+  mi: 1 << 20,
+  g: 1e9,
+  gi: 1 << 30,
+};
+
+export function size(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?)?b?$/i.exec(text.trim());
+  const unit = match ? units[(match[2] ?? '').toLowerCase()] : undefined;
+  if (!match || unit === undefined || Number(match[1]) * unit < 1) {
+    throw new InvalidValue(
+      'not a size: expected bytes, or a number with k, KiB, MB, MiB, GB or GiB',
+    );
+  }
+  return Math.floor(Number(match[1]) * unit);
+}

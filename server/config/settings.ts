@@ -1,0 +1,257 @@
+/**
+ * Every setting, declared once: its section and config-file key, flag, environment variable,
+ * default, parser and description. The loader (`config.ts`), the commands' options and help,
+ * and the README's settings table all come from these declarations. This module stays light
+ * (no I/O, no server stack): `gatewatch --help` imports it.
+ */
+
+import {
+  channelPrefix,
+  count,
+  dbTarget,
+  flagValue,
+  hidePassword,
+  nonEmpty,
+  port,
+  redisUrl,
+  size,
+} from './parsers.js';
+
+export { InvalidValue, type DbTarget } from './parsers.js';
+
+/** Environment variables, as `process.env` holds them. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** The process's environment: the one place that reads `process.env`. */
+export function processEnv(): Env {
+  return process.env;
+}
+
+/** What a config file may hold for a setting besides a string. */
+export type FileValueType = 'string' | 'number' | 'boolean';
+
+/** One setting. `T` is its parsed value. */
+export interface Setting<T> {
+  /** Config-file key within the section (`port` of `server.port`). */
+  readonly key: string;
+  /** The command-line flag, without `--`, when the setting has one. */
+  readonly flag?: string;
+  /** The flag's value name in help (`URL`, `PORT`); none for a switch. */
+  readonly valueName?: string;
+  readonly env: string;
+  /** The default as a user would write it; `null`: unset. */
+  readonly default: string | null;
+  /** A default that depends on other environment variables, taking precedence over `default`. */
+  defaultFrom?(env: Env): string | undefined;
+  /** Types a config file may give besides a string (which is always accepted). */
+  readonly fileTypes?: readonly FileValueType[];
+  readonly description: string;
+  /** Parses a flag, environment or file value; throws `InvalidValue`. */
+  parse(text: string): T;
+  /** The value as it may be shown in a message (passwords hidden). */
+  shown?(text: string): string;
+}
+
+function setting<T>(declaration: Setting<T>): Setting<T> {
+  return declaration;
+}
+
+/**
+ * The sections and their settings. Adding a section (gerrit, scrape…) is an entry here; its
+ * `Config` type follows from the parsers.
+ */
+export const SECTIONS = {
+  database: {
+    target: setting({
+      key: 'url',
+      flag: 'db',
+      valueName: 'URL',
+      env: 'GATEWATCH_DB',
+      default: 'sqlite:gatewatch.db',
+      description: 'database: sqlite:PATH, sqlite::memory: or mysql://user:pass@host:port/db',
+      parse: dbTarget,
+      shown: hidePassword,
+    }),
+  },
+  server: {
+    port: setting({
+      key: 'port',
+      flag: 'port',
+      valueName: 'PORT',
+      env: 'GATEWATCH_PORT',
+      default: '4000',
+      fileTypes: ['number'],
+      description: 'listen port (0: any free port)',
+      parse: port,
+    }),
+    host: setting({
+      key: 'host',
+      flag: 'host',
+      valueName: 'HOST',
+      env: 'GATEWATCH_HOST',
+      default: '127.0.0.1',
+      description: 'listen address',
+      parse: nonEmpty,
+    }),
+    maxUploadBytes: setting({
+      key: 'maxUpload',
+      flag: 'max-upload',
+      valueName: 'SIZE',
+      env: 'GATEWATCH_MAX_UPLOAD',
+      default: '512MiB',
+      fileTypes: ['number'],
+      description: 'largest upload (100MiB, 2G, bytes…)',
+      parse: size,
+    }),
+    maxQueryDepth: setting({
+      key: 'maxQueryDepth',
+      env: 'GATEWATCH_MAX_QUERY_DEPTH',
+      default: '12',
+      fileTypes: ['number'],
+      description: 'deepest query nesting',
+      parse: count,
+    }),
+    maxQueryCost: setting({
+      key: 'maxQueryCost',
+      env: 'GATEWATCH_MAX_QUERY_COST',
+      default: '50000',
+      fileTypes: ['number'],
+      description: 'largest query cost (fields × page sizes)',
+      parse: count,
+    }),
+    maxQueryAliases: setting({
+      key: 'maxQueryAliases',
+      env: 'GATEWATCH_MAX_QUERY_ALIASES',
+      default: '100',
+      fileTypes: ['number'],
+      description: 'most aliased fields in a query (fragments expanded)',
+      parse: count,
+    }),
+    maxQueryFields: setting({
+      key: 'maxQueryFields',
+      env: 'GATEWATCH_MAX_QUERY_FIELDS',
+      default: '1000',
+      fileTypes: ['number'],
+      description: 'most fields a query selects (fragments expanded, not times page sizes)',
+      parse: count,
+    }),
+    maxQueryTokens: setting({
+      key: 'maxQueryTokens',
+      env: 'GATEWATCH_MAX_QUERY_TOKENS',
+      default: '10000',
+      fileTypes: ['number'],
+      description: 'most tokens in a query document (bounds parsing and validation)',
+      parse: count,
+    }),
+    maxWsMessageBytes: setting({
+      key: 'maxWsMessage',
+      env: 'GATEWATCH_MAX_WS_MESSAGE',
+      default: '1MiB',
+      fileTypes: ['number'],
+      description: 'largest WebSocket message (a larger one closes the socket)',
+      parse: size,
+    }),
+    maxSubscriptions: setting({
+      key: 'maxSubscriptions',
+      env: 'GATEWATCH_MAX_SUBSCRIPTIONS',
+      default: '100',
+      fileTypes: ['number'],
+      description: 'operations in flight on one WebSocket',
+      parse: count,
+    }),
+    maxSocketsPerAddress: setting({
+      key: 'maxSocketsPerAddress',
+      env: 'GATEWATCH_MAX_SOCKETS_PER_ADDRESS',
+      default: '100',
+      fileTypes: ['number'],
+      description: 'open WebSockets from one client address (more are refused with 429)',
+      parse: count,
+    }),
+    dev: setting({
+      key: 'dev',
+      env: 'GATEWATCH_DEV',
+      default: '0',
+      defaultFrom: (env) => (env.NODE_ENV === 'development' ? '1' : undefined),
+      fileTypes: ['boolean'],
+      description: 'development mode: errors carry stack traces (also NODE_ENV=development)',
+      parse: flagValue,
+    }),
+  },
+  redis: {
+    url: setting({
+      key: 'url',
+      flag: 'redis',
+      valueName: 'URL',
+      env: 'GATEWATCH_REDIS',
+      default: null,
+      description: 'Redis for subscriptions across servers: redis://host:port (off: in-process)',
+      parse: redisUrl,
+      shown: hidePassword,
+    }),
+    prefix: setting({
+      key: 'prefix',
+      env: 'GATEWATCH_REDIS_PREFIX',
+      default: 'gatewatch',
+      description:
+        'prefix of the Redis channels (PREFIX:TOPIC): deployments sharing a Redis differ',
+      parse: channelPrefix,
+    }),
+  },
+} as const;
+
+export type Sections = typeof SECTIONS;
+export type SectionName = keyof Sections;
+type AnySetting = Setting<unknown>;
+
+/** A setting with its section and field, for the loader, the commands and the README. */
+export interface DeclaredSetting {
+  readonly section: SectionName;
+  readonly field: string;
+  readonly setting: AnySetting;
+}
+
+/** Every setting, in declaration order. */
+export const SETTINGS: readonly DeclaredSetting[] = Object.entries(SECTIONS).flatMap(
+  ([section, fields]) =>
+    Object.entries(fields as Record<string, AnySetting>).map(([field, setting]) => ({
+      section: section as SectionName,
+      field,
+      setting,
+    })),
+);
+
+/** The global options every command takes: the database and a config file. */
+export const CONFIG_FILE = {
+  flag: 'config',
+  valueName: 'FILE',
+  env: 'GATEWATCH_CONFIG',
+  description: 'settings file, JSON or YAML (sections database, server, redis)',
+} as const;
+
+/** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */
+export function settingOfFlag(flag: string): DeclaredSetting {
+  const found = SETTINGS.find((s) => s.setting.flag === flag);
+  if (!found) throw new Error(`no setting has the flag --${flag}`);
+  return found;
+}
+
+/** The README's settings table, as Markdown rows. */
+export function settingsTable(): string {
+  const code = (text: string) => `\`${text}\``;
+  const rows = SETTINGS.map(({ section, setting }) => [
+    setting.description,
+    code(`${section}.${setting.key}`),
+    setting.flag === undefined ? '' : code(`--${setting.flag}${valueSuffix(setting)}`),
+    code(setting.env),
+    setting.default === null ? '' : code(setting.default),
+  ]);
+  return [
+    '| setting | config file | flag | environment | default |',
+    '|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`.replace(/ {2,}/g, ' ')),
+  ].join('\n');
+}
+
+function valueSuffix(setting: AnySetting): string {
+  return setting.valueName === undefined ? '' : ` ${setting.valueName}`;
+}

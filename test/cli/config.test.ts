@@ -1,0 +1,213 @@
+/**
+ * Settings: precedence (flag > environment > config file > default), JSON and YAML config
+ * files, every kind of mistake named as the user wrote it, and the README's table.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config/config.js';
+import { settingsTable } from '../../server/config/settings.js';
+import { gatewatch } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'gatewatch-config-'));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('gives the defaults, frozen, by section', () => {
+    const config = loadConfig({}, {});
+    expect(config).toEqual({
+      database: { target: { dialect: 'sqlite', path: 'gatewatch.db' } },
+      server: {
+        port: 4000,
+        host: '127.0.0.1',
+        maxUploadBytes: 512 * 2 ** 20,
+        maxQueryDepth: 12,
+        maxQueryCost: 50000,
+        maxQueryAliases: 100,
+        maxQueryFields: 1000,
+        maxQueryTokens: 10000,
+        maxWsMessageBytes: 1 << 20,
+        maxSubscriptions: 100,
+        maxSocketsPerAddress: 100,
+        dev: false,
+      },
+      redis: { url: null, prefix: 'gatewatch' },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.server)).toBe(true);
+    expect(loadConfig({}, { NODE_ENV: 'development' }).server.dev).toBe(true);
+    expect(loadConfig({}, { NODE_ENV: 'development', GATEWATCH_DEV: '0' }).server.dev).toBe(false);
+  });
+
+  it('takes a flag over the environment over the config file over the default', () => {
+    const yaml = file('precedence.yaml', 'server:\n  port: 5000\n  host: file.example\n');
+    const env = { GATEWATCH_CONFIG: yaml, GATEWATCH_PORT: '6000' };
+    expect(loadConfig({ port: '7000' }, env).server).toMatchObject({
+      port: 7000,
+      host: 'file.example',
+    });
+    expect(loadConfig({}, env).server.port).toBe(6000);
+    expect(loadConfig({}, { GATEWATCH_CONFIG: yaml }).server.port).toBe(5000);
+    // --config wins over GATEWATCH_CONFIG.
+    const json = file('other.json', '{"server": {"port": 5001}}');
+    expect(loadConfig({ config: json }, { GATEWATCH_CONFIG: yaml }).server.port).toBe(5001);
+  });
+
+  it('reads JSON and YAML files, by extension or content', () => {
+    const settings = {
+      database: { url: 'mysql://gw:pw@db.example:3307/gatewatch' },
+      server: { port: 8080, maxUpload: '1GiB', maxQueryDepth: 20, dev: true },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'gw:' },
+    };
+    const yaml = [
+      'database:',
+      '  url: mysql://gw:pw@db.example:3307/gatewatch',
+      'server: { port: 8080, maxUpload: 1GiB, maxQueryDepth: 20, dev: true }',
+      'redis:',
+      '  url: redis://127.0.0.1:6379',
+      '  prefix: "gw:"',
+    ].join('\n');
+    const expected = {
+      database: {
+        target: {
+          dialect: 'mysql',
+          host: 'db.example',
+          port: 3307,
+          user: 'gw',
+          password: 'pw',
+          dbName: 'gatewatch',
+        },
+      },
+      server: {
+        port: 8080,
+        host: '127.0.0.1',
+        maxUploadBytes: 2 ** 30,
+        maxQueryDepth: 20,
+        maxQueryCost: 50000,
+        maxQueryAliases: 100,
+        maxQueryFields: 1000,
+        maxQueryTokens: 10000,
+        maxWsMessageBytes: 1 << 20,
+        maxSubscriptions: 100,
+        maxSocketsPerAddress: 100,
+        dev: true,
+      },
+      redis: { url: 'redis://127.0.0.1:6379', prefix: 'gw:' },
+    };
+    for (const path of [
+      file('g.json', JSON.stringify(settings)),
+      file('g.yaml', yaml),
+      file('g.yml', yaml),
+      file('json-without-extension', JSON.stringify(settings)),
+      file('yaml-without-extension', yaml),
+    ]) {
+      expect(loadConfig({ config: path }, {})).toEqual(expected);
+    }
+    expect(loadConfig({ config: file('empty.yaml', '') }, {})).toEqual(loadConfig({}, {}));
+  });
+
+  it('refuses every mistake, naming the setting as the user spelled it', () => {
+    const mistakes: [string, () => unknown, string][] = [
+      [
+        'file value',
+        () => withFile('bad-port.yaml', 'server:\n  port: abc\n'),
+        '"abc" is not a port 0…65535',
+      ],
+      [
+        'file type',
+        () => withFile('bad-type.yaml', 'server:\n  host: 5\n'),
+        'expected a string, got 5',
+      ],
+      [
+        'file switch',
+        () => withFile('bad-dev.json', '{"server": {"dev": "maybe"}}'),
+        '"maybe" is not a switch',
+      ],
+      [
+        'file size',
+        () => withFile('bad-size.yaml', 'server: { maxUpload: 0 }'),
+        '"0" is not a size',
+      ],
+    ];
+    for (const [what, load, message] of mistakes) {
+      expect(load, what).toThrow(message);
+    }
+    const named = (name: string, text: string) => () => withFile(name, text);
+    expect(named('bad-port.yaml', 'server:\n  port: abc\n')).toThrow(
+      `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
+    );
+    expect(named('section.yaml', 'gerrit:\n  url: x\n')).toThrow(
+      `gerrit in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis)`,
+    );
+    expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
+      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
+    );
+    expect(named('flat.yaml', 'server: 4000\n')).toThrow(
+      `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
+    );
+    expect(named('list.json', '[1, 2]')).toThrow(
+      'expected sections (database, server, redis), got [1,2]',
+    );
+    expect(named('broken.json', '{"server": ')).toThrow(
+      `${join(dir, 'broken.json')}: not valid JSON`,
+    );
+    expect(named('broken.yaml', 'server: [\n')).toThrow(
+      `${join(dir, 'broken.yaml')}: not valid YAML`,
+    );
+    expect(() => loadConfig({ config: join(dir, 'missing.yaml') }, {})).toThrow(
+      `--config ${join(dir, 'missing.yaml')}: cannot read it (ENOENT)`,
+    );
+    expect(() => loadConfig({}, { GATEWATCH_CONFIG: join(dir, 'missing.yaml') })).toThrow(
+      `GATEWATCH_CONFIG=${join(dir, 'missing.yaml')}: cannot read it (ENOENT)`,
+    );
+    expect(() => loadConfig({}, { GATEWATCH_PORT: 'abc' })).toThrow(
+      'GATEWATCH_PORT=abc: not a port 0…65535',
+    );
+    expect(() => loadConfig({}, { GATEWATCH_MAX_QUERY_COST: '0' })).toThrow(
+      'GATEWATCH_MAX_QUERY_COST=0: not a positive integer',
+    );
+    expect(() => loadConfig({ port: 'abc' }, {})).toThrow('--port abc: not a port 0…65535');
+    expect(() => loadConfig({}, { GATEWATCH_DB: 'mysql://u:secret@h/' })).toThrow(
+      'GATEWATCH_DB=mysql://u:***@h/: not a database URL',
+    );
+  });
+});
+
+function withFile(name: string, text: string): unknown {
+  return loadConfig({ config: file(name, text) }, {});
+}
+
+describe('gatewatch --config', () => {
+  it('refuses a bad file with exit 2 and one prefix, global option before or after', async () => {
+    const path = file('cli.yaml', 'server:\n  port: abc\n');
+    const before = await gatewatch(['--config', path, 'serve']);
+    expect(before).toMatchObject({
+      code: 2,
+      stderr: `gatewatch serve: server.port in ${path}: "abc" is not a port 0…65535\n`,
+    });
+    expect(await gatewatch(['serve', '--config', path])).toEqual(before);
+    const viaEnv = await gatewatch(['serve'], { env: { GATEWATCH_CONFIG: path } });
+    expect(viaEnv).toEqual(before);
+  });
+
+  it('opens the database the file names', async () => {
+    const db = join(dir, 'from-file.db');
+    const path = file('db.json', JSON.stringify({ database: { url: `sqlite:${db}` } }));
+    const migrated = await gatewatch(['migrate', '--config', path]);
+    expect(migrated.code).toBe(0);
+    expect(migrated.out).toContain(`sqlite:${db} is up to date`);
+  });
+});
+
+describe('the README', () => {
+  it('lists the settings exactly as they are declared', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`\n${settingsTable()}\n`);
+  });
+});
