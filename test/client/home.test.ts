@@ -18,9 +18,8 @@ import {
   refreshDelay,
   withoutKey,
   withPair,
-  type Bucket,
-  type GroupSeries,
 } from '../../client/src/pages/home/home.js';
+import type { Bucket, GroupSeries } from '../../client/src/documents/home.js';
 
 const bucket = (start: string, passedRuns: number, failedRuns: number): Bucket => ({
   start,
