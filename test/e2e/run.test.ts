@@ -16,7 +16,7 @@ import {
   accessibilityViolations,
   browserIt,
   horizontalOverflow,
-  openBrowser,
+  openDashboard,
 } from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { streamOf } from '../helpers/made-runs.js';
@@ -198,7 +198,7 @@ describe('the run page', () => {
   browserIt(
     'shows the summary and failures, draws the lanes, hovers, selects and steps with the keys',
     async () => {
-      const browser = await openBrowser(server.url);
+      const browser = await openDashboard(server.url);
       try {
         const { page } = browser;
         const { body } = await server.query<{
@@ -324,7 +324,7 @@ describe('the run page', () => {
   browserIt(
     'zooms with the brush, filters by search and status, preselects ?test= (10,000 results)',
     async () => {
-      const browser = await openBrowser(server.url);
+      const browser = await openDashboard(server.url);
       try {
         const { page } = browser;
         const { timeline, placed } = await timelineOf(big);
@@ -444,7 +444,7 @@ describe('the run page', () => {
   );
 
   browserIt("filters a test's python log by level", async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       const { body } = await server.query<{
@@ -488,7 +488,7 @@ describe('the run page', () => {
   });
 
   browserIt('draws dstat on the run axis when it overlaps, and follows the zoom', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await open(page, `${server.url}/runs/${overlapping}`);
@@ -513,7 +513,7 @@ describe('the run page', () => {
   });
 
   browserIt('says "no such run" for an unknown id', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/runs/00000000-0000-4000-8000-000000000000`);
@@ -525,7 +525,7 @@ describe('the run page', () => {
   });
 
   browserIt('fits a phone', async () => {
-    const browser = await openBrowser(server.url, { width: 390, height: 844 });
+    const browser = await openDashboard(server.url, { width: 390, height: 844 });
     try {
       const { page } = browser;
       const { placed } = await timelineOf(failing);
@@ -542,7 +542,7 @@ describe('the run page', () => {
   });
 
   browserIt('announces a newer run of the same job without a reload', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await open(page, `${server.url}/runs/${failing}`);
