@@ -1,20 +1,24 @@
 /**
  * The dashboard's GraphQL documents against schema/schema.graphql: gql.tada's checker (as
  * `npm run check` runs it) refuses documents that do not match, every document is where the
- * checker looks, and the committed typing file is what the schema generates.
+ * checker looks, the committed typing file is what the schema generates, and the explorer's
+ * starter query (plain text) is valid too.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSchema, parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { STARTER_QUERY } from '../../client/graphiql/starter.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCES = join(ROOT, 'client/src');
 const DOCUMENTS = join(SOURCES, 'documents');
 const TYPINGS = join(SOURCES, 'lib/graphql/graphql-env.d.ts');
 const CLI = join(ROOT, 'node_modules/gql.tada/bin/cli.js');
+const SCHEMA = join(ROOT, 'schema/schema.graphql');
 
 /** Runs gql.tada's CLI; resolves with its exit code and output whatever the code. */
 function gqlTada(args: string[]): Promise<{ code: number; output: string }> {
@@ -72,5 +76,10 @@ describe('the dashboard documents', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("include the explorer's starter query, valid against the schema", () => {
+    const schema = buildSchema(readFileSync(SCHEMA, 'utf8'));
+    expect(validate(schema, parse(STARTER_QUERY)).map((e) => e.message)).toEqual([]);
   });
 });
