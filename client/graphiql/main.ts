@@ -11,26 +11,7 @@ import { parse, type DocumentNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { createElement, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-
-/** What a first visit shows: the newest runs, and how to go further. */
-const STARTER_QUERY = `# gatewatch: CI runs and test results.
-# Ctrl-Enter runs the query; the Docs button lists every type and field.
-{
-  runs(first: 10) {
-    totalCount
-    nodes {
-      id
-      buildName
-      status
-      runAt
-      passes
-      failures
-      skips
-      wallTime
-    }
-  }
-}
-`;
+import { STARTER_QUERY } from './starter.js';
 
 // Resolved against the page, not the host root, so the explorer keeps working behind a
 // proxy that mounts gatewatch under a path prefix.

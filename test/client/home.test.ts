@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketStarts } from '../../client/src/lib/buckets.js';
 import { parseRoute } from '../../client/src/lib/route.js';
 import {
+  ageAt,
   busiestGroups,
   failureRate,
   failureRateColumns,
@@ -18,9 +19,8 @@ import {
   refreshDelay,
   withoutKey,
   withPair,
-  type Bucket,
-  type GroupSeries,
 } from '../../client/src/pages/home/home.js';
+import type { Bucket, GroupSeries } from '../../client/src/documents/home.js';
 
 const bucket = (start: string, passedRuns: number, failedRuns: number): Bucket => ({
   start,
@@ -160,6 +160,13 @@ describe('freshness and live updates', () => {
     expect(isStale(24 * 3600 + 1)).toBe(true);
     expect(isStale(null)).toBe(true);
     expect(isStale(120, 60)).toBe(true);
+  });
+
+  it('measures the age of the newest run at the end of the page window', () => {
+    const now = '2026-05-13T12:30:00.000Z';
+    expect(ageAt('2026-05-13T10:30:00.000Z', now)).toBe(2 * 3600);
+    expect(ageAt('2026-05-12T12:29:59.000Z', now)).toBe(24 * 3600 + 1);
+    expect(ageAt(null, now)).toBeNull();
   });
 
   it('refetches at once after a quiet spell, else when the interval is up', () => {

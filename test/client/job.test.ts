@@ -9,7 +9,6 @@ import {
   runCountsData,
   runTimeData,
   testCountsData,
-  type JobBucket,
 } from '../../client/src/pages/job/charts.js';
 import {
   compilePattern,
@@ -20,8 +19,8 @@ import {
   serverOrder,
   SORT_KEYS,
   sortRows,
-  type JobTestRow,
 } from '../../client/src/pages/job/job.js';
+import type { JobBucket, JobTestRow } from '../../client/src/documents/job.js';
 
 const row = (testId: string, figures: Partial<JobTestRow> = {}): JobTestRow => ({
   testId,

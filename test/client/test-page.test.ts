@@ -4,11 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { bucketStarts } from '../../client/src/lib/buckets.js';
-import {
-  durationData,
-  historyData,
-  type TimedResult,
-} from '../../client/src/pages/test/test-page.js';
+import type { TimedResult } from '../../client/src/documents/test.js';
+import { durationData, historyData } from '../../client/src/pages/test/test-page.js';
 
 const seconds = (iso: string) => Date.parse(iso) / 1000;
 

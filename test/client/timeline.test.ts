@@ -29,9 +29,8 @@ import {
   zoomWindow,
   type Filter,
   type TestStatus,
-  type TimelineInput,
-  type TimelineResult,
 } from '../../client/src/pages/run/timeline.js';
+import type { TimelineInput, TimelineResult } from '../../client/src/documents/run.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00.000Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();

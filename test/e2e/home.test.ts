@@ -1,6 +1,6 @@
 /**
- * The home page in Chromium against a real server: hand-made runs with recent timestamps (and a
- * real fixture from years ago) are ingested, and what the page shows is checked against what
+ * The home page in Chromium against a real server: hand-made runs shortly before the pinned
+ * instant (and a real fixture from years before it) are ingested, and what the page shows is checked against what
  * was ingested: totals, the table per project, the failing tests, the jobs, the stale-data
  * warning; its view state lives in the URL; a run uploaded while it is open shows up live.
  */
@@ -13,7 +13,8 @@ import {
   accessibilityViolations,
   browserIt,
   horizontalOverflow,
-  openBrowser,
+  openDashboard,
+  PINNED_NOW,
 } from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { ingestMade, model, streamOf, type MadeRun, type StoredRun } from '../helpers/made-runs.js';
@@ -25,9 +26,7 @@ const NOVA = 'openstack/nova';
 const NEUTRON = 'openstack/neutron';
 const TEST = 'tempest.api.compute.servers.test_servers.ServersTest';
 
-/** Runs from `now` back: whole seconds, as stored. */
-const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-const ago = (ms: number) => new Date(now.getTime() - ms);
+const ago = (ms: number) => new Date(PINNED_NOW.getTime() - ms);
 const traceback = (what: string) =>
   `Traceback (most recent call last):\n  File "test_servers.py", line 42, in ${what}\nAssertionError: ${what} broke`;
 
@@ -122,7 +121,7 @@ describe('the home page', () => {
   let server: TestServer;
   let stored: StoredRun[];
   let token: string;
-  const inWeek = () => model.inWindow(stored, new Date(Date.now() - 7 * DAY));
+  const inWeek = () => model.inWindow(stored, ago(7 * DAY));
   const ofProject = (runs: StoredRun[], project: string) =>
     runs.filter((r) => r.metadata.project === project);
 
@@ -138,12 +137,26 @@ describe('the home page', () => {
   });
 
   browserIt('shows the runs of the last 7 days by project, failing tests and jobs', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
+      const windows: unknown[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname !== '/graphql') return;
+        const body = request.postDataJSON() as {
+          query?: string;
+          variables?: { filter?: unknown };
+        } | null;
+        if (body?.query?.includes('query HomeSeries')) windows.push(body.variables?.filter);
+      });
       await page.goto(server.url);
       const week = inWeek();
       await expect.poll(() => totalsText(page), { timeout: 30_000 }).toEqual(expectedTotals(week));
+      // The period the page asked for ends at the pinned instant, as the expectations do.
+      expect(windows[0]).toEqual({
+        since: ago(7 * DAY).toISOString(),
+        until: PINNED_NOW.toISOString(),
+      });
 
       expect(await page.getByLabel('Group by').inputValue()).toBe('project');
       expect(await page.getByLabel('Period').inputValue()).toBe('7d');
@@ -220,7 +233,7 @@ describe('the home page', () => {
   });
 
   browserIt('keeps period, resolution, grouping and filters in the URL', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(server.url);
@@ -230,7 +243,7 @@ describe('the home page', () => {
 
       await page.getByLabel('Period').selectOption('30d');
       expect(new URL(page.url()).searchParams.get('period')).toBe('30d');
-      const month = model.inWindow(stored, new Date(Date.now() - 30 * DAY));
+      const month = model.inWindow(stored, ago(30 * DAY));
       expect(month.length).toBeGreaterThan(inWeek().length);
       await expect.poll(() => totalsText(page)).toEqual(expectedTotals(month));
 
@@ -306,17 +319,19 @@ describe('the home page', () => {
   });
 
   browserIt('warns when the newest run is old', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/?where=project:openstack/old`);
       const warning = page.getByRole('status').filter({ hasText: 'Stale data' });
       await warning.waitFor({ timeout: 30_000 });
-      const { body } = await server.query<{
-        freshness: { newestRunAt: string; ageSeconds: number };
-      }>(`{ freshness(filter: { metadata: [{ key: "project", value: "openstack/old" }] }) {
-        newestRunAt ageSeconds } }`);
-      const { newestRunAt, ageSeconds } = body.data!.freshness;
+      const { body } = await server.query<{ freshness: { newestRunAt: string } }>(
+        `{ freshness(filter: { metadata: [{ key: "project", value: "openstack/old" }] }) {
+          newestRunAt } }`,
+      );
+      const { newestRunAt } = body.data!.freshness;
+      // Its age at the page's now, the pinned instant.
+      const ageSeconds = (PINNED_NOW.getTime() - Date.parse(newestRunAt)) / 1000;
       expect(ageSeconds).toBeGreaterThan(24 * 3600);
       const text = await warning.innerText();
       expect(text).toContain(`the newest run is ${formatAge(ageSeconds)} old`);
@@ -332,7 +347,7 @@ describe('the home page', () => {
   });
 
   browserIt('shows an uploaded run without a reload', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       let subscribed = false;
@@ -351,7 +366,7 @@ describe('the home page', () => {
       await expect.poll(() => subscribed, { timeout: 30_000 }).toBe(true);
 
       const run: MadeRun = {
-        at: new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000),
+        at: ago(60_000),
         metadata: { project: NOVA, build_name: 'tempest-full' },
         results: [[`${TEST}.test_live`, 'fail', 1, traceback('test_live')]],
       };
@@ -387,7 +402,7 @@ describe('the home page', () => {
   });
 
   browserIt('fits a phone screen', async () => {
-    const browser = await openBrowser(server.url, { width: 390, height: 844 });
+    const browser = await openDashboard(server.url, { width: 390, height: 844 });
     try {
       const { page } = browser;
       await page.goto(server.url);

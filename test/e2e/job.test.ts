@@ -1,6 +1,6 @@
 /**
- * The job page in Debian's Chromium against a real server: hand-made runs from the last day
- * and a half (so they fall in the default period), every expected figure computed here from
+ * The job page in Debian's Chromium against a real server: hand-made runs from the day and a
+ * half before the pinned instant (so they fall in the default period), every expected figure computed here from
  * those runs; the tests table sorted by its headers and filtered by a regular expression; a
  * run uploaded while the page is open shows up without a reload.
  */
@@ -12,7 +12,8 @@ import {
   accessibilityViolations,
   browserIt,
   horizontalOverflow,
-  openBrowser,
+  openDashboard,
+  PINNED_NOW,
 } from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import {
@@ -33,9 +34,7 @@ const BOOT = 'e2e.scenario.test_boot.BootTest.test_boot_pattern';
 const traceback = (error: string) =>
   `Traceback (most recent call last):\n  File "test.py", line 3, in test\n    check()\n${error}\n`;
 
-/** Whole seconds, as the database keeps them. */
-const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
-const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
+const hoursAgo = (hours: number) => new Date(PINNED_NOW.getTime() - hours * 3_600_000);
 const gate = (hours: number, results: MadeResult[]): MadeRun => ({
   at: hoursAgo(hours),
   metadata: { build_name: JOB, project: 'openstack/nova' },
@@ -182,7 +181,7 @@ describe('the job page', () => {
   }
 
   browserIt('shows the counts, charts, tests, recent runs and failed tests', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/jobs/${JOB}`);
@@ -263,7 +262,7 @@ describe('the job page', () => {
   });
 
   browserIt('sorts the tests table by a clicked header and keeps it in the URL', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       const rows = expectedRows(jobRuns);
@@ -311,7 +310,7 @@ describe('the job page', () => {
   });
 
   browserIt('narrows the counts to the chosen period and resolution, kept in the URL', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/jobs/${JOB}`);
@@ -343,7 +342,7 @@ describe('the job page', () => {
   });
 
   browserIt('filters the tests by a regular expression and flags an invalid one', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       const ids = expectedRows(jobRuns).map((r) => r.testId);
@@ -391,7 +390,7 @@ describe('the job page', () => {
   });
 
   browserIt('says so for a job that does not exist', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/jobs/no-such-job`);
@@ -406,7 +405,7 @@ describe('the job page', () => {
   });
 
   browserIt('fits a phone screen', async () => {
-    const browser = await openBrowser(server.url, { width: 390, height: 844 });
+    const browser = await openDashboard(server.url, { width: 390, height: 844 });
     try {
       const { page } = browser;
       await page.goto(`${server.url}/jobs/${JOB}`);
@@ -424,7 +423,7 @@ describe('the job page', () => {
 
   // Last: it adds a run the other tests do not expect.
   browserIt('shows a run uploaded while it is open, without a reload', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       const subscribed = subscription(page);

@@ -15,7 +15,7 @@ import {
   accessibilityViolations,
   browserIt,
   horizontalOverflow,
-  openBrowser,
+  openDashboard,
 } from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { streamOf } from '../helpers/made-runs.js';
@@ -196,7 +196,7 @@ describe('the run page', () => {
   browserIt(
     'shows the summary and failures, draws the lanes, hovers, selects and steps with the keys',
     async () => {
-      const browser = await openBrowser(server.url);
+      const browser = await openDashboard(server.url);
       try {
         const { page } = browser;
         const { body } = await server.query<{
@@ -322,7 +322,7 @@ describe('the run page', () => {
   browserIt(
     'zooms with the brush, filters by search and status, preselects ?test= (10,000 results)',
     async () => {
-      const browser = await openBrowser(server.url);
+      const browser = await openDashboard(server.url);
       try {
         const { page } = browser;
         const { timeline, placed } = await timelineOf(big);
@@ -442,7 +442,7 @@ describe('the run page', () => {
   );
 
   browserIt("filters a test's python log by level", async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       const { body } = await server.query<{
@@ -486,7 +486,7 @@ describe('the run page', () => {
   });
 
   browserIt('draws dstat on the run axis when it overlaps, and follows the zoom', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await open(page, `${server.url}/runs/${overlapping}`);
@@ -511,7 +511,7 @@ describe('the run page', () => {
   });
 
   browserIt('says "no such run" for an unknown id', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/runs/00000000-0000-4000-8000-000000000000`);
@@ -523,7 +523,7 @@ describe('the run page', () => {
   });
 
   browserIt('fits a phone', async () => {
-    const browser = await openBrowser(server.url, { width: 390, height: 844 });
+    const browser = await openDashboard(server.url, { width: 390, height: 844 });
     try {
       const { page } = browser;
       const { placed } = await timelineOf(failing);
@@ -540,7 +540,7 @@ describe('the run page', () => {
   });
 
   browserIt('announces a newer run of the same job without a reload', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await open(page, `${server.url}/runs/${failing}`);

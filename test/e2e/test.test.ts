@@ -1,6 +1,6 @@
 /**
  * The test page in Debian's Chromium against a real server: one test's results in hand-made
- * runs of the last two days (in the default period), its totals, recent failures with the end
+ * runs of the two days before the pinned instant (in the default period), its totals, recent failures with the end
  * of their tracebacks and its jobs computed here from those runs; a failing run uploaded while
  * the page is open shows up without a reload.
  */
@@ -12,7 +12,8 @@ import {
   accessibilityViolations,
   browserIt,
   horizontalOverflow,
-  openBrowser,
+  openDashboard,
+  PINNED_NOW,
 } from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import {
@@ -41,8 +42,7 @@ const traceback = (error: string) =>
     '',
   ].join('\n');
 
-const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
-const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000);
+const hoursAgo = (hours: number) => new Date(PINNED_NOW.getTime() - hours * 3_600_000);
 const made = (hours: number, job: string | null, results: MadeResult[]): MadeRun => ({
   at: hoursAgo(hours),
   metadata: job === null ? { project: 'openstack/neutron' } : { build_name: job },
@@ -140,7 +140,7 @@ describe('the test page', () => {
   });
 
   browserIt('shows the totals, charts, recent failures with tracebacks and jobs', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}${pagePath}`);
@@ -215,15 +215,15 @@ describe('the test page', () => {
   });
 
   browserIt('keeps the period in the URL', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}${pagePath}`);
       await expect.poll(() => page.locator('.charts canvas').count()).toBe(2);
-      // The last six hours hold the two newest runs' successes only.
+      // The last six hours (from the run 6 h before now on) hold the two newest runs' successes.
       await page.getByLabel('Period', { exact: true }).selectOption('6h');
       expect(new URL(page.url()).searchParams.get('period')).toBe('6h');
-      const recent = figures(RUNS.filter((r) => r.at >= hoursAgo(5)));
+      const recent = figures(RUNS.filter((r) => r.at >= hoursAgo(6)));
       await expect
         .poll(() => page.locator('.charts .note').innerText())
         .toMatch(new RegExp(`over ${recent.successes} successful results`));
@@ -242,7 +242,7 @@ describe('the test page', () => {
   });
 
   browserIt('says so for a test that does not exist', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/tests/e2e.no.such.Test.test_nothing`);
@@ -257,7 +257,7 @@ describe('the test page', () => {
   });
 
   browserIt('fits a phone screen', async () => {
-    const browser = await openBrowser(server.url, { width: 390, height: 844 });
+    const browser = await openDashboard(server.url, { width: 390, height: 844 });
     try {
       const { page } = browser;
       await page.goto(`${server.url}${pagePath}`);
@@ -277,7 +277,7 @@ describe('the test page', () => {
 
   // Last: it adds a run the other tests do not expect.
   browserIt('shows a failure uploaded while it is open, without a reload', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       const subscribed = subscription(page);

@@ -11,7 +11,8 @@ import {
   accessibilityViolations,
   browserIt,
   horizontalOverflow,
-  openBrowser,
+  openDashboard,
+  PINNED_NOW,
 } from '../helpers/browser.js';
 import { backends } from '../helpers/databases.js';
 import { ingestMade, type MadeResult } from '../helpers/made-runs.js';
@@ -72,7 +73,7 @@ describe('the tests page', () => {
 
   beforeAll(async () => {
     server = await startServer(backends[0]!);
-    const at = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const at = new Date(PINNED_NOW.getTime() - 3_600_000);
     const first: MadeResult[] = made.map((t) => [t.testId, 'success', t.seconds]);
     const second: MadeResult[] = made.map((t) =>
       t.fails ? [t.testId, 'fail', 1, 'Traceback\nAssertionError'] : [t.testId, 'success', 0.5],
@@ -89,7 +90,7 @@ describe('the tests page', () => {
   });
 
   browserIt('lists every test with its figures and pages through them', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/tests`);
@@ -138,7 +139,7 @@ describe('the tests page', () => {
   });
 
   browserIt('searches by prefix or by substring', async () => {
-    const browser = await openBrowser(server.url);
+    const browser = await openDashboard(server.url);
     try {
       const { page } = browser;
       await page.goto(`${server.url}/tests?q=test_00`);
@@ -182,7 +183,7 @@ describe('the tests page', () => {
   });
 
   browserIt('fits a phone screen', async () => {
-    const browser = await openBrowser(server.url, { width: 390, height: 844 });
+    const browser = await openDashboard(server.url, { width: 390, height: 844 });
     try {
       const { page } = browser;
       await page.goto(`${server.url}/tests?q=gw.made`);

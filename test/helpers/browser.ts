@@ -86,6 +86,33 @@ export async function openBrowser(
   };
 }
 
+/**
+ * The instant the dashboard's browser tests happen at: their runs are made before it and the
+ * browser's clock is pinned to it, so that no expectation depends on when the tests run (runs
+ * bucketed by hour or day, "the last 24 h", the stale-data warning). A Wednesday midday, half
+ * past the hour: no run of a test lies on a bucket's or a period's edge.
+ */
+export const PINNED_NOW = new Date('2026-05-13T12:30:00.000Z');
+
+/**
+ * {@link openBrowser} with the page's clock pinned at {@link PINNED_NOW}: `Date` always says
+ * that instant, while timers and `performance.now()` run as usual. Every "now" the dashboard
+ * sends (a period's `since`/`until`) and shows (ages) is that instant.
+ */
+export async function openDashboard(
+  serverUrl: string,
+  viewport?: { width: number; height: number },
+): Promise<BrowserSession> {
+  const session = await openBrowser(serverUrl, viewport);
+  try {
+    await session.context.clock.setFixedTime(PINNED_NOW);
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+  return session;
+}
+
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**

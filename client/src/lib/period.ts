@@ -1,4 +1,5 @@
 /** The periods and resolutions the pages offer, as they appear in URLs (`?period=7d`). */
+import type { Scalar } from './graphql/graphql.js';
 
 export const PERIODS = {
   '1h': 3600,
@@ -11,7 +12,12 @@ export const PERIODS = {
 } as const;
 export type Period = keyof typeof PERIODS;
 
-export const RESOLUTIONS = ['HOUR', 'DAY', 'WEEK', 'MONTH'] as const;
+export const RESOLUTIONS = [
+  'HOUR',
+  'DAY',
+  'WEEK',
+  'MONTH',
+] as const satisfies readonly Scalar<'Resolution'>[];
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 export function parsePeriod(text: string, fallback: Period): Period {

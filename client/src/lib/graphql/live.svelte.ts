@@ -4,22 +4,17 @@
  * with the component.
  */
 import type { Client } from '@urql/core';
-
-const RUN_INGESTED = `subscription ($filter: RunFilter) { runIngested(filter: $filter) { id buildName } }`;
-
-export interface IngestedRun {
-  id: string;
-  buildName: string | null;
-}
+import { RUN_INGESTED, type IngestedRun } from '../../documents/live.js';
+import type { VariablesOf } from './graphql.js';
 
 export function onRunIngested(
   client: Client,
-  filter: () => Record<string, unknown> | null,
+  filter: () => VariablesOf<typeof RUN_INGESTED>['filter'],
   onRun: (run: IngestedRun) => void,
 ): void {
   $effect(() => {
     const subscription = client
-      .subscription<{ runIngested: IngestedRun }>(RUN_INGESTED, { filter: filter() })
+      .subscription(RUN_INGESTED, { filter: filter() })
       .subscribe((result) => {
         if (result.data) onRun(result.data.runIngested);
       });

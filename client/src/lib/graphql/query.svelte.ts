@@ -1,8 +1,9 @@
 /**
  * GraphQL reads as runes: a query re-runs whenever its variables change, and can be told to
- * refetch (live updates do). Create one while a component initializes.
+ * refetch (live updates do). Create one while a component initializes. Its answer and
+ * variables are typed by the document (see graphql.ts).
  */
-import type { AnyVariables, Client, CombinedError } from '@urql/core';
+import type { AnyVariables, Client, CombinedError, TypedDocumentNode } from '@urql/core';
 
 export interface QueryOptions {
   /**
@@ -13,7 +14,7 @@ export interface QueryOptions {
   raw?: boolean;
 }
 
-export class Query<T> {
+export class Query<T, Variables extends AnyVariables = AnyVariables> {
   #deep: T | undefined = $state();
   #shallow: T | undefined = $state.raw();
   readonly #raw: boolean;
@@ -36,8 +37,8 @@ export class Query<T> {
    */
   constructor(
     client: Client,
-    document: string,
-    variables: () => AnyVariables | null,
+    document: TypedDocumentNode<T, Variables>,
+    variables: () => Variables | null,
     options: QueryOptions = {},
   ) {
     this.#raw = options.raw === true;

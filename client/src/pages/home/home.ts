@@ -4,6 +4,7 @@
  */
 import { alignBuckets, epochSeconds } from '../../lib/buckets.js';
 import { hrefOf } from '../../lib/route.js';
+import type { GroupSeries } from '../../documents/home.js';
 
 /** The metadata key the home page groups by unless the URL says otherwise. */
 export const DEFAULT_GROUP_KEY = 'project';
@@ -24,51 +25,6 @@ export const MAX_CHART_GROUPS = 6;
 export interface MetadataPair {
   key: string;
   value: string;
-}
-
-/** One bucket of `runSeries`, as the page asks for it. */
-export interface Bucket {
-  start: string;
-  runs: number;
-  passedRuns: number;
-  failedRuns: number;
-  failureRate: number | null;
-}
-
-/** One series of `runSeries`: a group's value (null: runs without the key) and its buckets. */
-export interface GroupSeries {
-  value: string | null;
-  buckets: Bucket[];
-}
-
-/** Runs counted for one group (a value of a metadata key) or one job. */
-export interface RunCounts {
-  runCount: number;
-  passedRuns: number;
-  failedRuns: number;
-  failureRate: number | null;
-  lastRunAt: string | null;
-}
-
-/** A row of the groups table. */
-export interface GroupRow extends RunCounts {
-  value: string;
-}
-
-/** A row of the job list. */
-export interface JobRow extends RunCounts {
-  name: string;
-}
-
-/** A test of "failed tests in the last failed runs", as the page asks for it. */
-export interface FailedTestRow {
-  failures: number;
-  test: { testId: string };
-  lastFailure: {
-    testId: string;
-    tracebackTail: string | null;
-    run: { id: string; runAt: string; buildName: string | null };
-  };
 }
 
 // `:` separates key from value and `,` pairs, so both (and `%`) are escaped inside them;
@@ -191,6 +147,14 @@ export function failureRateColumns(
     ),
   );
   return [x, overall, ...perGroup];
+}
+
+/**
+ * How old (seconds) the newest run is at `now`, the end of the page's window: the page's one
+ * clock, so the warning agrees with the period shown. Null when there is no run.
+ */
+export function ageAt(newestRunAt: string | null, now: string): number | null {
+  return newestRunAt === null ? null : (Date.parse(now) - Date.parse(newestRunAt)) / 1000;
 }
 
 /** Whether data of this age (seconds; null: no data at all) is stale. */

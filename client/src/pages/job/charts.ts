@@ -5,28 +5,7 @@
 import type uPlot from 'uplot';
 import { alignBuckets, epochSeconds } from '../../lib/buckets.js';
 import { STATUS_COLORS } from '../../lib/colors.js';
-
-/** The `RunBucket` fields the charts read. */
-export interface JobBucket {
-  start: string;
-  passedRuns: number;
-  failedRuns: number;
-  skippedRuns: number;
-  failureRate: number | null;
-  testPasses: number;
-  testFailures: number;
-  testSkips: number;
-  testFailureRate: number | null;
-}
-
-/** The `RunTimePoint` fields the chart reads. */
-export interface RunTime {
-  runAt: string;
-  wallTime: number;
-  rollingMean: number;
-  upper: number;
-  lower: number;
-}
+import type { JobBucket, RunTime } from '../../documents/job.js';
 
 const percent = (rate: number | null | undefined) =>
   rate === null || rate === undefined ? null : rate * 100;

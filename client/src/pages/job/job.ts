@@ -3,17 +3,8 @@
  * the API for, and the user's regular expression (the API filters by prefix or substring only,
  * so the page fetches a large page and applies the expression here).
  */
-
-/** One row of the tests table: a test's figures in the job over the period. */
-export interface JobTestRow {
-  testId: string;
-  runs: number;
-  passes: number;
-  failures: number;
-  skips: number;
-  failureRate: number | null;
-  meanDuration: number | null;
-}
+import type { Scalar } from '../../lib/graphql/graphql.js';
+import type { JobTestRow } from '../../documents/job.js';
 
 /** The columns, as they appear in URLs (`?sort=failureRate`). */
 export const SORT_KEYS = [
@@ -33,8 +24,7 @@ export interface Sort {
   order: SortOrder;
 }
 
-/** The API's `JobTestOrder`. */
-export type JobTestOrder = 'FAILURES' | 'FAILURE_RATE' | 'MEAN_DURATION' | 'RUNS' | 'TEST_ID';
+type JobTestOrder = Scalar<'JobTestOrder'>;
 
 export const DEFAULT_SORT: Sort = { key: 'failures', order: 'desc' };
 

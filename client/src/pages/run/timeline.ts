@@ -3,26 +3,19 @@
  * time axis of seconds from the run's start, the zoom window, what is visible in it, what the
  * pointer is over, stepping through a worker's tests, and search / status filtering.
  */
+import type { Scalar } from '../../lib/graphql/graphql.js';
+import type { TimelineInput, TimelineResult } from '../../documents/run.js';
 
-export const STATUSES = ['SUCCESS', 'FAIL', 'SKIP', 'XFAIL', 'UXSUCCESS', 'INCOMPLETE'] as const;
-export type TestStatus = (typeof STATUSES)[number];
-
-/** One result as `run { timeline { lanes { results { … } } } }` answers it. */
-export interface TimelineResult {
-  seq: number;
-  testId: string;
-  status: TestStatus;
-  startTime: string | null;
-  stopTime: string | null;
-  /** Seconds. */
-  duration: number | null;
-}
-
-export interface TimelineInput {
-  start: string | null;
-  stop: string | null;
-  lanes: { worker: number | null; results: TimelineResult[] }[];
-}
+export type TestStatus = Scalar<'TestStatus'>;
+/** Every status, in the order the page lists them. */
+export const STATUSES = [
+  'SUCCESS',
+  'FAIL',
+  'SKIP',
+  'XFAIL',
+  'UXSUCCESS',
+  'INCOMPLETE',
+] as const satisfies readonly TestStatus[];
 
 /** A result placed on the axis: `start`/`stop` in seconds from the run's start. */
 export interface Bar {

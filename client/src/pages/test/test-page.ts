@@ -5,24 +5,10 @@
 import type uPlot from 'uplot';
 import { alignBuckets, epochSeconds } from '../../lib/buckets.js';
 import { STATUS_COLORS } from '../../lib/colors.js';
+import type { Scalar } from '../../lib/graphql/graphql.js';
+import type { TestBucket, TimedResult } from '../../documents/test.js';
 
-/** The `TestBucket` fields the chart reads. */
-export interface TestBucket {
-  start: string;
-  successes: number;
-  failures: number;
-  skips: number;
-}
-
-export type TestStatus = 'SUCCESS' | 'FAIL' | 'SKIP' | 'XFAIL' | 'UXSUCCESS' | 'INCOMPLETE';
-
-/** The `TestResult` fields the scatter reads. */
-export interface TimedResult {
-  status: TestStatus;
-  duration: number | null;
-  startTime: string | null;
-  run: { runAt: string };
-}
+type TestStatus = Scalar<'TestStatus'>;
 
 /** Passes (success, xfail), failures (fail, uxsuccess) and skips per bucket; zeros where none. */
 export function historyData(
