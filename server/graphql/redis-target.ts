@@ -25,7 +25,11 @@ export function connectRedisTarget<TEvent extends CustomEvent>(url: string): Red
   const publisher = health.watch(new Redis(url, { maxRetriesPerRequest: 0 }));
   // Subscriptions made while Redis is away wait for it; once it is back, ioredis subscribes
   // again to every channel it had.
-  const subscriber = health.watch(new Redis(url, { maxRetriesPerRequest: null }));
+  // No ready check: its INFO would come after a SUBSCRIBE queued while connecting, which
+  // Redis refuses on a subscribed connection, and ioredis would then drop the connection.
+  const subscriber = health.watch(
+    new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: false }),
+  );
   const shared = createRedisEventTarget<TEvent>({
     publishClient: publisher,
     subscribeClient: subscriber,
