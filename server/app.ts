@@ -18,7 +18,13 @@ import { composeApi, type ComposedApi, type DomainServices } from './api.js';
 import type { Config } from './config/config.js';
 import { createContext, type Context } from './graphql/context.js';
 import { classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
-import { graphqlRequestError, limitsPlugin, requireJsonBody } from './graphql/http.js';
+import {
+  graphqlRequestError,
+  limitsPlugin,
+  MAX_GRAPHQL_BODY,
+  refuseLargeBody,
+  requireJsonBody,
+} from './graphql/http.js';
 import type { QueryLimits } from './graphql/limits.js';
 import { createWebSocketServer, serveWebSocket } from './graphql/websocket.js';
 import { openRuntime, type Runtime, type Services } from './runtime.js';
@@ -146,8 +152,9 @@ function mountRoutes(
   app.use(
     '/graphql',
     compress,
+    refuseLargeBody,
     requireJsonBody,
-    express.json({ limit: '1mb' }),
+    express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
       context: async ({ req }) => context(req.headers.authorization ?? null),
     }),

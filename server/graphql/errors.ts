@@ -87,6 +87,13 @@ export function classify(error: unknown): Classified {
   }
   const client = clientHttpError(original);
   if (client) return client;
+  // Express decodes path parameters: a `%` not followed by two hex digits fails there.
+  if (original instanceof URIError) {
+    return answer(
+      ErrorCode.BAD_REQUEST,
+      `the URL is not valid percent-encoding (${original.message})`,
+    );
+  }
   return answer(ErrorCode.INTERNAL_SERVER_ERROR, '');
 }
 

@@ -12,6 +12,31 @@ import { checkQueryLimits, type QueryLimits } from './limits.js';
  */
 const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 
+/** Largest GraphQL request body. */
+export const MAX_GRAPHQL_BODY = 1 << 20;
+
+/**
+ * Refuses a body whose declared length is over {@link MAX_GRAPHQL_BODY} before reading any of it:
+ * the JSON parser would refuse it too, but only after reading (and discarding) all the bytes
+ * the client says it will send — forever, for a declared 4 GiB.
+ */
+export const refuseLargeBody: RequestHandler = (req, res, next) => {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared <= MAX_GRAPHQL_BODY) {
+    next();
+    return;
+  }
+  // What the client still sends is not read: the connection ends with the answer.
+  res.set('Connection', 'close');
+  next(
+    new ApiError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `the body is ${declared} bytes; a GraphQL request may have at most ${MAX_GRAPHQL_BODY}`,
+      413,
+    ),
+  );
+};
+
 /**
  * GraphQL POST bodies are JSON (GraphQL over HTTP: a server MUST support application/json
  * and MAY refuse other media types); anything else is 415 Unsupported Media Type.

@@ -3,6 +3,7 @@
  * answers it here: media types, status codes, GET with CSRF prevention, malformed requests,
  * and the error shape (one ErrorCode on every error, no stack traces unless dev mode).
  */
+import { request as httpRequest } from 'node:http';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../server/graphql/errors.js';
 import { backends } from '../helpers/databases.js';
@@ -307,6 +308,39 @@ describe.each(backends)('GraphQL over HTTP on $name', (backend) => {
       );
       expect(answer.status).toBe(413);
       expectErrors(answer, ErrorCode.PAYLOAD_TOO_LARGE);
+    });
+
+    it('refuses a declared 4 GiB body with 413 at once, without waiting for it', async () => {
+      const { hostname, port } = new URL(server.url);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest({
+          host: hostname,
+          port,
+          path: '/graphql',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(2 ** 32) },
+        });
+        req.on('error', reject);
+        req.on('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        // A few bytes of the 4 GiB, and then nothing: the answer must not wait for the rest.
+        req.write('{"query":"{ __typename }"}');
+      });
+      expect(answer.status).toBe(413);
+      const { errors } = JSON.parse(answer.body) as { errors: { extensions: { code: string } }[] };
+      expect(errors[0]!.extensions.code).toBe(ErrorCode.PAYLOAD_TOO_LARGE);
+    });
+
+    it('answers a path that is not valid percent-encoding with 400', async () => {
+      const answer = await fetch(`${server.url}/blob/%E0%A4%A`);
+      expect(answer.status).toBe(400);
+      const { error } = (await answer.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe(ErrorCode.BAD_REQUEST);
+      expect(error.message).toMatch(/not valid percent-encoding/);
     });
 
     it('refuses other methods with 405', async () => {
