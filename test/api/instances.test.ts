@@ -89,6 +89,33 @@ describe.skipIf(!mariadb || !redisAvailable)('instances on one MariaDB', () => {
     expect(event.data!.runIngested).toMatchObject({ id, buildName: 'shared-job' });
   });
 
+  it('hear a run that gatewatch ingest stored with the same Redis', async () => {
+    const redis = { GATEWATCH_REDIS: testRedisUrl, GATEWATCH_REDIS_PREFIX: randomPrefix() };
+    const server = await start(redis);
+    const onServer = firstEvent<Event>(server.ws(), SUBSCRIPTION, { filter: { job: 'cli-job' } });
+    await onServer.ready;
+    await untilSubscribed(testRedisUrl, `${redis.GATEWATCH_REDIS_PREFIX}:run-ingested`);
+
+    const stored = await gatewatch(
+      [
+        'ingest',
+        '--db',
+        database.url,
+        '--meta',
+        'build_name=cli-job',
+        '--json',
+        `${FIXTURES}subunit/stestr-failure.subunit`,
+      ],
+      { env: redis },
+    );
+    expect(stored.code, stored.stderr).toBe(0);
+    const { run } = JSON.parse(stored.out) as { run: string };
+    expect((await onServer.next).data!.runIngested).toMatchObject({
+      id: run,
+      buildName: 'cli-job',
+    });
+  });
+
   it.each([
     ['the in-process bus', {}, {}],
     [
