@@ -14,7 +14,7 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { composeApi, type ComposedApi, type DomainServices } from './api.js';
+import { composeApi, type ComposedApi } from './api.js';
 import type { Config } from './config/config.js';
 import { createContext, type Context } from './graphql/context.js';
 import { classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
@@ -57,7 +57,7 @@ export async function createApp(config: Config): Promise<App> {
 }
 
 /** Starts the HTTP server as the runtime's intake; resolves to its URL. */
-async function serveHttp(runtime: Runtime, api: ComposedApi<DomainServices>): Promise<string> {
+async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   const { services } = runtime;
   const { config } = services;
   const context = (authorization: string | null): Context =>
@@ -126,7 +126,7 @@ async function serveHttp(runtime: Runtime, api: ComposedApi<DomainServices>): Pr
 function mountRoutes(
   app: Express,
   services: Services,
-  api: ComposedApi<DomainServices>,
+  api: ComposedApi,
   apollo: ApolloServer<Context>,
   context: (authorization: string | null) => Context,
 ): void {

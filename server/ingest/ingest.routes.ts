@@ -11,6 +11,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
+import { searchParams } from '../runs/run.routes.js';
 import { authenticate } from '../tokens/token.auth.js';
 import { checkMetadata, type IngestSummary } from './ingest.js';
 import type { IngestService } from './ingest.service.js';
@@ -112,8 +113,4 @@ function uploadName(req: Request): string {
   const match = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(disposition);
   const name = (match?.[1] ?? match?.[2] ?? '').split(/[\\/]/).pop()!.slice(0, 255);
   return name === '' ? 'upload' : name;
-}
-
-function searchParams(req: Request): URLSearchParams {
-  return new URL(req.originalUrl, 'http://gatewatch').searchParams;
 }

@@ -157,6 +157,7 @@ async function send(
   }
 }
 
-function searchParams(req: Request): URLSearchParams {
+/** The request's query parameters, repeated ones included (Express keeps only a parsed object). */
+export function searchParams(req: Request): URLSearchParams {
   return new URL(req.originalUrl, 'http://gatewatch').searchParams;
 }

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../server/tokens/token.service.js';
 import { gatewatch } from '../helpers/cli.js';
 import { backends, type Backend } from '../helpers/databases.js';
-import { randomPrefix, redisAvailable, testRedisUrl, untilSubscribed } from '../helpers/redis.js';
+import {
+  byHandWithout,
+  randomPrefix,
+  redisAvailable,
+  testRedisUrl,
+  untilSubscribed,
+} from '../helpers/redis.js';
 import { spawnServe } from '../helpers/serve-process.js';
 import { FIXTURES, firstEvent, startServer, wsClient, type TestServer } from '../helpers/server.js';
 
@@ -51,7 +57,7 @@ function shared(database: Awaited<ReturnType<Backend['create']>>): Backend {
   return { name: 'mariadb', create: async () => ({ ...database, drop: async () => {} }) };
 }
 
-describe.skipIf(!mariadb || !redisAvailable)('instances on one MariaDB', () => {
+describe.skipIf(byHandWithout(!mariadb || !redisAvailable))('instances on one MariaDB', () => {
   let database: Awaited<ReturnType<Backend['create']>>;
   let token: string;
   const servers: TestServer[] = [];
@@ -138,7 +144,7 @@ describe.skipIf(!mariadb || !redisAvailable)('instances on one MariaDB', () => {
   });
 });
 
-describe.skipIf(!mariadb || !redisAvailable)('two gatewatch serve processes', () => {
+describe.skipIf(byHandWithout(!mariadb || !redisAvailable))('two gatewatch serve processes', () => {
   it('share runIngested through Redis', async () => {
     const database = await mariadb!.create();
     const env = { GATEWATCH_REDIS_PREFIX: randomPrefix() };

@@ -58,6 +58,14 @@ async function redisReachable(): Promise<boolean> {
 /** Whether the Redis tests run, decided once per test file. */
 export const redisAvailable: boolean = await redisReachable();
 
+/**
+ * The condition of a `skipIf` for a missing part: true only when run by hand. Under CI=true
+ * nothing skips — a missing part fails the tests that need it.
+ */
+export function byHandWithout(missing: boolean): boolean {
+  return missing && process.env.CI !== 'true';
+}
+
 export interface PrivateRedis {
   /** `redis://127.0.0.1:PORT`; the port stays the same across restarts. */
   readonly url: string;
