@@ -86,7 +86,8 @@ export async function ingestRun(
         contentType: 'application/vnd.subunit',
       });
       // MySQL: register test ids outside the run's transaction, or two ingests sharing new
-      // tests would each hold index locks the other needs. SQLite has one connection.
+      // tests would each hold index locks the other needs; that takes a second connection,
+      // which the ingest service keeps free (`ingestLimits`). SQLite has one connection.
       const bulk = await createBulkWriter(db.dialect, trx);
       const catalogue = db.dialect === 'mysql' ? await createBulkWriter(db.dialect, db.knex) : bulk;
       const writer = new RunWriter(bulk, catalogue, runId, artifact);

@@ -38,7 +38,7 @@ async function upload(
   return { status: response.status, body: (await response.json()) as Answer['body'] };
 }
 
-/** An upload that sends the first `sent` bytes of a `declared`-byte body, then nothing. */
+/** An upload that declares the length of `bytes`, sends the first `sent` of them, then nothing. */
 function stalledUpload(server: TestServer, token: string, bytes: Uint8Array, sent: number) {
   const response = deferred<IncomingMessage>();
   const closed = deferred();
