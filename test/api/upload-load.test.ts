@@ -113,25 +113,29 @@ describe.each(backends)('uploads that must not stall the database, on $name', (b
     expect(Number(tests!.runs)).toBe(Number(results!.n));
   });
 
-  it('receives a body whole first: a stalled client delays no read, and leaves no file', async () => {
+  it('receives bodies whole first: stalled clients delay no read, and leave no file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatewatch-bodies-'));
     const server = await startServer(backend, { GATEWATCH_UPLOAD_DIR: dir });
     const token = (await createToken(server.app.services.db, 'stall')).secret;
     const bytes = fixture('stestr-failure.subunit');
     const half = Math.floor(bytes.length / 2);
-    const stalled = stalledUpload(server, token, bytes, half);
-    await expect.poll(() => filesIn(dir)).toEqual([half]);
+    // More than the MySQL pool has connections.
+    const clients = 10;
+    const stalled = Array.from({ length: clients }, () =>
+      stalledUpload(server, token, bytes, half),
+    );
+    await expect.poll(() => filesIn(dir)).toEqual(Array(clients).fill(half));
 
     await expectReadsAnswer(server);
     const other = await upload(server, token, fixture('stestr-successful.subunit'), {
       build_name: 'meanwhile',
     });
     expect(other.status).toBe(201);
-    expect(filesIn(dir)).toEqual([half]);
+    expect(filesIn(dir)).toEqual(Array(clients).fill(half));
 
-    // The client goes away: its half body is dropped.
-    stalled.req.destroy();
-    await stalled.closed;
+    // The clients go away: their half bodies are dropped.
+    for (const { req } of stalled) req.destroy();
+    await Promise.all(stalled.map((s) => s.closed));
     await expect.poll(() => filesIn(dir)).toEqual([]);
     expect(await runCount(server)).toBe(1);
     await expectReadsAnswer(server);
