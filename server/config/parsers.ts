@@ -125,3 +125,15 @@ export function size(text: string): number {
   }
   return Math.floor(Number(match[1]) * unit);
 }
+
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `500ms`, `2m`, `1h` (a bare number is seconds) into milliseconds. */
+export function duration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
+  const ms = match ? Number(match[1]) * durationUnits[(match[2] ?? 's').toLowerCase()]! : 0;
+  if (!match || ms < 1 || ms > 2 ** 31 - 1) {
+    throw new InvalidValue('not a duration: expected seconds, or a number with ms, s, m or h');
+  }
+  return Math.round(ms);
+}

@@ -9,6 +9,7 @@ import {
   channelPrefix,
   count,
   dbTarget,
+  duration,
   flagValue,
   hidePassword,
   nonEmpty,
@@ -72,6 +73,15 @@ export const SECTIONS = {
       parse: dbTarget,
       shown: hidePassword,
     }),
+    maxIngests: setting({
+      key: 'maxIngests',
+      env: 'GATEWATCH_MAX_INGESTS',
+      default: '4',
+      fileTypes: ['number'],
+      description:
+        'runs written at once on MySQL (at most 6: each holds one of its 8 connections); more wait their turn. SQLite writes one at a time',
+      parse: count,
+    }),
   },
   server: {
     port: setting({
@@ -102,6 +112,30 @@ export const SECTIONS = {
       fileTypes: ['number'],
       description: 'largest upload (100MiB, 2G, bytes…)',
       parse: size,
+    }),
+    maxExpandedBytes: setting({
+      key: 'maxExpanded',
+      env: 'GATEWATCH_MAX_EXPANDED',
+      default: '2GiB',
+      fileTypes: ['number'],
+      description: 'largest stream once decompressed, uploaded or given to gatewatch ingest',
+      parse: size,
+    }),
+    uploadIdleTimeout: setting({
+      key: 'uploadIdleTimeout',
+      env: 'GATEWATCH_UPLOAD_IDLE_TIMEOUT',
+      default: '30s',
+      fileTypes: ['number'],
+      description: 'longest pause within an upload body (500ms, 30s, 2m; a number: seconds)',
+      parse: duration,
+    }),
+    uploadDir: setting({
+      key: 'uploadDir',
+      env: 'GATEWATCH_UPLOAD_DIR',
+      default: null,
+      description:
+        'directory where an upload body is kept until it is whole and ingested (default: the system temporary directory)',
+      parse: (text: string): string | null => (text === '' ? null : text),
     }),
     maxQueryDepth: setting({
       key: 'maxQueryDepth',
