@@ -72,6 +72,17 @@ describe('chart axes', () => {
     expect(legend({} as uPlot, null)).toBe('–');
   });
 
+  it('give a single instant an hour each side, and keep a range a chart set', () => {
+    const { options } = readableAxes({ scales: { y: { range: [0, 1] } } }, { measure, tzDate });
+    const range = options.scales!.x!.range as uPlot.Range.Function;
+    expect(range({} as uPlot, 7200, 7200, 'x')).toEqual([3600, 10800]);
+    expect(range({} as uPlot, 0, 7200, 'x')).toEqual([0, 7200]);
+    expect(options.scales!.y!.range).toEqual([0, 1]);
+    const own: uPlot.Range.MinMax = [1, 2];
+    const kept = readableAxes({ scales: { x: { range: own } } }, { measure, tzDate }).options;
+    expect(kept.scales!.x!.range).toBe(own);
+  });
+
   it('leave the x axis of a chart that is not over time as it is', () => {
     const ticks = () => ['a'];
     const { options, xSeries } = readableAxes(

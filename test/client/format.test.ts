@@ -55,6 +55,14 @@ describe('formats', () => {
     expect(formatDurationTicks([0, 30, 60, 90])).toEqual(['0 s', '30 s', '60 s', '90 s']);
     expect(formatDurationTicks([0, 300, 600])).toEqual(['0 min', '5 min', '10 min']);
     expect(formatDurationTicks([0, 3600, 7200, 10800])).toEqual(['0 h', '1 h', '2 h', '3 h']);
+    // Steps of 500 s are no round number of minutes: seconds, not "8.333 min".
+    expect(formatDurationTicks([0, 500, 1000, 1500, 2000])).toEqual([
+      '0 s',
+      '500 s',
+      '1,000 s',
+      '1,500 s',
+      '2,000 s',
+    ]);
     expect(formatDurationTicks([])).toEqual([]);
   });
 

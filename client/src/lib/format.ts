@@ -52,8 +52,18 @@ const DURATION_UNITS = [
  */
 export function formatDurationTicks(ticks: readonly number[]): string[] {
   const largest = Math.max(0, ...ticks.map(Math.abs));
-  const { unit, seconds } = DURATION_UNITS.find((u) => largest >= u.from) ?? DURATION_UNITS[4];
-  const step = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) / seconds : 1;
+  const spacing = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) : 0;
+  // The unit of the largest tick, or a smaller one when ticks would read 8.333 min.
+  let index = DURATION_UNITS.findIndex((u) => largest >= u.from);
+  while (
+    index < DURATION_UNITS.length - 1 &&
+    spacing > 0 &&
+    decimalsOf(spacing / DURATION_UNITS[index]!.seconds) > 1
+  ) {
+    index++;
+  }
+  const { unit, seconds } = DURATION_UNITS[index]!;
+  const step = spacing > 0 ? spacing / seconds : 1;
   return ticks.map((t) => `${formatNumber(t / seconds, step)} ${unit}`);
 }
 
@@ -69,7 +79,7 @@ export function formatNumber(value: number, step: number): string {
 }
 
 /** The fewest decimals (at most 3) that write multiples of `step` exactly: 2.5 → 1, 0.25 → 2. */
-function decimalsOf(step: number): number {
+export function decimalsOf(step: number): number {
   for (let digits = 0; digits < 3; digits++) {
     const scaled = step * 10 ** digits;
     if (Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, scaled)) return digits;

@@ -92,8 +92,19 @@ export function readableAxes(
       size,
     };
   });
+  const scales = time && options.scales?.x?.range === undefined ? withTimeRange(options) : {};
   return {
-    options: { ...(time ? { tzDate: tools.tzDate } : {}), ...options, axes },
+    options: { ...(time ? { tzDate: tools.tzDate } : {}), ...options, ...scales, axes },
     xSeries: time ? { value: legendTime } : {},
   };
+}
+
+/**
+ * A time x scale that spans its data, or an hour each side of a single instant (uPlot would
+ * stretch one point's axis over years).
+ */
+function withTimeRange(options: Partial<uPlot.Options>): Pick<uPlot.Options, 'scales'> {
+  const range: uPlot.Range.Function = (_u, min, max) =>
+    min === max && min !== null ? [min - 3600, max + 3600] : [min, max];
+  return { scales: { ...options.scales, x: { ...options.scales?.x, range } } };
 }
