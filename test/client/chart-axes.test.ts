@@ -75,8 +75,10 @@ describe('chart axes', () => {
   it('give a single instant an hour each side, and keep a range a chart set', () => {
     const { options } = readableAxes({ scales: { y: { range: [0, 1] } } }, { measure, tzDate });
     const range = options.scales!.x!.range as uPlot.Range.Function;
-    expect(range({} as uPlot, 7200, 7200, 'x')).toEqual([3600, 10800]);
-    expect(range({} as uPlot, 0, 7200, 'x')).toEqual([0, 7200]);
+    const plot = (xs: number[]) => ({ data: [xs] }) as unknown as uPlot;
+    expect(range(plot([7200]), 7200, 7200 + 86_400_000, 'x')).toEqual([3600, 10800]);
+    expect(range(plot([0, 7200]), 0, 7200, 'x')).toEqual([0, 7200]);
+    expect(range(plot([]), null!, null!, 'x')).toEqual([null, null]);
     expect(options.scales!.y!.range).toEqual([0, 1]);
     const own: uPlot.Range.MinMax = [1, 2];
     const kept = readableAxes({ scales: { x: { range: own } } }, { measure, tzDate }).options;

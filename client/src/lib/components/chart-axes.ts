@@ -100,11 +100,14 @@ export function readableAxes(
 }
 
 /**
- * A time x scale that spans its data, or an hour each side of a single instant (uPlot would
- * stretch one point's axis over years).
+ * A time x scale that spans its data, or an hour each side of a single instant (uPlot gives
+ * one point 86,400,000 s of axis: a day in milliseconds, read as seconds).
  */
 function withTimeRange(options: Partial<uPlot.Options>): Pick<uPlot.Options, 'scales'> {
-  const range: uPlot.Range.Function = (_u, min, max) =>
-    min === max && min !== null ? [min - 3600, max + 3600] : [min, max];
+  const range: uPlot.Range.Function = (u, min, max) => {
+    const xs = u.data[0];
+    const only = xs?.length === 1 ? xs[0] : null;
+    return typeof only === 'number' ? [only - 3600, only + 3600] : [min, max];
+  };
   return { scales: { ...options.scales, x: { ...options.scales?.x, range } } };
 }
