@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
@@ -23,17 +24,28 @@ export interface OpenOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   debug?: boolean;
+  /**
+   * Open only a database that exists: never create its file, its directories or (MariaDB)
+   * the database itself. Commands that only read open so (`CommandSpec.readOnly`); one that
+   * is missing is `DB_UNAVAILABLE`. Pending migrations of an existing one still apply.
+   */
+  readOnly?: boolean;
 }
 
 /**
  * MikroORM options for a target; also used by the migration generator. Only the target's
  * driver is loaded: each costs a noticeable part of a command's start-up.
  */
-export async function ormOptions(target: DbTarget, debug = false): Promise<Options> {
+export async function ormOptions(
+  target: DbTarget,
+  debug = false,
+  readOnly = false,
+): Promise<Options> {
   const common = {
     entities,
     extensions: [Migrator],
     debug,
+    ensureDatabase: !readOnly,
     allowGlobalContext: false,
     forceUtcTimezone: true,
     discovery: { warnWhenNoEntities: true },
@@ -77,9 +89,11 @@ export async function ormOptions(target: DbTarget, debug = false): Promise<Optio
 
 /** Opens (and by default migrates) the database; the caller owns `close()`. */
 export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Promise<Database> {
+  const readOnly = opts.readOnly === true;
+  checkSqliteFile(target, readOnly);
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(await ormOptions(target, opts.debug));
+    orm = await MikroORM.init(await ormOptions(target, opts.debug, readOnly));
   } catch (error) {
     throw unavailable(target, error);
   }
@@ -91,6 +105,9 @@ export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Pr
       if (target.path !== ':memory:') await knex.raw('PRAGMA journal_mode = WAL');
       await knex.raw('PRAGMA synchronous = NORMAL');
       await knex.raw('PRAGMA foreign_keys = ON');
+    } else if (readOnly) {
+      // Fails when the database does not exist; the migrator would create it.
+      await knex.raw('select 1');
     } else {
       await orm.schema.ensureDatabase();
     }
@@ -105,6 +122,52 @@ export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Pr
   } catch (error) {
     await orm.close(true);
     throw unavailable(target, error);
+  }
+}
+
+/** What every SQLite database file starts with. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0');
+
+/**
+ * Checks a SQLite file before the driver opens it: opening a missing one creates it and its
+ * folders (refused when `readOnly`), and a file that is not a database leaves the driver's
+ * native thread running after the failure, so that the process never exits.
+ */
+function checkSqliteFile(target: DbTarget, readOnly: boolean): void {
+  if (target.dialect !== 'sqlite' || target.path === ':memory:') return;
+  let size: number;
+  try {
+    const stat = statSync(target.path);
+    if (!stat.isFile()) throw unavailable(target, 'not a file');
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof GatewatchError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && !readOnly) return;
+    throw unavailable(
+      target,
+      code === 'ENOENT'
+        ? 'no such file (a command that only reads creates none: gatewatch migrate does)'
+        : code === 'ENOTDIR'
+          ? 'a folder of its path is a file'
+          : error,
+    );
+  }
+  if (size === 0) return;
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  let read: number;
+  try {
+    const fd = openSync(target.path, 'r');
+    try {
+      read = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    throw unavailable(target, error);
+  }
+  if (read < head.length || !head.equals(SQLITE_HEADER)) {
+    throw unavailable(target, 'not a SQLite database (it does not start with "SQLite format 3")');
   }
 }
 
