@@ -188,6 +188,8 @@ const UNAVAILABLE_FAMILIES = /^SQLITE_(?:CANTOPEN|IOERR|READONLY)(?:_|$)/;
 function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (error.name === 'ConnectionException' || error.name === 'KnexTimeoutError') return true;
+  // libsql's failure to open a file carries no code, only this message.
+  if (error.message.startsWith('ConnectionFailed(')) return true;
   const code = (error as { code?: unknown }).code;
   return (
     typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_FAMILIES.test(code))
