@@ -12,9 +12,7 @@ const HOST = /^(?:[\w.-]+|\[[\da-f:.]+\])(?::\d{1,5})?$/i;
  */
 export function publicBaseUrl(req: Request, baseUrl: string | null): string {
   if (baseUrl !== null) return baseUrl;
-  const protocol = req.protocol === 'https' || req.protocol === 'http' ? req.protocol : 'http';
-  const forwarded = req.host;
-  const host =
-    forwarded !== undefined && HOST.test(forwarded) ? forwarded : (req.get('host') ?? 'localhost');
-  return `${protocol}://${HOST.test(host) ? host : 'localhost'}`;
+  const protocol = req.protocol === 'https' ? 'https' : 'http';
+  const host = [req.host, req.get('host')].find((h) => h !== undefined && HOST.test(h));
+  return `${protocol}://${host ?? 'localhost'}`;
 }

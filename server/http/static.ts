@@ -24,7 +24,7 @@ export function staticFiles(dir: string): RequestHandler {
   });
 }
 
-/** Answers with a page (`index.html`) of `dir`, revalidated on each use. */
+/** Answers with a page (an `index.html`), revalidated on each use. */
 export function sendPage(res: Response, file: string): void {
   res.setHeader('Cache-Control', REVALIDATE);
   res.sendFile(file);

@@ -52,7 +52,10 @@ describe('answers outside GraphQL', () => {
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await response.json()).toEqual({
-        error: { code: ErrorCode.NOT_FOUND, message: `no endpoint ${method} ${path.split('?')[0]}` },
+        error: {
+          code: ErrorCode.NOT_FOUND,
+          message: `no endpoint ${method} ${path.split('?')[0]}`,
+        },
       });
     }
   });
