@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
@@ -130,45 +130,46 @@ const SQLITE_HEADER = Buffer.from('SQLite format 3\0');
 
 /**
  * Checks a SQLite file before the driver opens it: opening a missing one creates it and its
- * folders (refused when `readOnly`), and a file that is not a database leaves the driver's
- * native thread running after the failure, so that the process never exits.
+ * folders (refused when `readOnly`), and after failing on a file that is not a database the
+ * process never exits (libsql 0.5 keeps it alive).
  */
 function checkSqliteFile(target: DbTarget, readOnly: boolean): void {
   if (target.dialect !== 'sqlite' || target.path === ':memory:') return;
-  let size: number;
+  const problem = sqliteFileProblem(target.path, readOnly);
+  if (problem !== null) throw unavailable(target, problem);
+}
+
+/** Why the file at `path` cannot be opened as a database (a reason or an error), or null. */
+function sqliteFileProblem(path: string, readOnly: boolean): unknown {
+  let stat: Stats;
   try {
-    const stat = statSync(target.path);
-    if (!stat.isFile()) throw unavailable(target, 'not a file');
-    size = stat.size;
+    stat = statSync(path);
   } catch (error) {
-    if (error instanceof GatewatchError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && !readOnly) return;
-    throw unavailable(
-      target,
-      code === 'ENOENT'
+    if (code === 'ENOENT') {
+      return readOnly
         ? 'no such file (a command that only reads creates none: gatewatch migrate does)'
-        : code === 'ENOTDIR'
-          ? 'a folder of its path is a file'
-          : error,
-    );
+        : null;
+    }
+    return code === 'ENOTDIR' ? 'a folder of its path is a file' : error;
   }
-  if (size === 0) return;
+  if (!stat.isFile()) return 'not a file';
+  // An empty file is an empty database to SQLite.
+  if (stat.size === 0) return null;
   const head = Buffer.alloc(SQLITE_HEADER.length);
-  let read: number;
   try {
-    const fd = openSync(target.path, 'r');
+    const fd = openSync(path, 'r');
     try {
-      read = readSync(fd, head, 0, head.length, 0);
+      readSync(fd, head, 0, head.length, 0);
     } finally {
       closeSync(fd);
     }
   } catch (error) {
-    throw unavailable(target, error);
+    return error;
   }
-  if (read < head.length || !head.equals(SQLITE_HEADER)) {
-    throw unavailable(target, 'not a SQLite database (it does not start with "SQLite format 3")');
-  }
+  return head.equals(SQLITE_HEADER)
+    ? null
+    : 'not a SQLite database (it does not start with "SQLite format 3")';
 }
 
 /** Names the database in connection and migration failures ("Access denied…" alone does not). */
