@@ -2,7 +2,7 @@
  * The gatewatch server: GraphQL over HTTP and WebSocket on one port, every domain's endpoints,
  * the explorer and the dashboard, under a runtime. `gatewatch serve` and the tests start it.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
@@ -17,7 +17,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { composeApi, type ComposedApi } from './api.js';
 import type { Config } from './config/config.js';
 import { createContext, type Context } from './graphql/context.js';
-import { classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
+import { ApiError, classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
 import {
   graphqlRequestError,
   limitsPlugin,
@@ -27,6 +27,8 @@ import {
 } from './graphql/http.js';
 import type { QueryLimits } from './graphql/limits.js';
 import { createWebSocketServer, serveWebSocket } from './graphql/websocket.js';
+import { listen } from './http/listen.js';
+import { sendPage, staticFiles } from './http/static.js';
 import { openRuntime, type Runtime, type Services } from './runtime.js';
 import { authenticate } from './tokens/token.auth.js';
 
@@ -73,17 +75,8 @@ async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   // Node cuts a request that takes longer than 5 minutes: too short for a large upload
   // over a slow link. Headers still have to arrive within headersTimeout (60 s).
   httpServer.requestTimeout = 60 * 60_000;
-  const wsServer = createWebSocketServer(httpServer, {
-    maxMessageBytes: config.server.maxWsMessageBytes,
-    maxSocketsPerAddress: config.server.maxSocketsPerAddress,
-  });
   const limits = queryLimits(config);
-  const wsCleanup = serveWebSocket(api.schema, wsServer, {
-    dev: config.server.dev,
-    limits,
-    maxOperations: config.server.maxSubscriptions,
-    context,
-  });
+  let wsCleanup: ReturnType<typeof serveWebSocket> | undefined;
   const apollo = new ApolloServer<Context>({
     schema: api.schema,
     introspection: true,
@@ -103,7 +96,7 @@ async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
       {
         serverWillStart: async () => ({
           drainServer: async () => {
-            await wsCleanup.dispose();
+            await wsCleanup?.dispose();
           },
         }),
       },
@@ -113,6 +106,18 @@ async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   try {
     mountRoutes(app, services, api, apollo, context);
     await listen(httpServer, config.server.port, config.server.host);
+    // Only once bound: ws re-emits the HTTP server's errors, and graphql-ws logs each one as
+    // its own internal error with a stack trace (a busy port included).
+    const wsServer = createWebSocketServer(httpServer, {
+      maxMessageBytes: config.server.maxWsMessageBytes,
+      maxSocketsPerAddress: config.server.maxSocketsPerAddress,
+    });
+    wsCleanup = serveWebSocket(api.schema, wsServer, {
+      dev: config.server.dev,
+      limits,
+      maxOperations: config.server.maxSubscriptions,
+      context,
+    });
   } catch (error) {
     await apollo.stop();
     throw error;
@@ -131,6 +136,8 @@ function mountRoutes(
   context: (authorization: string | null) => Context,
 ): void {
   app.disable('x-powered-by');
+  // Only then do req.protocol and req.host read X-Forwarded-Proto and X-Forwarded-Host.
+  app.set('trust proxy', services.config.server.trustProxy);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -161,11 +168,16 @@ function mountRoutes(
     graphqlRequestError(services.config.server.dev),
   );
   for (const router of api.routes(services)) app.use(router);
-  app.use('/graphiql', compress, express.static(`${CLIENT_DIR}graphiql`, { index: 'index.html' }));
-  app.use(compress, express.static(CLIENT_DIR, { index: 'index.html' }));
+  // Machine endpoints answer in JSON, an unknown one too (not with Express's HTML page).
+  app.use(['/api', '/feeds', '/blob'], (req, _res, next) => {
+    const path = req.originalUrl.split('?')[0]!.slice(0, 200);
+    next(new ApiError(ErrorCode.NOT_FOUND, `no endpoint ${req.method} ${path}`));
+  });
+  app.use('/graphiql', compress, staticFiles(`${CLIENT_DIR}graphiql`));
+  app.use(compress, staticFiles(CLIENT_DIR));
   // The dashboard's own routes (client-side) all load its page.
   app.get(/^\/(?:(?:tests|jobs|runs)(?:\/.*)?)?$/, (_req, res) => {
-    res.sendFile(`${CLIENT_DIR}index.html`);
+    sendPage(res, `${CLIENT_DIR}index.html`);
   });
   app.use(errorHandler);
 }
@@ -191,14 +203,4 @@ function queryLimits(config: Config): QueryLimits {
     maxFields: server.maxQueryFields,
     maxTokens: server.maxQueryTokens,
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

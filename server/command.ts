@@ -45,6 +45,8 @@ export interface Invocation {
    */
   readonly options: Readonly<Record<string, unknown>>;
   readonly io: CliIo;
+  /** The command's {@link CommandSpec.readOnly}: open the database without creating it. */
+  readonly readOnly?: boolean;
 }
 
 export interface CommandSpec {
@@ -59,6 +61,11 @@ export interface CommandSpec {
   readonly details?: string;
   /** Sub-commands (`token create`); a command has these or `run`. */
   readonly subcommands?: readonly CommandSpec[];
+  /**
+   * The command only reads stored data: it opens an existing database and never creates one,
+   * nor its directories (`withDatabase` honours it). A missing database is `DB_UNAVAILABLE`.
+   */
+  readonly readOnly?: boolean;
   /** Imports the implementation and runs it; resolves to the exit status. */
   readonly run?: (invocation: Invocation) => Promise<number>;
 }

@@ -108,6 +108,12 @@ export const errorCatalogue = {
     exit: 1,
     api: 'PAYLOAD_TOO_LARGE',
   },
+  CANNOT_LISTEN: {
+    description: 'The server cannot listen on its address and port (taken, or not allowed).',
+    http: 500,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 type Catalogue = typeof errorCatalogue;

@@ -96,7 +96,8 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, runner: Runne
     // commander passes the arguments, then the options, then the command itself.
     const self = parsed.at(-1) as Command;
     const args = self.args;
-    return runner(path, () => run({ args, options: self.optsWithGlobals(), io }));
+    const readOnly = spec.readOnly === true;
+    return runner(path, () => run({ args, options: self.optsWithGlobals(), io, readOnly }));
   });
 }
 

@@ -65,7 +65,9 @@ function resolve(
   env: Env,
   file: ConfigFile | null,
 ): unknown {
-  const flag = setting.flag === undefined ? undefined : flags[optionName(setting.flag)];
+  const given = setting.flag === undefined ? undefined : flags[optionName(setting.flag)];
+  // A switch's flag (no value) turns it on.
+  const flag = given === true && setting.valueName === undefined ? 'on' : given;
   const show = (text: string) => setting.shown?.(text) ?? text;
   if (typeof flag === 'string') {
     return parseFrom(setting, flag, `--${setting.flag} ${show(flag)}`);

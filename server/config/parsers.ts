@@ -1,4 +1,5 @@
 /** The parsers of setting values: each returns the value or throws `InvalidValue`. */
+import { resolve } from 'node:path';
 
 /** Where the data lives. */
 export type DbTarget =
@@ -25,13 +26,14 @@ export class InvalidValue extends Error {
 
 /**
  * Parses `sqlite:PATH`, `sqlite::memory:` or `mysql://user:pass@host:port/db` (`mariadb://`
- * is accepted as the same).
+ * is accepted as the same). A relative PATH is made absolute against the working directory
+ * now, once: whatever later changes the directory, or reopens a connection, uses this file.
  */
 export function dbTarget(url: string): DbTarget {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (path === '') throw badDb('it names no file (use sqlite:PATH or sqlite::memory:)');
-    return { dialect: 'sqlite', path };
+    return { dialect: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
   }
   if (/^(mysql|mariadb):\/\//.test(url)) {
     let parsed: URL;
@@ -60,6 +62,31 @@ function badDb(why: string): InvalidValue {
 
 export function hidePassword(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+/**
+ * A server's public URL, `http(s)://host[:port][/path]` without a trailing slash (links are
+ * made by appending `/path`); empty: unset.
+ */
+export function baseUrl(text: string): string | null {
+  if (text === '') return null;
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    // refused below
+  }
+  if (
+    url === undefined ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw new InvalidValue('not a base URL: expected http(s)://host[:port][/path]');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 export function redisUrl(url: string): string | null {

@@ -6,6 +6,7 @@
  */
 
 import {
+  baseUrl,
   channelPrefix,
   count,
   dbTarget,
@@ -136,6 +137,26 @@ export const SECTIONS = {
       description:
         'directory where an upload body is kept until it is whole and ingested (default: the system temporary directory)',
       parse: (text: string): string | null => (text === '' ? null : text),
+    }),
+    baseUrl: setting({
+      key: 'baseUrl',
+      flag: 'base-url',
+      valueName: 'URL',
+      env: 'GATEWATCH_BASE_URL',
+      default: null,
+      description:
+        "public URL for absolute links (feeds): http(s)://host[:port][/path] (unset: the request's)",
+      parse: baseUrl,
+    }),
+    trustProxy: setting({
+      key: 'trustProxy',
+      flag: 'trust-proxy',
+      env: 'GATEWATCH_TRUST_PROXY',
+      default: '0',
+      fileTypes: ['boolean'],
+      description:
+        'links (without --base-url) follow the X-Forwarded-Proto/-Host of the proxy in front',
+      parse: flagValue,
     }),
     maxQueryDepth: setting({
       key: 'maxQueryDepth',

@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
@@ -26,17 +27,28 @@ export interface OpenOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   debug?: boolean;
+  /**
+   * Open only a database that exists: never create its file, its directories or (MariaDB)
+   * the database itself. Commands that only read open so (`CommandSpec.readOnly`); one that
+   * is missing is `DB_UNAVAILABLE`. Pending migrations of an existing one still apply.
+   */
+  readOnly?: boolean;
 }
 
 /**
  * MikroORM options for a target; also used by the migration generator. Only the target's
  * driver is loaded: each costs a noticeable part of a command's start-up.
  */
-export async function ormOptions(target: DbTarget, debug = false): Promise<Options> {
+export async function ormOptions(
+  target: DbTarget,
+  debug = false,
+  readOnly = false,
+): Promise<Options> {
   const common = {
     entities,
     extensions: [Migrator],
     debug,
+    ensureDatabase: !readOnly,
     allowGlobalContext: false,
     forceUtcTimezone: true,
     discovery: { warnWhenNoEntities: true },
@@ -80,9 +92,11 @@ export async function ormOptions(target: DbTarget, debug = false): Promise<Optio
 
 /** Opens (and by default migrates) the database; the caller owns `close()`. */
 export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Promise<Database> {
+  const readOnly = opts.readOnly === true;
+  checkSqliteFile(target, readOnly);
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(await ormOptions(target, opts.debug));
+    orm = await MikroORM.init(await ormOptions(target, opts.debug, readOnly));
   } catch (error) {
     throw unavailable(target, error);
   }
@@ -94,6 +108,9 @@ export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Pr
       if (target.path !== ':memory:') await knex.raw('PRAGMA journal_mode = WAL');
       await knex.raw('PRAGMA synchronous = NORMAL');
       await knex.raw('PRAGMA foreign_keys = ON');
+    } else if (readOnly) {
+      // Fails when the database does not exist; the migrator would create it.
+      await knex.raw('select 1');
     } else {
       await orm.schema.ensureDatabase();
     }
@@ -109,6 +126,53 @@ export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Pr
     await orm.close(true);
     throw unavailable(target, error);
   }
+}
+
+/** What every SQLite database file starts with. */
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0');
+
+/**
+ * Checks a SQLite file before the driver opens it: opening a missing one creates it and its
+ * folders (refused when `readOnly`), and after failing on a file that is not a database the
+ * process never exits (libsql 0.5 keeps it alive).
+ */
+function checkSqliteFile(target: DbTarget, readOnly: boolean): void {
+  if (target.dialect !== 'sqlite' || target.path === ':memory:') return;
+  const problem = sqliteFileProblem(target.path, readOnly);
+  if (problem !== null) throw unavailable(target, problem);
+}
+
+/** Why the file at `path` cannot be opened as a database (a reason or an error), or null. */
+function sqliteFileProblem(path: string, readOnly: boolean): unknown {
+  let stat: Stats;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      return readOnly
+        ? 'no such file (a command that only reads creates none: gatewatch migrate does)'
+        : null;
+    }
+    return code === 'ENOTDIR' ? 'a folder of its path is a file' : error;
+  }
+  if (!stat.isFile()) return 'not a file';
+  // An empty file is an empty database to SQLite.
+  if (stat.size === 0) return null;
+  const head = Buffer.alloc(SQLITE_HEADER.length);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    return error;
+  }
+  return head.equals(SQLITE_HEADER)
+    ? null
+    : 'not a SQLite database (it does not start with "SQLite format 3")';
 }
 
 /** Names the database in connection and migration failures ("Access denied…" alone does not). */

@@ -155,11 +155,43 @@ export function logInternal(error: unknown): void {
   console.error('gatewatch: internal error:', original);
 }
 
+/** Error codes of a database that cannot be reached or opened (mysql2, Node, libsql). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_BAD_DB_ERROR',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_DBACCESS_DENIED_ERROR',
+  'SQLITE_BUSY',
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT',
+  'SQLITE_FULL',
+]);
+/** SQLite's extended codes of these families: `SQLITE_IOERR_WRITE`, `SQLITE_READONLY_DBMOVED`… */
+const UNAVAILABLE_FAMILIES = /^SQLITE_(?:CANTOPEN|IOERR|READONLY)(?:_|$)/;
+
+/**
+ * Whether the database itself failed (down, gone, unopenable, its disk full or read-only),
+ * rather than the query: knex and the drivers throw these with a `code`; MikroORM wraps
+ * them as a ConnectionException, knex's pool times out with a KnexTimeoutError.
+ */
 function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
+  if (error.name === 'ConnectionException' || error.name === 'KnexTimeoutError') return true;
+  // libsql's failure to open a file carries no code, only this message.
+  if (error.message.startsWith('ConnectionFailed(')) return true;
   const code = (error as { code?: unknown }).code;
   return (
-    typeof code === 'string' &&
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'PROTOCOL_CONNECTION_LOST'].includes(code)
+    typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_FAMILIES.test(code))
   );
 }

@@ -1,83 +1,60 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
-import { failingResults } from '../runs/outcome.js';
-import { jobFailures, type JobFailure } from './job.service.js';
+import { publicBaseUrl } from '../http/base-url.js';
+import { atomFeed, rssFeed, type JobFeed } from './job.feed-formats.js';
+import { jobFailures } from './job.service.js';
 
 /** Entries of a feed: the job's newest failed runs. */
 export const FEED_ENTRIES = 50;
 /** Failing results read and listed per entry; the rest are counted. */
 const TESTS_PER_ENTRY = 50;
 
+/** The feed formats, by the suffix of their path. */
+const FORMATS = [
+  { suffix: '', type: 'application/atom+xml', write: atomFeed },
+  { suffix: '.rss', type: 'application/rss+xml', write: rssFeed },
+] as const;
+
+/** What the feeds read: the database, and the settings their links follow. */
+export interface FeedDeps {
+  readonly db: Database;
+  readonly config: Config;
+}
+
 /**
- * Atom 1.0 feed of a job's failed runs: `GET /feeds/jobs/:name/failures`, the newest
- * {@link FEED_ENTRIES}, each linking to its run page on this server. An unknown job is a
- * 404 with the app's JSON error body.
+ * A job's failed runs, the newest {@link FEED_ENTRIES}, each linking to its run page:
+ * `GET /feeds/jobs/:name/failures` (Atom 1.0) and `…/failures.rss` (RSS 2.0). Links are
+ * absolute, under `server.baseUrl` when set, else the request's own (or a trusted proxy's)
+ * protocol and host. An unknown job is a 404 with the app's JSON error body.
  */
-export function feedRoutes(deps: { readonly db: Database }): Router {
+export function feedRoutes(deps: FeedDeps): Router {
   const router = Router();
-  router.get('/feeds/jobs/:name/failures', async (req, res) => {
-    const job = req.params.name;
-    const found = await jobFailures(deps.db, job, FEED_ENTRIES, TESTS_PER_ENTRY);
-    if (!found) throw new ApiError(ErrorCode.NOT_FOUND, `no job named "${job}"`);
-    const base = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
-    res.type('application/atom+xml; charset=utf-8').send(
-      atomFeed({
-        base,
+  for (const format of FORMATS) {
+    router.get(`/feeds/jobs/:name/failures${format.suffix}`, async (req, res) => {
+      const job = req.params.name;
+      const found = await jobFailures(deps.db, job, FEED_ENTRIES, TESTS_PER_ENTRY);
+      if (!found) throw new ApiError(ErrorCode.NOT_FOUND, `no job named "${job}"`);
+      const feed: JobFeed = {
+        ...links(req, deps.config, job, format.suffix),
         job,
         // With no failed run, the feed is as recent as the job's newest run.
         updated: found.failures[0]?.run.runAt ?? found.newestRunAt,
         failures: found.failures,
-      }),
-    );
-  });
+      };
+      res.type(`${format.type}; charset=utf-8`).send(format.write(feed));
+    });
+  }
   return router;
 }
 
-function atomFeed(feed: { base: string; job: string; updated: Date; failures: JobFailure[] }) {
-  const self = `${feed.base}/feeds/jobs/${encodeURIComponent(feed.job)}/failures`;
-  const lines = [
-    '<?xml version="1.0" encoding="utf-8"?>',
-    '<feed xmlns="http://www.w3.org/2005/Atom">',
-    `  <id>${text(self)}</id>`,
-    `  <title>${text(`${feed.job}: failed runs`)}</title>`,
-    `  <updated>${feed.updated.toISOString()}</updated>`,
-    `  <link rel="self" type="application/atom+xml" href="${attribute(self)}"/>`,
-    '  <author><name>gatewatch</name></author>',
-    '  <generator>gatewatch</generator>',
-  ];
-  for (const { run, testIds, more } of feed.failures) {
-    const failures = failingResults(run);
-    const summary = [
-      'Failing tests:',
-      ...testIds,
-      ...(more > 0 ? [`… and ${more} more failing results`] : []),
-    ].join('\n');
-    lines.push(
-      '  <entry>',
-      `    <id>urn:uuid:${text(run.id)}</id>`,
-      `    <title>${text(`${feed.job}: ${failures} ${failures === 1 ? 'failure' : 'failures'}`)}</title>`,
-      `    <updated>${run.runAt.toISOString()}</updated>`,
-      `    <link rel="alternate" type="text/html" href="${attribute(`${feed.base}/runs/${encodeURIComponent(run.id)}`)}"/>`,
-      `    <summary type="text">${text(summary)}</summary>`,
-      '  </entry>',
-    );
-  }
-  lines.push('</feed>', '');
-  return lines.join('\n');
-}
-
-/** Characters XML 1.0 cannot carry at all (controls, lone surrogates, U+FFFE/U+FFFF). */
-const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-function text(value: string): string {
-  return value
-    .replace(NOT_XML, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
-}
-
-function attribute(value: string): string {
-  return text(value).replace(/"/g, '&quot;');
+function links(req: Request, config: Config, job: string, suffix: string) {
+  const base = publicBaseUrl(req, config.server.baseUrl);
+  const name = encodeURIComponent(job);
+  return {
+    self: `${base}/feeds/jobs/${name}/failures${suffix}`,
+    page: `${base}/jobs/${name}`,
+    runPage: (id: string) => `${base}/runs/${encodeURIComponent(id)}`,
+  };
 }

@@ -8,6 +8,7 @@ export const runsCommands: readonly CommandSpec[] = [
     name: 'show',
     summary: "print a run's summary: metadata, counts, slowest tests, failures, dstat",
     arguments: [RUN],
+    readOnly: true,
     options: [{ flag: 'json', description: 'the summary as JSON' }],
     run: async (invocation) => (await import('../cli/show.js')).show(invocation),
   },
@@ -15,6 +16,7 @@ export const runsCommands: readonly CommandSpec[] = [
     name: 'export',
     summary: 'write a run back as a subunit v2 stream on stdout',
     arguments: [RUN],
+    readOnly: true,
     options: [
       {
         flag: 'average',

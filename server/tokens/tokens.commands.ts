@@ -17,6 +17,7 @@ export const tokensCommands: readonly CommandSpec[] = [
       {
         name: 'list',
         summary: 'every token: name, created, last used, revoked',
+        readOnly: true,
         options: [{ flag: 'json', description: 'the tokens as JSON' }],
         run: async (invocation) => (await import('../cli/token.js')).listTokens(invocation),
       },

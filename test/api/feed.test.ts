@@ -1,12 +1,13 @@
 /**
- * The Atom feed of a job's failed runs, read over HTTP and parsed as XML by a small strict
- * reader below (elements, attributes, the five predefined entities, nothing else: all the
- * feed may use). The runs are hand-made streams with known times and failing tests.
+ * The Atom and RSS feeds of a job's failed runs, read over HTTP and parsed as XML by a small
+ * strict reader (`helpers/xml.ts`). The runs are hand-made streams with known times and
+ * failing tests.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
 import { after, ingestMade, model, type MadeRun, type StoredRun } from '../helpers/made-runs.js';
 import { startServer, type TestServer } from '../helpers/server.js';
+import { child, parseXml } from '../helpers/xml.js';
 
 const BASE = new Date('2026-06-01T00:00:00Z');
 /** Every character XML escapes, in the job name and in test ids. */
@@ -43,68 +44,6 @@ const RUNS: MadeRun[] = [
   { at: after(BASE, 1), metadata: { build_name: QUIET }, results: [[PLAIN, 'success', 1]] },
   { at: after(BASE, 2), metadata: { build_name: QUIET }, results: [[PLAIN, 'skip', 0]] },
 ];
-
-interface XmlElement {
-  name: string;
-  attributes: Record<string, string>;
-  children: XmlElement[];
-  text: string;
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
-/** Text with its entities resolved; throws on a bare `&` or an unknown entity. */
-function unescape(text: string): string {
-  return text.replace(/&([^;]*);|&/g, (match, name: string | undefined) => {
-    const char = name === undefined ? undefined : ENTITIES[name];
-    if (char === undefined) throw new Error(`bad entity or bare & at "${match}"`);
-    return char;
-  });
-}
-
-/** Parses a document of elements and text; throws on anything not well-formed. */
-function parseXml(xml: string): XmlElement {
-  if (NOT_XML_CHAR.test(xml)) throw new Error('a character XML cannot hold');
-  const prolog = /^<\?xml version="1\.0" encoding="utf-8"\?>\s*/.exec(xml);
-  if (!prolog) throw new Error('no XML declaration');
-  const token =
-    /<\/([A-Za-z][\w:.-]*)\s*>|<([A-Za-z][\w:.-]*)((?:\s+[A-Za-z][\w:.-]*="[^"<]*")*)\s*(\/?)>|([^<]+)/y;
-  const stack: XmlElement[] = [];
-  let root: XmlElement | undefined;
-  token.lastIndex = prolog[0].length;
-  while (token.lastIndex < xml.length) {
-    const at = token.lastIndex;
-    const match = token.exec(xml);
-    if (!match) throw new Error(`not well-formed at ${at}: ${xml.slice(at, at + 40)}`);
-    const [, close, open, attributes, empty, text] = match;
-    const parent = stack.at(-1);
-    if (text !== undefined) {
-      if (parent) parent.text += unescape(text);
-      else if (text.trim() !== '') throw new Error(`text outside the root at ${at}`);
-    } else if (close !== undefined) {
-      if (stack.pop()?.name !== close) throw new Error(`mismatched </${close}> at ${at}`);
-    } else {
-      if (!parent && root) throw new Error(`a second root at ${at}`);
-      const element: XmlElement = { name: open!, attributes: {}, children: [], text: '' };
-      for (const [, name, value] of attributes!.matchAll(/([\w:.-]+)="([^"]*)"/g)) {
-        if (name! in element.attributes) throw new Error(`attribute ${name} twice`);
-        element.attributes[name!] = unescape(value!);
-      }
-      if (parent) parent.children.push(element);
-      else root = element;
-      if (empty === '') stack.push(element);
-    }
-  }
-  if (!root || stack.length > 0) throw new Error('unclosed elements');
-  return root;
-}
-
-const child = (element: XmlElement, name: string) => {
-  const found = element.children.filter((c) => c.name === name);
-  expect(found, `<${name}> in <${element.name}>`).toHaveLength(1);
-  return found[0]!;
-};
 
 describe.each(backends)('the Atom feed of failed runs on $name', (backend) => {
   let server: TestServer;
@@ -180,12 +119,125 @@ describe.each(backends)('the Atom feed of failed runs on $name', (backend) => {
     expect(child(feed, 'updated').text).toBe(new Date(newest).toISOString());
   });
 
+  it('is also RSS 2.0, with the same items as the Atom entries', async () => {
+    const [atom, rss] = await Promise.all(
+      [feedUrl(JOB), `${feedUrl(JOB)}.rss`].map((url) => fetch(url)),
+    );
+    expect(rss!.status).toBe(200);
+    expect(rss!.headers.get('content-type')).toBe('application/rss+xml; charset=utf-8');
+    const entries = parseXml(await atom!.text()).children.filter((c) => c.name === 'entry');
+    const document = parseXml(await rss!.text());
+    expect(document.name).toBe('rss');
+    expect(document.attributes).toEqual({
+      version: '2.0',
+      'xmlns:atom': 'http://www.w3.org/2005/Atom',
+    });
+    const channel = child(document, 'channel');
+    expect(child(channel, 'title').text).toBe(`${JOB}: failed runs`);
+    expect(child(channel, 'link').text).toBe(`${server.url}/jobs/${encodeURIComponent(JOB)}`);
+    expect(child(channel, 'atom:link').attributes).toEqual({
+      rel: 'self',
+      type: 'application/rss+xml',
+      href: `${feedUrl(JOB)}.rss`,
+    });
+    const newest = new Date(child(entries[0]!, 'updated').text);
+    expect(child(channel, 'lastBuildDate').text).toBe(newest.toUTCString());
+
+    const items = channel.children.filter((c) => c.name === 'item');
+    expect(items).toHaveLength(ENTRIES);
+    items.forEach((item, i) => {
+      const entry = entries[i]!;
+      expect(child(item, 'guid').attributes).toEqual({ isPermaLink: 'false' });
+      expect(child(item, 'guid').text).toBe(child(entry, 'id').text);
+      expect(child(item, 'title').text).toBe(child(entry, 'title').text);
+      expect(child(item, 'link').text).toBe(child(entry, 'link').attributes.href);
+      expect(child(item, 'pubDate').text).toBe(
+        new Date(child(entry, 'updated').text).toUTCString(),
+      );
+      expect(child(item, 'description').text).toBe(child(entry, 'summary').text);
+    });
+  });
+
   it('answers an unknown job with 404 and the JSON error body', async () => {
+    expect((await fetch(`${feedUrl('no-such-job')}.rss`)).status).toBe(404);
     const response = await fetch(feedUrl('no-such-job'));
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await response.json()).toEqual({
       error: { code: 'NOT_FOUND', message: 'no job named "no-such-job"' },
+    });
+  });
+});
+
+/** The feeds' links: the request's host, a proxy's when trusted (opt-in), or the base URL. */
+describe.each(backends)('the links of a feed on $name', (backend) => {
+  const ONE: MadeRun[] = [
+    { at: BASE, metadata: { build_name: 'gate-links' }, results: [[PLAIN, 'fail', 1]] },
+  ];
+  const PROXIED = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'ci.example:8443' };
+
+  async function linksOf(server: TestServer, headers: Record<string, string> = {}) {
+    const url = `${server.url}/feeds/jobs/gate-links/failures`;
+    const [atom, rss] = await Promise.all(
+      [url, `${url}.rss`].map(async (u) => parseXml(await (await fetch(u, { headers })).text())),
+    );
+    const entry = child(atom!, 'entry');
+    const channel = child(rss!, 'channel');
+    return {
+      atom: [child(atom!, 'link').attributes.href, child(entry, 'link').attributes.href],
+      rss: [
+        child(channel, 'atom:link').attributes.href,
+        child(channel, 'link').text,
+        child(child(channel, 'item'), 'link').text,
+      ],
+    };
+  }
+
+  it("follows the request's host, ignoring forwarded headers unless told to trust them", async () => {
+    const server = await startServer(backend);
+    const [run] = await ingestMade(server, ONE);
+    const expected = (base: string) => ({
+      atom: [`${base}/feeds/jobs/gate-links/failures`, `${base}/runs/${run!.id}`],
+      rss: [
+        `${base}/feeds/jobs/gate-links/failures.rss`,
+        `${base}/jobs/gate-links`,
+        `${base}/runs/${run!.id}`,
+      ],
+    });
+    expect(await linksOf(server)).toEqual(expected(server.url));
+    expect(await linksOf(server, PROXIED)).toEqual(expected(server.url));
+
+    const trusting = await startServer(backend, { GATEWATCH_TRUST_PROXY: '1' });
+    const [again] = await ingestMade(trusting, ONE);
+    const proxied = await linksOf(trusting, PROXIED);
+    expect(proxied.atom[1]).toBe(`https://ci.example:8443/runs/${again!.id}`);
+    expect(proxied.rss[0]).toBe('https://ci.example:8443/feeds/jobs/gate-links/failures.rss');
+    // Without the headers, the request's own host still.
+    expect((await linksOf(trusting)).atom[0]).toBe(
+      `${trusting.url}/feeds/jobs/gate-links/failures`,
+    );
+    // A forwarded value that is no protocol or host is not written into a link.
+    const forged = await linksOf(trusting, {
+      'x-forwarded-proto': 'javascript',
+      'x-forwarded-host': 'evil.example/"><x',
+    });
+    expect(forged.atom[0]).toBe(`${trusting.url}/feeds/jobs/gate-links/failures`);
+  });
+
+  it('puts every link under --base-url, path included, whatever the request says', async () => {
+    const server = await startServer(backend, {
+      GATEWATCH_BASE_URL: 'https://ci.example/gatewatch/',
+      GATEWATCH_TRUST_PROXY: '1',
+    });
+    const [run] = await ingestMade(server, ONE);
+    const base = 'https://ci.example/gatewatch';
+    expect(await linksOf(server, PROXIED)).toEqual({
+      atom: [`${base}/feeds/jobs/gate-links/failures`, `${base}/runs/${run!.id}`],
+      rss: [
+        `${base}/feeds/jobs/gate-links/failures.rss`,
+        `${base}/jobs/gate-links`,
+        `${base}/runs/${run!.id}`,
+      ],
     });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/config.js';
 import { settingsTable } from '../../server/config/settings.js';
@@ -22,7 +22,8 @@ describe('loadConfig', () => {
   it('gives the defaults, frozen, by section', () => {
     const config = loadConfig({}, {});
     expect(config).toEqual({
-      database: { target: { dialect: 'sqlite', path: 'gatewatch.db' }, maxIngests: 4 },
+      // A relative path is resolved now, against the working directory.
+      database: { target: { dialect: 'sqlite', path: resolve('gatewatch.db') }, maxIngests: 4 },
       server: {
         port: 4000,
         host: '127.0.0.1',
@@ -30,6 +31,8 @@ describe('loadConfig', () => {
         maxExpandedBytes: 2 * 2 ** 30,
         uploadIdleTimeout: 30_000,
         uploadDir: null,
+        baseUrl: null,
+        trustProxy: false,
         maxQueryDepth: 12,
         maxQueryCost: 50000,
         maxQueryAliases: 100,
@@ -106,6 +109,8 @@ describe('loadConfig', () => {
         maxExpandedBytes: 2 * 2 ** 30,
         uploadIdleTimeout: 30_000,
         uploadDir: null,
+        baseUrl: null,
+        trustProxy: false,
         maxQueryDepth: 20,
         maxQueryCost: 50000,
         maxQueryAliases: 100,
@@ -128,6 +133,33 @@ describe('loadConfig', () => {
       expect(loadConfig({ config: path }, {})).toEqual(expected);
     }
     expect(loadConfig({ config: file('empty.yaml', '') }, {})).toEqual(loadConfig({}, {}));
+  });
+
+  it('takes a base URL for links and the switch that trusts a proxy', () => {
+    expect(loadConfig({ baseUrl: 'https://ci.example/gw/' }, {}).server.baseUrl).toBe(
+      'https://ci.example/gw',
+    );
+    expect(loadConfig({}, { GATEWATCH_BASE_URL: 'http://ci.example:8080' }).server.baseUrl).toBe(
+      'http://ci.example:8080',
+    );
+    for (const bad of [
+      'ci.example',
+      'ftp://ci.example',
+      'https://u:p@ci.example',
+      'https://x/?a=1',
+    ]) {
+      expect(() => loadConfig({ baseUrl: bad }, {}), bad).toThrow(
+        `--base-url ${bad}: not a base URL: expected http(s)://host[:port][/path]`,
+      );
+    }
+    // The flag alone is the switch (commander gives `true`).
+    expect(loadConfig({ trustProxy: true }, {}).server.trustProxy).toBe(true);
+    expect(loadConfig({}, { GATEWATCH_TRUST_PROXY: 'yes' }).server.trustProxy).toBe(true);
+    const yaml = file('proxy.yaml', 'server:\n  trustProxy: true\n  baseUrl: https://a.example\n');
+    expect(loadConfig({ config: yaml }, {}).server).toMatchObject({
+      trustProxy: true,
+      baseUrl: 'https://a.example',
+    });
   });
 
   it('refuses every mistake, naming the setting as the user spelled it', () => {
@@ -164,7 +196,7 @@ describe('loadConfig', () => {
       `gerrit in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
-      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
+      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
     );
     expect(named('flat.yaml', 'server: 4000\n')).toThrow(
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,

@@ -247,6 +247,15 @@ describe('the job page', () => {
       const feedResponse = await fetch(new URL(feed!, server.url));
       expect(feedResponse.status).toBe(200);
       expect(feedResponse.headers.get('content-type')).toMatch(/^application\/atom\+xml/);
+      // RSS beside it, both also announced in the page's head for feed readers.
+      expect(
+        await page.getByRole('link', { name: 'RSS feed of failed runs' }).getAttribute('href'),
+      ).toBe(`${feed}.rss`);
+      const announced = page.locator('head link[rel="alternate"]');
+      await expect
+        .poll(() => announced.evaluateAll((links) => links.map((l) => l.getAttribute('type'))))
+        .toEqual(['application/atom+xml', 'application/rss+xml']);
+      expect(await announced.nth(1).getAttribute('href')).toBe(`${feed}.rss`);
 
       expect(await accessibilityViolations(page)).toEqual([]);
       await browser.screenshot('job');

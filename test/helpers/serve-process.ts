@@ -7,6 +7,8 @@ import { MAIN } from './cli.js';
 export interface ServeProcess {
   /** `http://127.0.0.1:PORT`. */
   readonly url: string;
+  /** Everything written to stdout so far (the start lines). */
+  stdout(): string;
   /** Everything written to stderr so far. */
   stderr(): string;
   /** Resolves once stderr holds `times` matches of `pattern`; rejects if the process exits. */
@@ -15,13 +17,15 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts `gatewatch serve --port 0 ARGS…`; resolves once it serves. */
+/** Starts `gatewatch serve --port 0 ARGS…` (in `cwd`, else this process's); resolves once it serves. */
 export async function spawnServe(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  cwd?: string,
 ): Promise<ServeProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build first`);
   const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', ...args], {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -54,6 +58,7 @@ export async function spawnServe(
   const served = await url.promise;
   return {
     url: served,
+    stdout: () => stdout,
     stderr: () => stderr,
     waitForStderr(pattern, times = 1) {
       const global = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`);
