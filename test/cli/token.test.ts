@@ -114,17 +114,28 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     expect(result.code).toBe(0);
     const lines = ingestLines(result);
     expect(lines).toHaveLength(2);
-    for (const line of lines) {
+    const names = ['stestr-failure.subunit', 'sample-last.subunit.gz'];
+    for (const [i, line] of lines.entries()) {
+      expect(line.input).toBe(fixture(names[i]!));
       const { body } = await server.query<{
-        run: { tests: number; failures: number; buildName: string; artifactsUrl: string } | null;
-      }>(`query ($id: ID!) { run(id: $id) { tests failures buildName artifactsUrl } }`, {
-        id: line.run,
-      });
+        run: {
+          tests: number;
+          failures: number;
+          buildName: string;
+          artifactsUrl: string;
+          artifacts: { name: string }[];
+        } | null;
+      }>(
+        `query ($id: ID!) { run(id: $id) { tests failures buildName artifactsUrl artifacts { name } } }`,
+        { id: line.run },
+      );
       expect(body.data!.run).toEqual({
         tests: line.tests,
         failures: line.failures,
         buildName: 'cli-upload',
         artifactsUrl: 'https://logs.example.org/cli-upload/',
+        // The file's base name: where it lay on the uploader's machine stays there.
+        artifacts: [{ name: names[i] }],
       });
     }
     // The text form, with the token from the environment and the stream on stdin.
