@@ -18,7 +18,7 @@ export interface IngestReport {
 }
 
 /** A `--json` line of an input that was not stored. */
-export interface IngestErrorJson {
+interface IngestErrorJson {
   input: string;
   error: { code: AnyErrorCode; message: string };
 }

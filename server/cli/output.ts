@@ -10,8 +10,6 @@ export interface Output {
    * reader has gone: the command should stop producing and end with status 0.
    */
   write(chunk: Uint8Array | string): Promise<boolean>;
-  /** Whether the reader has gone. */
-  readonly closed: boolean;
 }
 
 /** Wraps `stream`; any error other than a closed pipe is thrown by the next `write`. */
@@ -37,9 +35,6 @@ export function createOutput(stream: Writable): Output {
       wake = null;
     });
   return {
-    get closed() {
-      return closed;
-    },
     async write(chunk) {
       if (failure) throw failure;
       if (closed) return false;
