@@ -46,7 +46,10 @@ export async function uploadAll(
 ): Promise<void> {
   for (const [i, input] of inputs.entries()) {
     try {
-      report.stored(input.name, await uploadOne(target, input, progress, options));
+      const summary = await uploadOne(target, input, progress, options);
+      // The server parses as it receives: its count arrives with its answer.
+      progress.parsed(summary.tests);
+      report.stored(input.name, summary);
     } catch (error) {
       report.failed(input.name, error);
       if (error instanceof UploadError && error.fatal) {
@@ -86,8 +89,11 @@ async function uploadOne(
     const filename = basename(input.name).replace(/[^\x20-\x7e]|["\\]/g, '_');
     headers['content-disposition'] = `attachment; filename="${filename}"`;
   }
-  const body = counted(openInput(input.name, options.io), progress);
-  const { status, text } = await post(url, headers, body, target.url);
+  // Opened on the first read: a refused upload never opens its file (or waits on its pipe).
+  async function* body(): AsyncIterable<Uint8Array> {
+    yield* counted(openInput(input.name, options.io), progress);
+  }
+  const { status, text } = await post(url, headers, body(), target.url);
   if (status >= 200 && status < 300) {
     return { ...(JSON.parse(text) as IngestSummary), warnings: [] };
   }
