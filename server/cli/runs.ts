@@ -104,9 +104,12 @@ export function parseSince(text: string, now: Date): Date {
   );
   if (time) {
     // A date or time without a zone is UTC, as every time gatewatch prints.
-    const iso = `${text.replace(' ', 'T')}${time[1] === undefined ? 'T00:00' : ''}${time[4] ?? 'Z'}`;
+    const [, clock, , , zone] = time;
+    const iso = `${text.slice(0, 10)}T${clock?.slice(1) ?? '00:00'}${zone ?? 'Z'}`;
     const date = new Date(iso);
-    if (!Number.isNaN(date.getTime())) return date;
+    // Date rolls 2026-02-31 over to March: a day the calendar lacks is refused instead.
+    const sameDay = zone !== undefined || date.toISOString().startsWith(text.slice(0, 10));
+    if (!Number.isNaN(date.getTime()) && sameDay) return date;
   }
   throw new GatewatchError(
     'BAD_ARGUMENT',

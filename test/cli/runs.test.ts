@@ -150,6 +150,11 @@ describe.each(backends)('gatewatch runs, show last and failing on $name', (backe
       ids.get('third'),
       ids.get('second'),
     ]);
+    // 11:30 UTC, the second run's time: at or after includes it.
+    expect(await listedIds(['--since', '2026-11-02T13:30+02:00'])).toEqual([
+      ids.get('third'),
+      ids.get('second'),
+    ]);
     expect(await listedIds(['--since', '2026-11-02T12:00'])).toEqual([ids.get('third')]);
     expect(await listedIds(['-n', '1'])).toEqual([ids.get('third')]);
     expect(await listedIds(['--job', 'tempest-full', '--failed', '--limit', '5'])).toEqual([
@@ -177,6 +182,10 @@ describe.each(backends)('gatewatch runs, show last and failing on $name', (backe
     for (const [args, message] of [
       [['-n', '0'], 'gatewatch runs: -n 0: expected a count 1…500\n'],
       [['-n', 'many'], 'gatewatch runs: -n many: expected a count 1…500\n'],
+      [
+        ['--since', '2026-02-31'],
+        'gatewatch runs: --since 2026-02-31: expected a UTC date (2026-12-01), time (2026-12-01T08:00) or age (12h, 7d, 2w)\n',
+      ],
       [
         ['--since', 'yesterday'],
         'gatewatch runs: --since yesterday: expected a UTC date (2026-12-01), time (2026-12-01T08:00) or age (12h, 7d, 2w)\n',
