@@ -162,7 +162,7 @@ function artifactName(name: string, fallback: string): string {
  * Why a dstat recording (sample times in epoch ms) cannot be the run's, when it does not
  * overlap the run's tests (start and stop in epoch µs); null when it does or cannot be told.
  */
-export function dstatApart(
+function dstatApart(
   times: readonly number[],
   startUs: number | null,
   stopUs: number | null,
