@@ -2,7 +2,7 @@
  * The gatewatch server: GraphQL over HTTP and WebSocket on one port, every domain's endpoints,
  * the explorer and the dashboard, under a runtime. `gatewatch serve` and the tests start it.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
@@ -75,6 +75,7 @@ async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   // Node cuts a request that takes longer than 5 minutes: too short for a large upload
   // over a slow link. Headers still have to arrive within headersTimeout (60 s).
   httpServer.requestTimeout = 60 * 60_000;
+  httpServer.on('checkContinue', continueOnRead(app));
   const limits = queryLimits(config);
   let wsCleanup: ReturnType<typeof serveWebSocket> | undefined;
   const apollo = new ApolloServer<Context>({
@@ -180,6 +181,23 @@ function mountRoutes(
     sendPage(res, `${CLIENT_DIR}index.html`);
   });
   app.use(errorHandler);
+}
+
+/**
+ * `Expect: 100-continue`: the client holds the body back until told to send it. It is told
+ * when a handler starts reading the body, so that an upload refused on its headers (too
+ * large, no token) is never sent: its answer arrives whole, not cut by `write EPIPE`.
+ */
+function continueOnRead(app: Express) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const onListener = (event: string | symbol) => {
+      if (event !== 'data' && event !== 'readable') return;
+      req.off('newListener', onListener);
+      if (!res.headersSent) res.writeContinue();
+    };
+    req.on('newListener', onListener);
+    app(req, res);
+  };
 }
 
 /** Errors of the plain HTTP endpoints, as `{ error: { code, message } }`. */

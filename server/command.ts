@@ -22,12 +22,16 @@ export interface ArgumentSpec {
   readonly description: string;
   /** Takes every remaining argument (at least one). */
   readonly variadic?: boolean;
+  /** May be left out; the implementation then gets fewer `args`. */
+  readonly optional?: boolean;
 }
 
 /** A command's own option. Settings (`--port`…) are named in `settings` instead. */
 export interface OptionSpec {
   /** Without `--`. */
   readonly flag: string;
+  /** A one-letter alias, without `-` (`n` for `-n`). */
+  readonly short?: string;
   /** The value's name in help; none for a switch. */
   readonly valueName?: string;
   readonly description: string;

@@ -102,6 +102,12 @@ export const errorCatalogue = {
     exit: 1,
     api: 'NOT_FOUND',
   },
+  SERVER_UNREACHABLE: {
+    description: 'The gatewatch server an upload goes to cannot be reached, or cut it off.',
+    http: 502,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
   TOO_LARGE: {
     description: 'An input is larger than allowed.',
     http: 413,

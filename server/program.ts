@@ -74,12 +74,14 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, runner: Runne
   const path = commandPath(command);
   configure(command, path, io);
   for (const argument of spec.arguments ?? []) {
-    command.argument(`<${argument.name}${argument.variadic ? '...' : ''}>`, argument.description);
+    const name = `${argument.name}${argument.variadic ? '...' : ''}`;
+    command.argument(argument.optional ? `[${name}]` : `<${name}>`, argument.description);
   }
   for (const flag of spec.settings ?? []) command.addOption(settingOption(flag));
   for (const option of spec.options ?? []) {
     const value = option.valueName === undefined ? '' : ` <${option.valueName}>`;
-    const added = new Option(`--${option.flag}${value}`, option.description);
+    const short = option.short === undefined ? '' : `-${option.short}, `;
+    const added = new Option(`${short}--${option.flag}${value}`, option.description);
     if (option.repeatable) {
       added.argParser((text: string, previous: string[] | undefined) => [
         ...(previous ?? []),

@@ -1,12 +1,13 @@
-import { findRun, summarizeRun, type RunSummary } from '../runs/run.service.js';
-import { switchOption, type Invocation } from '../command.js';
+import { summarizeRun, type RunSummary } from '../runs/run.service.js';
+import { switchOption, textOption, type Invocation } from '../command.js';
 import { withDatabase } from './database.js';
+import { resolveRun } from './run-ref.js';
 
-/** `gatewatch show RUN`: the run's summary, as text or JSON. */
+/** `gatewatch show RUN|last [--job J]`: the run's summary, as text or JSON. */
 export async function show(invocation: Invocation): Promise<number> {
   return withDatabase(invocation, async (db) => {
-    const em = db.em();
-    const summary = await summarizeRun(em, await findRun(em, invocation.args[0]!));
+    const run = await resolveRun(db, invocation.args[0]!, textOption(invocation, 'job'));
+    const summary = await summarizeRun(db.em(), run);
     const json = switchOption(invocation, 'json');
     invocation.io.stdout.write(
       `${json ? JSON.stringify(summary, null, 2) : formatSummary(summary)}\n`,

@@ -6,6 +6,7 @@ import {
 } from '../tokens/token.service.js';
 import { switchOption, type Invocation } from '../command.js';
 import { withDatabase } from './database.js';
+import { formatTable } from './table.js';
 
 /** `gatewatch token create NAME`: the secret alone on stdout, so that a script can capture it. */
 export async function createToken(invocation: Invocation): Promise<number> {
@@ -56,13 +57,5 @@ function formatTokens(tokens: TokenInfo[]): string {
       when(t.revokedAt, '-'),
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return formatTable(rows);
 }

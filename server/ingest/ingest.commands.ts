@@ -5,7 +5,9 @@ export const ingestCommands: readonly CommandSpec[] = [
   {
     name: 'ingest',
     summary: 'store subunit streams (v1/v2, gzip or not, - for stdin) as runs, here or on a server',
-    arguments: [{ name: 'FILE', description: 'subunit streams, - for stdin', variadic: true }],
+    arguments: [
+      { name: 'FILE', description: 'subunit streams: files, pipes, - for stdin', variadic: true },
+    ],
     options: [
       {
         flag: 'meta',
@@ -15,7 +17,10 @@ export const ingestCommands: readonly CommandSpec[] = [
       },
       { flag: 'dstat', valueName: 'FILE', description: "the run's dstat CSV (a single input)" },
       { flag: 'artifacts', valueName: 'URL', description: "where the job's logs live" },
-      { flag: 'json', description: 'one JSON line per run on stdout' },
+      {
+        flag: 'json',
+        description: 'one JSON line per input on stdout: its run, or its error',
+      },
       {
         flag: 'server',
         valueName: 'URL',
@@ -28,8 +33,9 @@ export const ingestCommands: readonly CommandSpec[] = [
       },
     ],
     details:
-      'With --server the streams are uploaded one at a time; --db and --server exclude each\n' +
-      'other, and a dstat file can only be attached by a local ingest.',
+      'Exit status: 0 when every input was stored, 1 when any was not (the others are), 2 for\n' +
+      'a bad argument. With --server the streams are uploaded one at a time; --db and --server\n' +
+      'exclude each other, and a dstat file can only be attached by a local ingest.',
     run: async (invocation) => (await import('../cli/ingest.js')).ingest(invocation),
   },
 ];

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager as EntityManager } from '@mikro-orm/knex';
 import type { DstatOutcome, SubunitOutcome } from '../../workers/protocol.js';
@@ -15,12 +16,17 @@ import { noCounts, type StatusCounts } from '../runs/outcome.js';
 import { RunWriter } from './run-writer.js';
 
 export interface IngestInput {
-  /** How the input is named in messages: a path, `-` for stdin, an upload. */
+  /**
+   * How the input is named in messages: a path, `-` for stdin, an upload. Its stored files
+   * are named by its base name only: where it lay on the uploader's machine is no one's business.
+   */
   name: string;
   source: AsyncIterable<Uint8Array>;
   metadata?: Record<string, string>;
   artifactsUrl?: string;
   dstat?: { name: string; source: AsyncIterable<Uint8Array> };
+  /** Told of each batch of test results once it is handed to the database (a progress bar). */
+  onParsed?: (results: number) => void;
 }
 
 /** What an ingest reports, one per run (the CLI's `--json` line). */
@@ -82,7 +88,7 @@ export async function ingestRun(
       const trx = em.getTransactionContext<Knex.Transaction>()!;
       const artifact = await ArtifactWriter.open(trx, runId, {
         kind: 'subunit',
-        name: input.name,
+        name: artifactName(input.name, 'stdin.subunit'),
         contentType: 'application/vnd.subunit',
       });
       // MySQL: register test ids outside the run's transaction, or two ingests sharing new
@@ -93,7 +99,10 @@ export async function ingestRun(
       const writer = new RunWriter(bulk, catalogue, runId, artifact);
       const outcome = await pool.parseSubunit(
         input.source,
-        (batch) => writer.write(batch),
+        async (batch) => {
+          await writer.write(batch);
+          input.onParsed?.(batch.results.length);
+        },
         maxExpandedBytes,
       );
       checkIsSubunit(input.name, outcome);
@@ -134,7 +143,9 @@ export async function ingestRun(
       );
       const parsedDstat = await dstat;
       if (parsedDstat && input.dstat) {
-        await storeDstat(em, trx, runId, input.dstat.name, parsedDstat);
+        await storeDstat(em, trx, runId, artifactName(input.dstat.name, 'stdin.csv'), parsedDstat);
+        const apart = dstatApart(parsedDstat.series.times, writer.startUs, writer.stopUs);
+        if (apart !== null) warnings.push(`dstat ${input.dstat.name}: ${apart}`);
       }
       return {
         run: uuid,
@@ -154,6 +165,35 @@ export async function ingestRun(
   }
 }
 
+/** The name a stored file gets: the input's base name (`fallback` for stdin). */
+function artifactName(name: string, fallback: string): string {
+  const base = name === '-' ? '' : basename(name);
+  return base === '' ? fallback : base;
+}
+
+/**
+ * Why a dstat recording (sample times in epoch ms) cannot be the run's, when it does not
+ * overlap the run's tests (start and stop in epoch µs); null when it does or cannot be told.
+ */
+function dstatApart(
+  times: readonly number[],
+  startUs: number | null,
+  stopUs: number | null,
+): string | null {
+  const first = times[0];
+  const last = times.at(-1);
+  if (first === undefined || last === undefined || startUs === null || stopUs === null) {
+    return null;
+  }
+  const [start, stop] = [startUs / 1000, stopUs / 1000];
+  if (last >= start && first <= stop) return null;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return (
+    `its samples (${iso(first)} → ${iso(last)}) do not overlap the run's tests ` +
+    `(${iso(start)} → ${iso(stop)}): is it this run's recording? (stored all the same)`
+  );
+}
+
 /** Thrown inside the transaction to roll it back when the run is already stored. */
 class DuplicateRun extends Error {}
 
@@ -164,6 +204,19 @@ export function checkMetadata(metadata: Record<string, string>): Record<string, 
       throw new GatewatchError(
         'BAD_ARGUMENT',
         `metadata key "${key.slice(0, 40)}" must be 1 to ${METADATA_KEY_MAX} characters`,
+      );
+    }
+    // A key is a name in filters, URLs and group-by menus; a space there is always a mistake.
+    if (/\s/.test(key)) {
+      throw new GatewatchError(
+        'BAD_ARGUMENT',
+        `metadata key "${key.slice(0, 40)}" has white space: keys are single words (build_name)`,
+      );
+    }
+    if (key === 'build_name' && value.trim() === '') {
+      throw new GatewatchError(
+        'BAD_ARGUMENT',
+        'metadata build_name is empty: it names the job; leave it out for a run of no job',
       );
     }
     // The job name is also a column of runs and of the rollups.

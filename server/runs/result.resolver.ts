@@ -3,6 +3,7 @@ import type { RunsContext } from './run.loaders.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { Run } from './run.type.js';
 import { Attachment, TestResult } from './result.type.js';
+import { tracebackTail } from './result.service.js';
 
 @Resolver(() => TestResult)
 export class ResultResolver {
@@ -28,8 +29,7 @@ export class ResultResolver {
     const files = await ctx.loaders.attachments.load(`${result.runRowId}:${result.seq}`);
     const traceback = files.find((f) => f.name === 'traceback');
     if (!traceback) return null;
-    const text = (await ctx.loaders.attachmentContent.load(traceback.id)).toString('utf8');
-    return text.trimEnd().split('\n').slice(-Math.max(1, lines)).join('\n');
+    return tracebackTail(await ctx.loaders.attachmentContent.load(traceback.id), lines);
   }
 }
 

@@ -213,6 +213,11 @@ export async function runAttachmentsByRunId(
   return groupBy(rows, (row) => row.run_id, attachmentOf);
 }
 
+/** The last `lines` lines of a traceback (at least one), trailing blank lines left out. */
+export function tracebackTail(traceback: Buffer, lines: number): string {
+  return traceback.toString('utf8').trimEnd().split('\n').slice(-Math.max(1, lines)).join('\n');
+}
+
 /** Attachment bytes by id. */
 export async function attachmentContent(
   knex: Knex,

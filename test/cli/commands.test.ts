@@ -16,7 +16,17 @@ const VERSION = (
     version: string;
   }
 ).version;
-const COMMANDS = ['serve', 'ingest', 'show', 'export', 'token', 'migrate', 'schema'];
+const COMMANDS = [
+  'serve',
+  'ingest',
+  'runs',
+  'show',
+  'failing',
+  'export',
+  'token',
+  'migrate',
+  'schema',
+];
 
 describe('gatewatch help and version', () => {
   it('lists every command with --help, and exits 2 with the list when none is named', async () => {

@@ -85,6 +85,7 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
     // --json lines come in completion order; identify each by its counts' source via show.
     for (const line of lines) {
       expect(Object.keys(line)).toEqual([
+        'input',
         'run',
         'tests',
         'passes',
@@ -103,8 +104,10 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
     const runOf = await runsByInput(db.url);
     const byFile = new Map(lines.filter((l) => !l.duplicate).map((l) => [runOf.get(l.run)!, l]));
     for (const name of [...v2Fixtures, ...v1Fixtures]) {
-      const line = byFile.get(fixture(name)) ?? byFile.get(fixture(name.replace(/\.gz$/, '')));
+      // Stored under the file's base name, not the path it was given as.
+      const line = byFile.get(name) ?? byFile.get(name.replace(/\.gz$/, ''));
       expectCountsMatch(line!, oracleOf(name));
+      expect(lines.find((l) => l.input === fixture(name))).toBeDefined();
     }
   });
 
@@ -292,9 +295,24 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
       fixture('stackviz-tempest.subunit'),
       join(scratch, 'nope.subunit'),
     ]);
-    expect(result.code).toBe(0);
+    // For a CI script: not everything was stored.
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cannot read .*nope\.subunit: ENOENT/);
-    expect(ingestLines(result)).toHaveLength(1);
+    expect(result.stderr).toContain(
+      `stored 1 of 2 inputs (${fixture('stackviz-tempest.subunit')}); not stored: ${join(scratch, 'nope.subunit')}`,
+    );
+    const [stored, failed] = result.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(stored).toMatchObject({ input: fixture('stackviz-tempest.subunit'), duplicate: false });
+    expect(failed).toEqual({
+      input: join(scratch, 'nope.subunit'),
+      error: {
+        code: 'INPUT_UNREADABLE',
+        message: expect.stringMatching(/^cannot read .*nope\.subunit: ENOENT/),
+      },
+    });
     expect(await runCount(db.url)).toBe(before + 1);
   });
 

@@ -114,17 +114,28 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     expect(result.code).toBe(0);
     const lines = ingestLines(result);
     expect(lines).toHaveLength(2);
-    for (const line of lines) {
+    const names = ['stestr-failure.subunit', 'sample-last.subunit.gz'];
+    for (const [i, line] of lines.entries()) {
+      expect(line.input).toBe(fixture(names[i]!));
       const { body } = await server.query<{
-        run: { tests: number; failures: number; buildName: string; artifactsUrl: string } | null;
-      }>(`query ($id: ID!) { run(id: $id) { tests failures buildName artifactsUrl } }`, {
-        id: line.run,
-      });
+        run: {
+          tests: number;
+          failures: number;
+          buildName: string;
+          artifactsUrl: string;
+          artifacts: { name: string }[];
+        } | null;
+      }>(
+        `query ($id: ID!) { run(id: $id) { tests failures buildName artifactsUrl artifacts { name } } }`,
+        { id: line.run },
+      );
       expect(body.data!.run).toEqual({
         tests: line.tests,
         failures: line.failures,
         buildName: 'cli-upload',
         artifactsUrl: 'https://logs.example.org/cli-upload/',
+        // The file's base name: where it lay on the uploader's machine stays there.
+        artifacts: [{ name: names[i] }],
       });
     }
     // The text form, with the token from the environment and the stream on stdin.
@@ -153,33 +164,57 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     expect(used.lastUsedAt).not.toBeNull();
   });
 
-  it('names what the server refused', async () => {
+  it('names what the server refused, and goes on with the rest', async () => {
     const junk = join(scratch, 'notes.txt');
     writeFileSync(junk, 'just some text\n'.repeat(50));
-    const notSubunit = await gatewatch([
+    // Far over the limit: a client still sending when the 413 comes would see `write EPIPE`.
+    const huge = join(scratch, 'huge.subunit');
+    writeFileSync(huge, Buffer.alloc(32 * MAX_UPLOAD));
+    const refused = await gatewatch([
       'ingest',
       '--server',
       server.url,
       '--token',
       token,
+      '--json',
       junk,
+      huge,
       fixture('sample-large-attachment.subunit'),
       fixture('stackviz-tempest.subunit'),
     ]);
-    // The valid input is still stored.
-    expect(notSubunit.code).toBe(0);
-    expect(notSubunit.stderr).toMatch(
+    // The valid input is still stored; the status says that not all were.
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
       /notes\.txt: the server at http:\/\/\S+ answered 400: NOT_SUBUNIT: notes\.txt: not a subunit stream/,
     );
-    expect(notSubunit.stderr).toMatch(
-      new RegExp(
-        `sample-large-attachment\\.subunit: .*answered 413: PAYLOAD_TOO_LARGE: .*${MAX_UPLOAD} bytes`,
-      ),
+    for (const name of ['huge', 'sample-large-attachment']) {
+      expect(refused.stderr).toMatch(
+        new RegExp(`${name}\\.subunit: .*answered 413: PAYLOAD_TOO_LARGE: .*${MAX_UPLOAD} bytes`),
+      );
+    }
+    expect(refused.stderr).not.toContain('EPIPE');
+    expect(refused.stderr).toContain(
+      `stored 1 of 4 inputs (${fixture('stackviz-tempest.subunit')}); not stored: ${junk}, ${huge}, ` +
+        fixture('sample-large-attachment.subunit'),
     );
-    expect(notSubunit.out).toMatch(/stackviz-tempest\.subunit: run /);
+    const lines = refused.out
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.input, line.error?.code ?? 'stored'])).toEqual([
+      [junk, 'NOT_SUBUNIT'],
+      [huge, 'PAYLOAD_TOO_LARGE'],
+      [fixture('sample-large-attachment.subunit'), 'PAYLOAD_TOO_LARGE'],
+      [fixture('stackviz-tempest.subunit'), 'stored'],
+    ]);
+
+    // The text form says the same.
+    const text = await gatewatch(['ingest', '--server', server.url, '--token', token, huge]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/huge\.subunit: .*answered 413: PAYLOAD_TOO_LARGE/);
 
     const nowhere = `http://127.0.0.1:${await closedPort()}`;
-    const refused = await gatewatch([
+    const unreachable = await gatewatch([
       'ingest',
       '--server',
       nowhere,
@@ -188,12 +223,13 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
       fixture('stackviz-tempest.subunit'),
       fixture('stestr-failure.subunit'),
     ]);
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(
       new RegExp(`cannot reach the gatewatch server at ${nowhere}: .*ECONNREFUSED`),
     );
     // The second input is not tried: it would fail alike.
-    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unreachable.stderr).toMatch(/stestr-failure\.subunit: not sent: cannot reach/);
+    expect(unreachable.stderr).toMatch(/stored 0 of 2 inputs; not stored: /);
 
     const noToken = await gatewatch(
       ['ingest', '--server', server.url, fixture('stackviz-tempest.subunit')],
@@ -267,8 +303,9 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     ]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /stestr-all_skips\.subunit: the server at \S+ answered 401: UNAUTHENTICATED: the token is unknown or revoked\n$/,
+      /stestr-all_skips\.subunit: the server at \S+ answered 401: UNAUTHENTICATED: the token is unknown or revoked\n/,
     );
+    expect(refused.stderr).toMatch(/sample-retry\.subunit: not sent: .* answered 401/);
     expect(await server.app.services.db.knex('runs').count({ n: '*' })).toEqual(before);
 
     const again = await gatewatch(['token', 'revoke', '--db', db, 'ci-job']);

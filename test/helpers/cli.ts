@@ -103,6 +103,8 @@ export function ingestLines(result: CliResult): IngestLine[] {
 }
 
 export interface IngestLine {
+  /** The input as named on the command line. */
+  input: string;
   run: string;
   tests: number;
   passes: number;
