@@ -328,11 +328,15 @@ class EventReader {
     };
   }
 
-  /** An integer, or a string holding one (noted once per field); `undefined` otherwise. */
+  /**
+   * An integer, or a string holding one (noted once per field, except for approval values:
+   * every Gerrit sends those as strings); `undefined` otherwise.
+   */
   private integer(value: unknown, field: string): number | undefined {
     if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
     if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) {
-      if (!this.stringNumbers.includes(field)) this.stringNumbers.push(field);
+      const expected = field === 'approvals.value' || field === 'approvals.oldValue';
+      if (!expected && !this.stringNumbers.includes(field)) this.stringNumbers.push(field);
       return Number(value);
     }
     return undefined;

@@ -56,7 +56,7 @@ describe('the pygerrit samples', () => {
     });
     expect(warnings).toEqual([
       'comment-added: no eventCreatedOn, its patch set or comment time used',
-      'comment-added: numbers sent as strings (change.number, patchSet.number, approvals.value)',
+      'comment-added: numbers sent as strings (change.number, patchSet.number)',
       'comment-added: old label names (CRVW → Code-Review, VRIF → Verified)',
     ]);
   });
@@ -216,7 +216,6 @@ describe('what is missing or malformed', () => {
       'comment-added: approval without a label or value ignored',
       'comment-added: no comment',
       'comment-added: no eventCreatedOn, its patch set or comment time used',
-      'comment-added: numbers sent as strings (approvals.value, approvals.oldValue)',
     ]);
   });
 
