@@ -17,7 +17,6 @@
  * creation may come after the span. A comment's REST `date` is up to 0.9 s after the stream's
  * `eventCreatedOn`, as on a real server. Same options, same history, byte for byte.
  */
-import { withHeader } from './gerrit-history-rest.js';
 import {
   recheckBodies,
   reportBody,
@@ -28,13 +27,12 @@ import {
   type GeneratedBuild,
 } from './gerrit-comments.js';
 
+import { HistoryRecorder } from './gerrit-history-recorder.js';
 import {
   changeInfo,
-  changeRef,
   type AccountInfo,
   type ChangeInfo,
   type ChangeRecord,
-  type Message,
 } from './gerrit-history-rest.js';
 
 export type { CommentStyle } from './gerrit-comments.js';
@@ -132,46 +130,27 @@ function prng(seed: number): () => number {
   };
 }
 
-const LEGACY_LABELS: Readonly<Record<string, string>> = {
-  Verified: 'VRIF',
-  'Code-Review': 'CRVW',
-  Workflow: 'APRV',
-};
-
 /** Generates a history; see the module documentation. */
 export function generateHistory(options: HistoryOptions): GerritHistory {
   return new HistoryBuilder(options).build();
 }
 
-type StreamAccount = { readonly name: string; readonly email: string; readonly username: string };
 type Ci = CiSpec & { readonly account: AccountInfo; readonly jobNames: readonly string[] };
-type Vote = readonly [label: string, value: number];
-
-/** What the stream events of one change share: its `change` per status, its `patchSet`s. */
-interface StreamParts {
-  readonly change: Map<string, object>;
-  readonly patchSets: object[];
-}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 class HistoryBuilder {
   private readonly random: () => number;
-  private readonly legacy: boolean;
+  private readonly recorder: HistoryRecorder;
   private readonly projects: readonly string[];
   private readonly cis: readonly Ci[];
   private readonly gate: Ci | undefined;
   private readonly humans: AccountInfo[];
-  private readonly streamAccounts = new Map<AccountInfo, StreamAccount>();
-  private readonly parts = new Map<ChangeRecord, StreamParts>();
-  /** Stream events as generated (change by change) and their times, sorted in `build()`. */
-  private readonly generatedEvents: object[] = [];
-  private readonly eventTimes: number[] = [];
-  private readonly records: ChangeRecord[] = [];
 
   constructor(private readonly options: HistoryOptions) {
-    this.random = prng(options.seed);
-    this.legacy = options.legacy === true;
+    const random = prng(options.seed);
+    this.random = random;
+    this.recorder = new HistoryRecorder(options.legacy === true, () => Math.floor(random() * 900));
     const projects = options.projects ?? 3;
     this.projects =
       typeof projects === 'number'
@@ -203,12 +182,8 @@ class HistoryBuilder {
     for (let i = 0; i < changes; i++) {
       this.change(10_000 + i, Math.floor(startMs + i * spacing + this.random() * spacing));
     }
-    const times = this.eventTimes;
-    const order = Uint32Array.from(times, (_, i) => i).sort(
-      (a, b) => times[a]! - times[b]! || a - b,
-    );
-    const events = Array.from(order, (i) => this.generatedEvents[i]!);
-    const records = this.records;
+    const events = this.recorder.events();
+    const records = this.recorder.records;
     return { events, changes: () => records.map(changeInfo) };
   }
 
@@ -244,8 +219,7 @@ class HistoryBuilder {
       status: 'NEW',
       updatedMs: createdMs,
     };
-    this.records.push(record);
-    this.parts.set(record, { change: new Map(), patchSets: [] });
+    this.recorder.open(record);
     const patchSets = 1 + Math.floor(this.random() ** 1.6 * 5);
     let at = createdMs;
     let lastActivity = at;
@@ -259,15 +233,15 @@ class HistoryBuilder {
               : this.between(3 * HOUR, 48 * HOUR));
       this.patchSet(record, ps, at);
       if (ps === 1 && this.chance(0.3)) {
-        const reviewer = this.account(this.pick(this.humans));
-        this.stream(record, ps, at + 1000, { type: 'reviewer-added', reviewer });
+        const reviewer = this.recorder.account(this.pick(this.humans));
+        this.recorder.stream(record, ps, at + 1000, { type: 'reviewer-added', reviewer });
       }
       lastActivity = Math.max(lastActivity, this.ciRound(record, ps, at, next));
       if (ps < patchSets && this.chance(0.4)) {
         const review = this.pick(reviewBodies);
         const reviewAt = at + this.between(10 * MINUTE, 20 * HOUR);
         if (reviewAt < next) {
-          this.comment(record, ps, reviewAt, this.pick(this.humans), review.text, [
+          this.recorder.comment(record, ps, reviewAt, this.pick(this.humans), review.text, [
             ['Code-Review', review.codeReview],
           ]);
         }
@@ -293,7 +267,7 @@ class HistoryBuilder {
       const recheckMs = reportMs + this.between(2 * MINUTE, 30 * MINUTE);
       const againMs = recheckMs + this.between(5 * MINUTE, 90 * MINUTE);
       if (againMs >= nextMs) return;
-      this.comment(record, ps, recheckMs, record.owner, this.pick(recheckBodies), []);
+      this.recorder.comment(record, ps, recheckMs, record.owner, this.pick(recheckBodies), []);
       this.notice(record, ps, ci, recheckMs + 20_000, 'check');
       this.report(record, ps, ci, againMs, 'check');
       last = Math.max(last, againMs);
@@ -304,14 +278,15 @@ class HistoryBuilder {
   private notice(record: ChangeRecord, ps: number, ci: Ci, ms: number, pipeline: string): void {
     const jenkinsUrl = `https://jenkins.example.org/job/${ci.jobNames[0]}/${ps}/`;
     const text = startNotice(ci.style, pipeline, jenkinsUrl);
-    if (text !== null) this.comment(record, ps, ms, ci.account, text, [], zuulTag(ci, pipeline));
+    if (text !== null)
+      this.recorder.comment(record, ps, ms, ci.account, text, [], zuulTag(ci, pipeline));
   }
 
   /** A CI's result comment (or, by its `unparseableRate`, one that is none); its success. */
   private report(record: ChangeRecord, ps: number, ci: Ci, ms: number, pipeline: string): boolean {
     const tag = zuulTag(ci, pipeline);
     if (this.chance(ci.unparseableRate ?? 0)) {
-      this.comment(record, ps, ms, ci.account, this.pick(unparseableBodies), [], tag);
+      this.recorder.comment(record, ps, ms, ci.account, this.pick(unparseableBodies), [], tag);
       return true;
     }
     const last = ci.jobNames.length - 1;
@@ -337,7 +312,7 @@ class HistoryBuilder {
       builds,
     });
     const vote = (pipeline === 'gate' ? 2 : 1) * (success ? 1 : -1);
-    this.comment(record, ps, ms, ci.account, body, [['Verified', vote]], tag);
+    this.recorder.comment(record, ps, ms, ci.account, body, [['Verified', vote]], tag);
     return success;
   }
 
@@ -347,7 +322,7 @@ class HistoryBuilder {
     const at = afterMs + this.between(10 * MINUTE, 5 * HOUR);
     if (roll < 0.6) {
       const core = this.pick(this.humans);
-      this.comment(record, ps, at, core, 'Looks good, approving.', [
+      this.recorder.comment(record, ps, at, core, 'Looks good, approving.', [
         ['Code-Review', 2],
         ['Workflow', 1],
       ]);
@@ -364,7 +339,7 @@ class HistoryBuilder {
       record.submittedMs = submitMs;
       record.submitter = submitter;
       const newRev = record.revisions[ps - 1]!.sha;
-      this.generated(
+      this.recorder.generated(
         record,
         ps,
         submitMs,
@@ -372,14 +347,14 @@ class HistoryBuilder {
         `Change has been successfully merged by ${submitter.name}`,
         'merged',
       );
-      this.stream(record, ps, submitMs, {
+      this.recorder.stream(record, ps, submitMs, {
         type: 'change-merged',
-        submitter: this.account(submitter),
+        submitter: this.recorder.account(submitter),
         newRev,
       });
-      this.push(submitMs + 1, {
+      this.recorder.push(submitMs + 1, {
         type: 'ref-updated',
-        submitter: this.account(submitter),
+        submitter: this.recorder.account(submitter),
         refUpdate: {
           oldRev: this.hex(20),
           newRev,
@@ -391,180 +366,32 @@ class HistoryBuilder {
     } else if (roll < 0.75) {
       const reason = 'No longer needed.';
       record.status = 'ABANDONED';
-      this.generated(record, ps, at, record.owner, `Abandoned\n\n${reason}`, 'abandon');
-      this.stream(record, ps, at, {
+      this.recorder.generated(record, ps, at, record.owner, `Abandoned\n\n${reason}`, 'abandon');
+      this.recorder.stream(record, ps, at, {
         type: 'change-abandoned',
-        abandoner: this.account(record.owner),
+        abandoner: this.recorder.account(record.owner),
         reason,
       });
       if (!this.chance(0.2)) return;
       const restoredMs = at + this.between(HOUR, 48 * HOUR);
       record.status = 'NEW';
-      this.generated(record, ps, restoredMs, record.owner, 'Restored', 'restore');
-      this.stream(record, ps, restoredMs, {
+      this.recorder.generated(record, ps, restoredMs, record.owner, 'Restored', 'restore');
+      this.recorder.stream(record, ps, restoredMs, {
         type: 'change-restored',
-        restorer: this.account(record.owner),
+        restorer: this.recorder.account(record.owner),
       });
     }
   }
 
   private patchSet(record: ChangeRecord, ps: number, ms: number): void {
     const kind = ps === 1 ? 'REWORK' : this.pick(PATCH_SET_KINDS);
-    const sha = this.hex(20);
-    record.revisions.push({ number: ps, sha, ms, kind });
-    const owner = this.account(record.owner);
-    this.parts.get(record)!.patchSets.push({
-      number: this.legacy ? String(ps) : ps,
-      revision: sha,
-      ref: changeRef(record.number, ps),
-      uploader: owner,
-      createdOn: Math.floor(ms / 1000),
-      ...(!this.legacy && { kind }),
-    });
-    this.generated(record, ps, ms, record.owner, `Uploaded patch set ${ps}.`, 'newPatchSet');
-    this.stream(record, ps, ms, { type: 'patchset-created', uploader: owner });
-  }
-
-  /** A message Gerrit writes itself: REST shows it, stream-events sends its own event type. */
-  private generated(
-    record: ChangeRecord,
-    ps: number,
-    ms: number,
-    author: AccountInfo,
-    body: string,
-    what: string,
-  ): void {
-    this.addMessage(record, {
-      ms,
-      restMs: ms + this.between(0, 900),
-      author,
-      body,
-      votes: NO_VOTES,
-      tag: `autogenerated:gerrit:${what}`,
-      patchSet: ps,
-      generated: true,
-    });
-  }
-
-  /** A comment: a REST message and a stream `comment-added`. */
-  private comment(
-    record: ChangeRecord,
-    ps: number,
-    ms: number,
-    author: AccountInfo,
-    body: string,
-    votes: readonly Vote[],
-    tag?: string,
-  ): void {
-    let changed: Message['votes'] = NO_VOTES;
-    for (const [label, value] of votes) {
-      const old = lastVote(record, ps, author, label);
-      // Gerrit names only the votes a comment changes; no vote and 0 are the same.
-      if ((old ?? 0) !== value) changed = [...changed, [label, value, old]];
-    }
-    const message: Message = {
-      ms,
-      restMs: ms + this.between(0, 900),
-      author,
-      body,
-      votes: changed,
-      ...(tag !== undefined && { tag }),
-      patchSet: ps,
-      generated: false,
-    };
-    this.addMessage(record, message);
-    const approvals = this.legacy
-      ? changed.map(([label, value]) => ({
-          type: LEGACY_LABELS[label] ?? label,
-          description: label,
-          value: String(value),
-        }))
-      : votes.map(([label, value]) => {
-          const change = changed.find(([changedLabel]) => changedLabel === label);
-          const oldValue = change && { oldValue: String(change[2] ?? 0) };
-          return { type: label, description: label, value: String(value), ...oldValue };
-        });
-    this.stream(record, ps, ms, {
-      type: 'comment-added',
-      author: this.account(author),
-      approvals,
-      comment: this.legacy ? body : withHeader(message),
-    });
-  }
-
-  private addMessage(record: ChangeRecord, message: Message): void {
-    record.messages.push(message);
-    if (message.restMs > record.updatedMs) record.updatedMs = message.restMs;
-  }
-
-  /** Adds a stream event of the change at `ms`, with `change` and `patchSet` as they are then. */
-  private stream(
-    record: ChangeRecord,
-    ps: number,
-    ms: number,
-    event: Record<string, unknown>,
-  ): void {
-    const parts = this.parts.get(record)!;
-    let change = parts.change.get(record.status);
-    if (!change) {
-      const number = this.legacy ? String(record.number) : record.number;
-      change = {
-        project: record.project,
-        branch: record.branch,
-        id: record.changeId,
-        number,
-        subject: record.subject,
-        owner: this.account(record.owner),
-        url: `https://review.example.org/c/${record.project}/+/${record.number}`,
-        ...(!this.legacy && {
-          createdOn: Math.floor(record.createdMs / 1000),
-          status: record.status,
-        }),
-      };
-      parts.change.set(record.status, change);
-    }
-    event.change = change;
-    event.patchSet = parts.patchSets[ps - 1];
-    event.eventCreatedOn = Math.floor(ms / 1000);
-    this.push(ms, event);
-  }
-
-  private push(ms: number, event: object): void {
-    this.generatedEvents.push(event);
-    this.eventTimes.push(ms);
-  }
-
-  /** An account as stream-events shows it (no account id). */
-  private account(account: AccountInfo): StreamAccount {
-    let shown = this.streamAccounts.get(account);
-    if (!shown) {
-      shown = { name: account.name, email: account.email, username: account.username };
-      this.streamAccounts.set(account, shown);
-    }
-    return shown;
+    this.recorder.patchSet(record, ps, ms, kind, this.hex(20));
   }
 }
 
-const NO_VOTES: Message['votes'] = [];
 const SUBJECT_VERBS = ['Fix', 'Add', 'Refactor', 'Document', 'Speed up'];
 const SUBJECT_OBJECTS = ['the cache', 'logging', 'the API', 'retries', 'the scheduler'];
 const PATCH_SET_KINDS = ['REWORK', 'REWORK', 'TRIVIAL_REBASE', 'NO_CODE_CHANGE'];
-
-/** The author's last vote on `label` on this patch set, `null` when none. */
-function lastVote(
-  record: ChangeRecord,
-  ps: number,
-  author: AccountInfo,
-  label: string,
-): number | null {
-  for (let i = record.messages.length - 1; i >= 0; i--) {
-    const message = record.messages[i]!;
-    if (message.patchSet !== ps || message.author !== author) continue;
-    const vote = message.votes.find(([votedLabel]) => votedLabel === label);
-    if (vote) return vote[1];
-  }
-  return null;
-}
 
 function zuulTag(ci: Ci, pipeline: string): string | undefined {
   return ci.style === 'zuul-v3' ? `autogenerated:zuul:${pipeline}` : undefined;
