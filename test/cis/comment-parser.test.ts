@@ -7,7 +7,7 @@ import {
   parseCiReport,
   type ApprovalInput,
 } from '../../server/cis/comment-parser.js';
-import { jobFromUrl } from '../../server/cis/job-line.js';
+import { jobFromUrl, maxJobLineLength, parseJobLine } from '../../server/cis/job-line.js';
 import type { ParsedReport } from '../../server/cis/report.js';
 import type { CommentAdded } from '../../server/gerrit/events.js';
 import { normaliseEvent } from '../../server/gerrit/normalize.js';
@@ -523,13 +523,41 @@ describe('bounds', () => {
     expect(parsed.builds.at(-1)!.job).toBe(`job-${maxJobLines - 1}`);
   });
 
-  it(`reads a long message on its first ${maxMessageBytes} bytes`, () => {
+  it(`reads a long message on its first ${maxMessageBytes} bytes, back to a line end`, () => {
     const line = `- job http://ci.example/logs/${'x'.repeat(80)}/job/abcdef0 : SUCCESS in 1s\n`;
-    const message = `Build succeeded.\n\n${line.repeat(Math.ceil((2 * maxMessageBytes) / line.length))}`;
+    const whole = Math.floor(60_000 / line.length);
+    const head = 'Build succeeded.\n\n';
+    // A filler line that makes the byte limit fall in the middle of a SUCCESS.
+    const fillerLength =
+      maxMessageBytes - head.length - whole * line.length - (line.indexOf('SUCCESS') + 4);
+    const message = `${head}${'n'.repeat(fillerLength - 1)}\n${line.repeat(whole + 10)}`;
+    expect(Buffer.byteLength(message)).toBeGreaterThan(maxMessageBytes);
     const parsed = report(message);
-    expect(parsed.builds.length).toBe(
-      Math.floor((maxMessageBytes - 'Build succeeded.\n\n'.length) / line.length),
-    );
+    expect(parsed.builds).toHaveLength(whole);
+    expect(parsed.builds.every((build) => build.result === 'SUCCESS')).toBe(true);
+  });
+});
+
+describe('hostile text', () => {
+  it('reads long runs of spaces and words in linear time, and no overlong line as a build', () => {
+    const spaces = ' '.repeat(60_000);
+    const line = `- job http://ci.example/job/abcdef0 : FAILURE in${spaces}in${spaces}x`;
+    expect(parseJobLine(line.slice(0, maxJobLineLength))).toMatchObject({
+      job: 'job',
+      result: 'FAILURE',
+      durationSeconds: null,
+    });
+    expect(parseJobLine(line)).toBeNull();
+    const message = `Build failed${' '.repeat(20_000)}x\n\n- a http://ci.example/a/1 : SUCCESS${' '.repeat(3000)}(non-voting)`;
+    expect(report(message)).toMatchObject({
+      verdict: 'SUCCESS',
+      builds: [{ job: 'a', result: 'SUCCESS', voting: false }],
+    });
+    expect(classifyComment(`recheck${spaces}`, [])).toEqual({
+      kind: 'recheck',
+      reason: null,
+      target: null,
+    });
   });
 });
 

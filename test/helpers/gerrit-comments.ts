@@ -49,43 +49,39 @@ export function logUrl(text: ReportText, build: GeneratedBuild): string {
   return `https://${host}/${cc}/${text.change}/${text.patchSet}/${text.pipeline}/${build.job}/${build.uuid.slice(0, 7)}/`;
 }
 
+/** A Zuul-style job line: `- NAME URL : RESULT in 4m 01s[ (non-voting)]`. */
+function zuulLine(text: ReportText, build: GeneratedBuild, bullet: string): string {
+  const voting = build.voting ? '' : ' (non-voting)';
+  return `${bullet} ${build.job} ${logUrl(text, build)} : ${build.result} in ${zuulDuration(build.seconds)}${voting}`;
+}
+
 /** The report's message body (without Gerrit's `Patch Set N:` header). */
 export function reportBody(text: ReportText): string {
+  const { builds, pipeline, success } = text;
   switch (text.style) {
     case 'zuul-v3': {
-      const head = text.success
-        ? `Build succeeded (${text.pipeline} pipeline).`
-        : `Build failed (${text.pipeline} pipeline).  For information on how to proceed, see\nhttps://docs.example.org/testing`;
-      const lines = text.builds.map(
-        (build) =>
-          `- ${build.job} ${logUrl(text, build)} : ${build.result} in ${zuulDuration(build.seconds)}${build.voting ? '' : ' (non-voting)'}`,
-      );
-      return `${head}\n\nhttps://zuul.example.org/t/main/buildset/${text.builds[0]?.uuid ?? '0'}\n\n${lines.join('\n')}\n`;
+      const head = success
+        ? `Build succeeded (${pipeline} pipeline).`
+        : `Build failed (${pipeline} pipeline).  For information on how to proceed, see\nhttps://docs.example.org/testing`;
+      const buildset = `https://zuul.example.org/t/main/buildset/${builds[0]?.uuid ?? '0'}`;
+      const lines = builds.map((build) => zuulLine(text, build, '-'));
+      return `${head}\n\n${buildset}\n\n${lines.join('\n')}\n`;
     }
     case 'zuul-v2': {
-      const head = text.success
+      const head = success
         ? 'Build succeeded.'
         : 'Build failed.  For information on how to proceed, see https://wiki.example.org/Testing';
-      const lines = text.builds.map(
-        (build) =>
-          `- ${build.job} ${logUrl(text, build)} : ${build.result} in ${zuulDuration(build.seconds)}${build.voting ? '' : ' (non-voting)'}`,
-      );
-      return `${head}\n\n${lines.join('\n')}\n`;
-    }
-    case 'jenkins': {
-      const head = text.success ? 'Build Successful ' : 'Build Failed ';
-      const blocks = text.builds.map(
-        (build) => `${logUrl(text, build)} : ${build.result}${build.voting ? '' : ' (skipped)'}`,
-      );
-      return `${head}\n\n${blocks.join('\n\n')}`;
+      return `${head}\n\n${builds.map((build) => zuulLine(text, build, '-')).join('\n')}\n`;
     }
     case 'third-party': {
-      const head = `${text.ciName} Build ${text.success ? 'succeeded' : 'failed'}`;
-      const lines = text.builds.map(
-        (build) =>
-          `* ${build.job} ${logUrl(text, build)} : ${build.result} in ${zuulDuration(build.seconds)}${build.voting ? '' : ' (non-voting)'}`,
+      const head = `${text.ciName} Build ${success ? 'succeeded' : 'failed'}`;
+      return `${head}\n\n${builds.map((build) => zuulLine(text, build, '*')).join('\n')}\n`;
+    }
+    case 'jenkins': {
+      const blocks = builds.map(
+        (build) => `${logUrl(text, build)} : ${build.result}${build.voting ? '' : ' (skipped)'}`,
       );
-      return `${head}\n\n${lines.join('\n')}\n`;
+      return `${success ? 'Build Successful ' : 'Build Failed '}\n\n${blocks.join('\n\n')}`;
     }
   }
 }

@@ -22,6 +22,8 @@ interface StreamParts {
 }
 
 const NO_VOTES: Message['votes'] = [];
+/** Shared by the comments that vote nothing (most): the events are read-only. */
+const NO_APPROVALS: readonly object[] = [];
 const LEGACY_LABELS: Readonly<Record<string, string>> = {
   Verified: 'VRIF',
   'Code-Review': 'CRVW',
@@ -122,17 +124,20 @@ export class HistoryRecorder {
       generated: false,
     };
     this.addMessage(record, message);
-    const approvals = this.legacy
-      ? changed.map(([label, value]) => ({
-          type: LEGACY_LABELS[label] ?? label,
-          description: label,
-          value: String(value),
-        }))
-      : votes.map(([label, value]) => {
-          const change = changed.find(([changedLabel]) => changedLabel === label);
-          const oldValue = change && { oldValue: String(change[2] ?? 0) };
-          return { type: label, description: label, value: String(value), ...oldValue };
-        });
+    const approvals =
+      votes.length === 0
+        ? NO_APPROVALS
+        : this.legacy
+          ? changed.map(([label, value]) => ({
+              type: LEGACY_LABELS[label] ?? label,
+              description: label,
+              value: String(value),
+            }))
+          : votes.map(([label, value]) => {
+              const change = changed.find(([changedLabel]) => changedLabel === label);
+              const oldValue = change && { oldValue: String(change[2] ?? 0) };
+              return { type: label, description: label, value: String(value), ...oldValue };
+            });
     this.stream(record, ps, ms, {
       type: 'comment-added',
       author: this.account(author),
