@@ -55,6 +55,8 @@ const knownTypes: ReadonlySet<string> = new Set([
 
 type Json = Record<string, unknown>;
 
+const EVENT_TYPE = /^[\w.:-]{1,100}$/;
+
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -89,6 +91,8 @@ export function normaliseEvent(raw: unknown, receivedAt: number = nowSeconds()):
   if (typeof raw.type !== 'string' || raw.type === '') {
     return { ok: false, warning: 'event has no type' };
   }
+  // The type names counters and goes to subscribers: nothing but a short word is taken.
+  if (!EVENT_TYPE.test(raw.type)) return { ok: false, warning: 'event type is not a short word' };
   const reader = new EventReader(raw.type === 'draft-published' ? 'patchset-created' : raw.type);
   const event = storedTypes.has(reader.type)
     ? reader.stored(raw, receivedAt)
@@ -153,7 +157,7 @@ class EventReader {
           createdOn: this.createdOn(raw, receivedAt, grantedOn),
           change,
           patchSet,
-          author: this.account(raw.author, 'author') ?? {},
+          author: this.author(raw.author),
           comment,
           approvals: approvals.list,
         };
@@ -278,6 +282,13 @@ class EventReader {
       ...(uploader && { uploader }),
       ...(createdOn !== undefined && { createdOn }),
     };
+  }
+
+  private author(raw: unknown): GerritAccount {
+    const author = this.account(raw, 'author');
+    if (author && Object.keys(author).length > 0) return author;
+    this.notes.push('no author');
+    return {};
   }
 
   private account(raw: unknown, field: string): GerritAccount | undefined {
