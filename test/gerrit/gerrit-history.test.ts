@@ -39,6 +39,24 @@ function timesByKey(events: readonly StoredEvent[]): Map<string, number[]> {
   return byKey;
 }
 
+/** The REST form gives the same stored events as the stream, each within a second. */
+function expectSameStory(stream: readonly StoredEvent[], infos: readonly unknown[]): void {
+  const rest = infos.flatMap((info) => {
+    const { events, warnings } = changeToEvents(info);
+    expect(warnings).toEqual([]);
+    return events;
+  });
+  const streamTimes = timesByKey(stream);
+  const restTimes = timesByKey(rest);
+  expect([...restTimes.keys()].sort()).toEqual([...streamTimes.keys()].sort());
+  for (const [key, times] of streamTimes) {
+    const other = restTimes.get(key)!;
+    expect(other.length, key).toBe(times.length);
+    // The same comment said again later is another comment: times pair up in order, ≤ 1 s apart.
+    other.forEach((time, i) => expect(Math.abs(time - times[i]!), key).toBeLessThanOrEqual(1));
+  }
+}
+
 describe('generateHistory', () => {
   const history = generateHistory(options);
 
@@ -72,21 +90,19 @@ describe('generateHistory', () => {
   });
 
   it('tells the same story over REST: the same patch sets, state changes and comment identities', () => {
-    const stream = normaliseAll(history.events).events.filter(isStored);
-    const rest = history.changes().flatMap((info) => {
-      const { events, warnings } = changeToEvents(info);
-      expect(warnings).toEqual([]);
-      return events;
-    });
-    const streamTimes = timesByKey(stream);
-    const restTimes = timesByKey(rest);
-    expect([...restTimes.keys()].sort()).toEqual([...streamTimes.keys()].sort());
-    for (const [key, times] of streamTimes) {
-      const other = restTimes.get(key)!;
-      expect(other.length, key).toBe(times.length);
-      // The same comment said again later is another comment: times pair up in order, ≤ 1 s apart.
-      other.forEach((time, i) => expect(Math.abs(time - times[i]!), key).toBeLessThanOrEqual(1));
-    }
+    expectSameStory(normaliseAll(history.events).events.filter(isStored), history.changes());
+  });
+
+  it('tells over REST, as of a time, what the stream had sent by then', () => {
+    const times = history.events.map(
+      (event) => (event as { eventCreatedOn: number }).eventCreatedOn,
+    );
+    const asOf = times[Math.floor(times.length / 2)]!;
+    const sent = history.events.filter((_, i) => times[i]! <= asOf);
+    expect(sent.length).toBeLessThan(history.events.length);
+    const infos = history.changes(asOf);
+    expect(infos.length).toBeLessThan(300);
+    expectSameStory(normaliseAll(sent).events.filter(isStored), infos);
   });
 
   it('reads the same from either path in the legacy stream format', () => {

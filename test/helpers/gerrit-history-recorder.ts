@@ -85,7 +85,7 @@ export class HistoryRecorder {
     body: string,
     what: string,
   ): void {
-    this.addMessage(record, {
+    record.messages.push({
       ms,
       restMs: ms + this.restDelay(),
       author,
@@ -123,7 +123,7 @@ export class HistoryRecorder {
       patchSet: ps,
       generated: false,
     };
-    this.addMessage(record, message);
+    record.messages.push(message);
     const approvals =
       votes.length === 0
         ? NO_APPROVALS
@@ -144,11 +144,6 @@ export class HistoryRecorder {
       approvals,
       comment: this.legacy ? body : withHeader(message),
     });
-  }
-
-  private addMessage(record: ChangeRecord, message: Message): void {
-    record.messages.push(message);
-    if (message.restMs > record.updatedMs) record.updatedMs = message.restMs;
   }
 
   /** Adds a stream event of the change at `ms`, with `change` and `patchSet` as they are then. */

@@ -80,8 +80,12 @@ export interface GerritHistory {
    * of one change share their `change`, `patchSet` and account objects: treat them as read-only.
    */
   readonly events: object[];
-  /** The REST form of every change, by change number (built on each call). */
-  changes(): ChangeInfo[];
+  /**
+   * The REST form of every change, by change number (built on each call); with `asOf` (epoch
+   * seconds), as REST would have answered once the stream had sent every event of that second
+   * or before: a Gerrit stand-in that replays the stream serves this for its catch-up.
+   */
+  changes(asOf?: number): ChangeInfo[];
 }
 
 export const defaultCis: readonly CiSpec[] = [
@@ -184,7 +188,13 @@ class HistoryBuilder {
     }
     const events = this.recorder.events();
     const records = this.recorder.records;
-    return { events, changes: () => records.map(changeInfo) };
+    return {
+      events,
+      changes: (asOf) => {
+        const asOfMs = asOf === undefined ? Infinity : asOf * 1000 + 999;
+        return records.flatMap((record) => changeInfo(record, asOfMs) ?? []);
+      },
+    };
   }
 
   private pick<T>(list: readonly T[]): T {
@@ -217,7 +227,6 @@ class HistoryBuilder {
       revisions: [],
       messages: [],
       status: 'NEW',
-      updatedMs: createdMs,
     };
     this.recorder.open(record);
     const patchSets = 1 + Math.floor(this.random() ** 1.6 * 5);
@@ -336,7 +345,6 @@ class HistoryBuilder {
         submitter = this.gate.account;
       }
       record.status = 'MERGED';
-      record.submittedMs = submitMs;
       record.submitter = submitter;
       const newRev = record.revisions[ps - 1]!.sha;
       this.recorder.generated(
