@@ -73,7 +73,7 @@ export class HistoryRecorder {
       ...(!this.legacy && { kind }),
     });
     this.generated(record, ps, ms, record.owner, `Uploaded patch set ${ps}.`, 'newPatchSet');
-    this.stream(record, ps, ms, { type: 'patchset-created', uploader: owner });
+    this.stream(record, ps, ms, 'patchset-created', { uploader: owner });
   }
 
   /** A message Gerrit writes itself: REST shows it, stream-events sends its own event type. */
@@ -138,8 +138,7 @@ export class HistoryRecorder {
               const oldValue = change && { oldValue: String(change[2] ?? 0) };
               return { type: label, description: label, value: String(value), ...oldValue };
             });
-    this.stream(record, ps, ms, {
-      type: 'comment-added',
+    this.stream(record, ps, ms, 'comment-added', {
       author: this.account(author),
       approvals,
       comment: this.legacy ? body : withHeader(message),
@@ -147,7 +146,7 @@ export class HistoryRecorder {
   }
 
   /** Adds a stream event of the change at `ms`, with `change` and `patchSet` as they are then. */
-  stream(record: ChangeRecord, ps: number, ms: number, event: Record<string, unknown>): void {
+  stream(record: ChangeRecord, ps: number, ms: number, type: string, fields: object): void {
     const parts = this.parts.get(record)!;
     let change = parts.change.get(record.status);
     if (!change) {
@@ -167,10 +166,8 @@ export class HistoryRecorder {
       };
       parts.change.set(record.status, change);
     }
-    event.change = change;
-    event.patchSet = parts.patchSets[ps - 1];
-    event.eventCreatedOn = Math.floor(ms / 1000);
-    this.push(ms, event);
+    const patchSet = parts.patchSets[ps - 1];
+    this.push(ms, { type, change, patchSet, ...fields, eventCreatedOn: Math.floor(ms / 1000) });
   }
 
   /** A stream event that belongs to no change's patch set (`ref-updated`). */

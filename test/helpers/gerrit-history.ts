@@ -243,7 +243,7 @@ class HistoryBuilder {
       this.patchSet(record, ps, at);
       if (ps === 1 && this.chance(0.3)) {
         const reviewer = this.recorder.account(this.pick(this.humans));
-        this.recorder.stream(record, ps, at + 1000, { type: 'reviewer-added', reviewer });
+        this.recorder.stream(record, ps, at + 1000, 'reviewer-added', { reviewer });
       }
       lastActivity = Math.max(lastActivity, this.ciRound(record, ps, at, next));
       if (ps < patchSets && this.chance(0.4)) {
@@ -355,8 +355,7 @@ class HistoryBuilder {
         `Change has been successfully merged by ${submitter.name}`,
         'merged',
       );
-      this.recorder.stream(record, ps, submitMs, {
-        type: 'change-merged',
+      this.recorder.stream(record, ps, submitMs, 'change-merged', {
         submitter: this.recorder.account(submitter),
         newRev,
       });
@@ -375,8 +374,7 @@ class HistoryBuilder {
       const reason = 'No longer needed.';
       record.status = 'ABANDONED';
       this.recorder.generated(record, ps, at, record.owner, `Abandoned\n\n${reason}`, 'abandon');
-      this.recorder.stream(record, ps, at, {
-        type: 'change-abandoned',
+      this.recorder.stream(record, ps, at, 'change-abandoned', {
         abandoner: this.recorder.account(record.owner),
         reason,
       });
@@ -384,8 +382,7 @@ class HistoryBuilder {
       const restoredMs = at + this.between(HOUR, 48 * HOUR);
       record.status = 'NEW';
       this.recorder.generated(record, ps, restoredMs, record.owner, 'Restored', 'restore');
-      this.recorder.stream(record, ps, restoredMs, {
-        type: 'change-restored',
+      this.recorder.stream(record, ps, restoredMs, 'change-restored', {
         restorer: this.recorder.account(record.owner),
       });
     }
