@@ -26,7 +26,6 @@ import {
   type CommentStyle,
   type GeneratedBuild,
 } from './gerrit-comments.js';
-
 import { HistoryRecorder } from './gerrit-history-recorder.js';
 import {
   changeInfo,
