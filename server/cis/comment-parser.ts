@@ -183,14 +183,16 @@ function pipelineOfTag(tag: string | null | undefined): string | null {
   return (tag && ZUUL_TAG.exec(tag)?.[1]) || null;
 }
 
-/** The message cut to its first {@link maxMessageBytes} bytes (a split character is dropped). */
+/**
+ * The message cut to its first {@link maxMessageBytes} bytes, back to the last line end in them:
+ * a job line cut short would read as another result (`SUCC`) or lose its `(non-voting)`.
+ */
 function bounded(message: string): string {
   // A UTF-16 unit is at most 3 UTF-8 bytes: short messages need no byte count.
   if (message.length * 3 <= maxMessageBytes) return message;
   const bytes = Buffer.from(message, 'utf8');
   if (bytes.length <= maxMessageBytes) return message;
-  return bytes
-    .subarray(0, maxMessageBytes)
-    .toString('utf8')
-    .replace(/\uFFFD$/, '');
+  const cut = bytes.subarray(0, maxMessageBytes);
+  const lastLineEnd = cut.lastIndexOf(0x0a);
+  return cut.subarray(0, lastLineEnd < 0 ? cut.length : lastLineEnd).toString('utf8');
 }

@@ -13,7 +13,10 @@
 import type { ParsedBuild } from './report.js';
 
 const BULLET = /^[-*•]\s+/;
-const RESULT = /^([A-Za-z][A-Za-z_]*)(?=\s|$)/;
+const RESULT = /^[A-Za-z][A-Za-z_]*$/;
+
+/** Longest line read as a job line (characters); a longer one is not a build. */
+export const maxJobLineLength = 4096;
 /** Results also recognised in lower case; any other result must be written in capitals. */
 const KNOWN_RESULTS: ReadonlySet<string> = new Set([
   'SUCCESS',
@@ -34,8 +37,8 @@ const KNOWN_RESULTS: ReadonlySet<string> = new Set([
   'UNSTABLE',
   'NOT_BUILT',
 ]);
-const NON_VOTING = /\s*\((?:non-voting|skipped)\)\s*$/i;
-const DURATION = /(?:^|\s+)in\s+((?:\d+h\s*)?(?:\d+m\s*)?(?:\d+s)?)\s*$/;
+const NON_VOTING = /^\((?:non-voting|skipped)\)$/i;
+const DURATION_PART = /^(\d+)([hms])$/;
 const ABSOLUTE_URL = /^https?:\/\/\S+$/i;
 const IMPLICIT_LINK = /^build\/[0-9a-f]+\/?$/i;
 /** A build id in a log path (Zuul's uuid[:7], a build uuid): hex, with at least one letter. */
@@ -43,6 +46,7 @@ const HEX_ID = /^(?=[0-9]*[a-f])[0-9a-f]{6,}$/i;
 
 /** Parses one line; `null` when it is not a job line. */
 export function parseJobLine(line: string): ParsedBuild | null {
+  if (line.length > maxJobLineLength) return null;
   const text = line.trim();
   const bullet = BULLET.exec(text);
   const rest = bullet ? text.slice(bullet[0].length) : text;
@@ -77,41 +81,45 @@ function isLink(word: string): boolean {
 
 type Outcome = Omit<ParsedBuild, 'job' | 'logUrl'>;
 
-/** `RESULT[ DETAIL][ in …][ (non-voting)]`. */
+/**
+ * `RESULT[ DETAIL][ in 1h 02m 03s][ (non-voting)]`, read word by word (no backtracking regular
+ * expression over the line, which may be anyone's text).
+ */
 function parseOutcome(text: string): Outcome | null {
-  let rest = text.trim();
-  const result = RESULT.exec(rest);
-  if (!result) return null;
-  const written = result[1]!;
-  const upper = written.toUpperCase();
-  if (written !== upper && !KNOWN_RESULTS.has(upper)) return null;
-  rest = rest.slice(result[0].length);
+  const words = text.trim().split(/\s+/);
+  const written = words[0]!;
+  if (!RESULT.test(written)) return null;
+  const result = written.toUpperCase();
+  if (written !== result && !KNOWN_RESULTS.has(result)) return null;
+  let end = words.length;
   let voting = true;
-  const nonVoting = NON_VOTING.exec(rest);
-  if (nonVoting) {
+  if (end > 1 && NON_VOTING.test(words[end - 1]!)) {
     voting = false;
-    rest = rest.slice(0, nonVoting.index);
+    end--;
   }
   let durationSeconds: number | null = null;
-  const duration = DURATION.exec(rest);
-  if (duration && duration[1]) {
-    durationSeconds = parseDuration(duration[1]);
-    rest = rest.slice(0, duration.index);
+  for (let start = Math.max(2, end - 3); start < end; start++) {
+    if (words[start - 1] !== 'in') continue;
+    durationSeconds = parseDuration(words.slice(start, end));
+    if (durationSeconds !== null) {
+      end = start - 1;
+      break;
+    }
   }
-  const detail = rest.trim();
-  return {
-    result: upper,
-    detail: detail === '' ? null : detail,
-    durationSeconds,
-    voting,
-  };
+  const detail = words.slice(1, end).join(' ');
+  return { result, detail: detail === '' ? null : detail, durationSeconds, voting };
 }
 
-/** `1h 02m 03s` → 3723. */
-function parseDuration(text: string): number {
+/** `['1h', '02m', '03s']` → 3723; `null` unless the units come in order h, m, s, each once. */
+function parseDuration(parts: readonly string[]): number | null {
   let seconds = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)([hms])/g)) {
-    seconds += Number(amount) * (unit === 'h' ? 3600 : unit === 'm' ? 60 : 1);
+  let lastUnit = -1;
+  for (const part of parts) {
+    const match = DURATION_PART.exec(part);
+    const unit = match ? 'hms'.indexOf(match[2]!) : -1;
+    if (unit <= lastUnit) return null;
+    lastUnit = unit;
+    seconds += Number(match![1]) * [3600, 60, 1][unit]!;
   }
   return seconds;
 }

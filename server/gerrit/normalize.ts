@@ -55,6 +55,8 @@ const knownTypes: ReadonlySet<string> = new Set([
 
 type Json = Record<string, unknown>;
 
+const EVENT_TYPE = /^[\w.:-]{1,100}$/;
+
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -89,6 +91,8 @@ export function normaliseEvent(raw: unknown, receivedAt: number = nowSeconds()):
   if (typeof raw.type !== 'string' || raw.type === '') {
     return { ok: false, warning: 'event has no type' };
   }
+  // The type names counters and goes to subscribers: nothing but a short word is taken.
+  if (!EVENT_TYPE.test(raw.type)) return { ok: false, warning: 'event type is not a short word' };
   const reader = new EventReader(raw.type === 'draft-published' ? 'patchset-created' : raw.type);
   const event = storedTypes.has(reader.type)
     ? reader.stored(raw, receivedAt)
@@ -153,7 +157,7 @@ class EventReader {
           createdOn: this.createdOn(raw, receivedAt, grantedOn),
           change,
           patchSet,
-          author: this.account(raw.author, 'author') ?? {},
+          author: this.author(raw.author),
           comment,
           approvals: approvals.list,
         };
@@ -280,6 +284,13 @@ class EventReader {
     };
   }
 
+  private author(raw: unknown): GerritAccount {
+    const author = this.account(raw, 'author');
+    if (author && Object.keys(author).length > 0) return author;
+    this.notes.push('no author');
+    return {};
+  }
+
   private account(raw: unknown, field: string): GerritAccount | undefined {
     if (!isObject(raw)) return undefined;
     const accountId = this.integer(raw._account_id ?? raw.accountId, `${field}.accountId`);
@@ -328,11 +339,15 @@ class EventReader {
     };
   }
 
-  /** An integer, or a string holding one (noted once per field); `undefined` otherwise. */
+  /**
+   * An integer, or a string holding one (noted once per field, except for approval values:
+   * every Gerrit sends those as strings); `undefined` otherwise.
+   */
   private integer(value: unknown, field: string): number | undefined {
     if (typeof value === 'number') return Number.isSafeInteger(value) ? value : undefined;
     if (typeof value === 'string' && /^\s*-?\d{1,15}\s*$/.test(value)) {
-      if (!this.stringNumbers.includes(field)) this.stringNumbers.push(field);
+      const expected = field === 'approvals.value' || field === 'approvals.oldValue';
+      if (!expected && !this.stringNumbers.includes(field)) this.stringNumbers.push(field);
       return Number(value);
     }
     return undefined;

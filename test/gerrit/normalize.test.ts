@@ -56,7 +56,7 @@ describe('the pygerrit samples', () => {
     });
     expect(warnings).toEqual([
       'comment-added: no eventCreatedOn, its patch set or comment time used',
-      'comment-added: numbers sent as strings (change.number, patchSet.number, approvals.value)',
+      'comment-added: numbers sent as strings (change.number, patchSet.number)',
       'comment-added: old label names (CRVW → Code-Review, VRIF → Verified)',
     ]);
   });
@@ -191,6 +191,11 @@ describe('what is missing or malformed', () => {
     });
     expect(normaliseEvent([1, 2])).toEqual({ ok: false, warning: 'event is not a JSON object' });
     expect(normaliseEvent({ change })).toEqual({ ok: false, warning: 'event has no type' });
+    expect(normaliseEvent({ type: 'x'.repeat(101), change })).toEqual({
+      ok: false,
+      warning: 'event type is not a short word',
+    });
+    expect(normaliseEvent({ type: 'comment-added\n', change })).toMatchObject({ ok: false });
     expect(normaliseLine('  ')).toEqual({ ok: false, warning: 'empty line' });
   });
 
@@ -216,7 +221,6 @@ describe('what is missing or malformed', () => {
       'comment-added: approval without a label or value ignored',
       'comment-added: no comment',
       'comment-added: no eventCreatedOn, its patch set or comment time used',
-      'comment-added: numbers sent as strings (approvals.value, approvals.oldValue)',
     ]);
   });
 
@@ -279,7 +283,10 @@ describe('what is missing or malformed', () => {
       }),
     );
     expect((event as CommentAdded).approvals).toHaveLength(maxApprovals);
-    expect(warnings).toEqual([`comment-added: over ${maxApprovals} approvals, the rest ignored`]);
+    expect(warnings).toEqual([
+      `comment-added: over ${maxApprovals} approvals, the rest ignored`,
+      'comment-added: no author',
+    ]);
   });
 
   it('exports the line size a caller refuses over', () => {
