@@ -8,13 +8,7 @@ import { bytewise } from './sql.js';
 
 /** What a list of tests is ranked by. */
 export type TestRank =
-  | 'failures'
-  | 'failure_rate'
-  | 'mean_duration'
-  | 'runs'
-  | 'passes'
-  | 'skips'
-  | 'test_id';
+  'failures' | 'failure_rate' | 'mean_duration' | 'runs' | 'passes' | 'skips' | 'test_id';
 
 /** The SQL of each figure over the row aliased `a`; null for the id itself. */
 function figureOf(rank: TestRank, a: string): string | null {

@@ -72,10 +72,10 @@ export class TestFilter {
   @Field(() => String, {
     nullable: true,
     description:
-      `The traceback of one of its ${RECENT_FAILURES_SEARCHED} newest failing results (over ` +
-      'the list: every test, or the job) holds this text, case-sensitively; the last ' +
-      `${TRACEBACK_TAIL_BYTES / 1024} KiB of each traceback are searched, the text is at most ` +
-      `${MAX_TRACEBACK_SEARCH} characters.`,
+      `Among the ${RECENT_FAILURES_SEARCHED} newest failing results (of every test, or of the ` +
+      "job's tests), one of the test's has a traceback holding this text, case-sensitively; " +
+      `the last ${TRACEBACK_TAIL_BYTES / 1024} KiB of each traceback are searched, and the ` +
+      `text is at most ${MAX_TRACEBACK_SEARCH} characters.`,
   })
   tracebackContains?: string;
 }
