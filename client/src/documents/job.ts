@@ -76,12 +76,27 @@ export const JOB_TESTS = graphql(`
     $name: String!
     $since: DateTime!
     $until: DateTime!
+    $filter: TestFilter
     $orderBy: JobTestOrder!
+    $direction: SortDirection!
     $first: Int!
+    $after: String
   ) {
     job(name: $name) {
-      tests(since: $since, until: $until, orderBy: $orderBy, first: $first) {
+      tests(
+        since: $since
+        until: $until
+        filter: $filter
+        orderBy: $orderBy
+        direction: $direction
+        first: $first
+        after: $after
+      ) {
         totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           test {
             testId
