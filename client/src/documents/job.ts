@@ -52,6 +52,12 @@ export const JOB_RECENT = graphql(`
           uxsuccesses
           skips
           wallTime
+          incomplete
+          parseErrors
+          change
+          patchset
+          artifactsUrl
+          node: metadataValue(key: "node_provider")
         }
       }
       failedTests(lastRuns: 10) {
@@ -70,6 +76,9 @@ export const JOB_RECENT = graphql(`
     }
   }
 `);
+
+/** One row of the recent runs table. */
+export type RecentRun = NonNullable<ResultOf<typeof JOB_RECENT>['job']>['runs']['nodes'][number];
 
 export const JOB_TESTS = graphql(`
   query JobTests(
