@@ -16,17 +16,17 @@ export const MAX_TEST_ID_FILTER = 512;
 
 /**
  * The escapes both SQL engines read alike: classes, word boundaries, `\xHH` (checked apart),
- * and any punctuation taken literally.
+ * and the metacharacters taken literally (libsql refuses any other escaped character).
  */
-const KNOWN_ESCAPE = /^[dDwWsSb]$|^[^A-Za-z0-9]$/;
+const KNOWN_ESCAPE = /^[dDwWsSb\\^$.[\]()*+?{}|]$/;
 
 /**
  * Throws BAD_ARGUMENT, naming the problem, unless the filter is one both dialects answer
  * alike: texts of at most {@link MAX_TEST_ID_FILTER} characters, and an expression that
  * JavaScript compiles and that keeps to what SQLite's and MariaDB's REGEXP share: `.`,
  * `[…]`, `[^…]`, `(…)`, `|`, `*`, `+`, `?`, `{m,n}`, `^`, `$`, `\d \w \s \b` (and their
- * negations but `\B`), `\xHH` and escaped punctuation. No `(?…)` groups, backreferences or
- * POSIX classes.
+ * negations but `\B`), `\xHH` and escaped metacharacters (`\.`, `\(`, …). No `(?…)`
+ * groups, backreferences, POSIX classes or other escapes.
  */
 export function checkTestIdFilter(filter: TestIdFilter | null | undefined): void {
   for (const name of ['prefix', 'contains', 'matches'] as const) {

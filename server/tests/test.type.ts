@@ -64,8 +64,9 @@ export class TestFilter {
     nullable: true,
     description:
       'A regular expression the test id matches somewhere (anchor it with ^ and $): ' +
-      '. [...] [^...] (...) | * + ? {m,n} ^ $ \\d \\w \\s \\b (and \\D \\W \\S), \\xHH and escaped ' +
-      'punctuation; no (?...) groups, backreferences or POSIX classes.',
+      '. [...] [^...] (...) | * + ? {m,n} ^ $ \\d \\w \\s \\b (and \\D \\W \\S), \\xHH and the ' +
+      'metacharacters escaped (\\. \\( …); no (?...) groups, backreferences, POSIX classes or ' +
+      'other escapes.',
   })
   matches?: string;
 

@@ -200,6 +200,19 @@ describe.each(backends)('lists of tests on $name', (backend) => {
       ids: needles,
       totals: [NEEDLES],
     });
+    // Every escape of the shared syntax reads alike on both engines.
+    for (const matches of [
+      '\\x4eeedle\\.test_\\w+_\\d{4}$',
+      '\\bNeedle\\b',
+      '^\\S+\\.[N]\\D*\\d+$',
+      '(\\.|\\*|\\(|\\[)Needle\\W',
+    ]) {
+      expect({ matches, ...(await jobPages({ o: 'FAILURES', filter: { matches } })) }).toEqual({
+        matches,
+        ids: needles,
+        totals: [NEEDLES],
+      });
+    }
   });
 
   it("ranks a job's tests by every column in both directions, over every page", async () => {
@@ -265,6 +278,7 @@ describe.each(backends)('lists of tests on $name', (backend) => {
       [{ matches: '(?:needle)' }, /uses "\(\?"/],
       [{ matches: '(a)\\1' }, /the escape "\\1"/],
       [{ matches: '[[:alpha:]]' }, /POSIX class/],
+      [{ matches: 'test\\-needle' }, /the escape "\\-"/],
       [{ matches: 'x'.repeat(513) }, /matches is 513 characters long; at most 512/],
       [{ contains: 'x'.repeat(513) }, /contains is 513 characters long/],
       [
