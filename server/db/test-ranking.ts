@@ -10,6 +10,12 @@ import { bytewise } from './sql.js';
 export type TestRank =
   'failures' | 'failure_rate' | 'mean_duration' | 'runs' | 'passes' | 'skips' | 'test_id';
 
+/** How a list of tests is ordered; the direction defaults to the rank's natural one. */
+export interface TestsOrder {
+  rank: TestRank;
+  direction?: 'asc' | 'desc' | null;
+}
+
 /** The SQL of each figure over the row aliased `a`; null for the id itself. */
 function figureOf(rank: TestRank, a: string): string | null {
   switch (rank) {

@@ -11,7 +11,7 @@ import {
 } from '../db/page.js';
 import { bytewise } from '../db/sql.js';
 import { checkTestIdFilter, whereTestId } from '../db/test-id-filter.js';
-import { naturalDirection, orderOfTests, type TestRank } from '../db/test-ranking.js';
+import { naturalDirection, orderOfTests, type TestsOrder } from '../db/test-ranking.js';
 import { hashTestId } from '../db/test-key.js';
 import { GatewatchError } from '../errors.js';
 import { checkTracebackSearch, whereTracebackHolds } from './traceback-search.js';
@@ -51,12 +51,6 @@ export async function testsByRowId(knex: Knex, ids: readonly number[]): Promise<
 export async function testByTestId(knex: Knex, testId: string): Promise<Test | null> {
   const row: TestRow | undefined = await knex('tests').where('hash', hashTestId(testId)).first();
   return row ? testOf(row) : null;
-}
-
-/** How a list of tests is ordered; the direction defaults to the rank's natural one. */
-export interface TestsOrder {
-  rank: TestRank;
-  direction?: 'asc' | 'desc' | null;
 }
 
 /**
