@@ -3,7 +3,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { decodeOffset, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { bytewise, timeParam, utcDay } from '../db/sql.js';
-import { checkTestIdFilter, whereTestId } from '../db/test-id-filter.js';
+import { checkPatternInDatabase, checkTestIdFilter, whereTestId } from '../db/test-id-filter.js';
 import { naturalDirection, orderOfTests, type TestsOrder } from '../db/test-ranking.js';
 import { failingResults, sqlResultIs, sqlRunIs } from '../runs/outcome.js';
 import { resultOf, RESULT_COLUMNS } from '../runs/result.service.js';
@@ -133,6 +133,7 @@ export async function jobTests(
   checkWindow(window);
   checkTestIdFilter(filter);
   checkTracebackSearch(filter?.tracebackContains);
+  await checkPatternInDatabase(db, filter);
   const size = pageSize(page);
   const offset = decodeOffset(page.after);
   const { knex } = db;

@@ -10,7 +10,7 @@ import {
   type PageRequest,
 } from '../db/page.js';
 import { bytewise } from '../db/sql.js';
-import { checkTestIdFilter, whereTestId } from '../db/test-id-filter.js';
+import { checkPatternInDatabase, checkTestIdFilter, whereTestId } from '../db/test-id-filter.js';
 import { naturalDirection, orderOfTests, type TestsOrder } from '../db/test-ranking.js';
 import { hashTestId } from '../db/test-key.js';
 import { GatewatchError } from '../errors.js';
@@ -68,6 +68,7 @@ export async function listTests(
 ): Promise<Page<Test>> {
   checkTestIdFilter(filter);
   checkTracebackSearch(filter?.tracebackContains);
+  await checkPatternInDatabase(db, filter);
   const size = pageSize(args);
   const direction = order.direction ?? naturalDirection(order.rank);
   const filtered = (query: Knex.QueryBuilder) =>

@@ -65,8 +65,8 @@ export class TestFilter {
     description:
       'A regular expression the test id matches somewhere (anchor it with ^ and $): ' +
       '. [...] [^...] (...) | * + ? {m,n} ^ $ \\d \\w \\s \\b (and \\D \\W \\S), \\xHH and the ' +
-      'metacharacters escaped (\\. \\( …); no (?...) groups, backreferences, POSIX classes or ' +
-      'other escapes.',
+      'metacharacters escaped (\\. \\( …), at most two {m,n} with bounds up to 100; no (?...) ' +
+      'groups, backreferences, POSIX classes or other escapes.',
   })
   matches?: string;
 

@@ -272,6 +272,21 @@ describe.each(backends)('lists of tests on $name', (backend) => {
     ).toEqual(['small.test_refused']);
   });
 
+  it('asks the database whether it reads an expression, and says why not', async () => {
+    // A class escape inside brackets: PCRE reads it, SQLite's REGEXP does not.
+    const filter = { matches: 'needle_[\\d]+$' };
+    const { body } = await server.query(TESTS, { filter });
+    if (backend.name === 'sqlite') {
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      expect(body.errors?.[0]?.message).toMatch(
+        /^matches "needle_\[\\d\]\+\$" is not an expression the database reads: .*escape/,
+      );
+    } else {
+      expect(body.errors).toBeUndefined();
+      expect((body.data as { tests: Page }).tests.totalCount).toBe(NEEDLES);
+    }
+  });
+
   it('refuses filters past their limits or outside the expression subset, naming them', async () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ matches: 'needle(' }, /matches "needle\(" is not a regular expression/],
@@ -279,6 +294,12 @@ describe.each(backends)('lists of tests on $name', (backend) => {
       [{ matches: '(a)\\1' }, /the escape "\\1"/],
       [{ matches: '[[:alpha:]]' }, /POSIX class/],
       [{ matches: 'test\\-needle' }, /the escape "\\-"/],
+      [{ matches: '((a{10}){10}){10}' }, /more than 2 "\{m,n\}" repetitions/],
+      [{ matches: 'a{1,101}' }, /the repetition "\{1,101\}" \(bounds up to 100\)/],
+      // JavaScript and PCRE read these literally or as nothing; SQLite refuses them.
+      [{ matches: 'needle{' }, /a "\{" that starts no repetition/],
+      [{ matches: 'a{,5}' }, /a "\{" that starts no repetition/],
+      [{ matches: 'a{0}' }, /the repetition "\{0\}" \(of nothing\)/],
       [{ matches: 'x'.repeat(513) }, /matches is 513 characters long; at most 512/],
       [{ contains: 'x'.repeat(513) }, /contains is 513 characters long/],
       [
