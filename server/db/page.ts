@@ -45,6 +45,20 @@ export function decodeCursor(after: string | null | undefined): (string | number
   throw new GatewatchError('BAD_ARGUMENT', `bad cursor "${after}": pass a previous endCursor`);
 }
 
+/**
+ * The position a cursor holds (0 for the first page), for lists ranked by figures that
+ * a keyset could not page through stably.
+ */
+export function decodeOffset(after: string | null | undefined): number {
+  const key = decodeCursor(after);
+  if (!key) return 0;
+  const [offset] = key;
+  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || key.length !== 1) {
+    throw new GatewatchError('BAD_ARGUMENT', `bad cursor "${after}": pass a previous endCursor`);
+  }
+  return offset;
+}
+
 export function encodeCursor(key: (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }

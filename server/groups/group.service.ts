@@ -8,7 +8,9 @@ import {
   pageOfGroups,
   runSeries,
   runTotals,
+  ungroupedTotals,
   type GroupTotals,
+  type RunTotals,
 } from '../jobs/series.service.js';
 import type { Resolution } from '../db/sql.js';
 import type { GroupSeries } from '../jobs/series.type.js';
@@ -16,17 +18,31 @@ import type { GroupSeries } from '../jobs/series.type.js';
 /** What the home page groups by unless told otherwise. */
 export const DEFAULT_GROUP_KEY = 'project';
 
-/** The values of `key` among the runs matching the filter, with their totals; one page. */
-export function pageOfKeyGroups<T>(
+/** A page of groups, and the runs that belong to none of them. */
+export interface GroupPage<T> extends Page<T> {
+  /** Totals of the runs lacking the key; null when none does. Queried when read. */
+  readonly withoutKey: Promise<RunTotals | null>;
+}
+
+/**
+ * The values of `key` among the runs matching the filter, with their totals; one page. The
+ * runs lacking the key are counted apart (`withoutKey`), so that groups and they add up.
+ */
+export async function pageOfKeyGroups<T>(
   db: Database,
   key: string,
   filter: RunFilter | undefined,
   page: PageRequest,
   nodesOf: (groups: GroupTotals[]) => T[],
-): Promise<Page<T>> {
+): Promise<GroupPage<T>> {
   checkKey(key);
   checkWindow(filter ?? {});
-  return pageOfGroups(db, filter, { by: 'metadata', key }, page, nodesOf);
+  const grouping = { by: 'metadata', key } as const;
+  const groups = await pageOfGroups(db, filter, grouping, page, nodesOf);
+  let withoutKey: Promise<RunTotals | null> | undefined;
+  return Object.defineProperty(groups, 'withoutKey', {
+    get: () => (withoutKey ??= ungroupedTotals(db, filter, grouping)),
+  }) as GroupPage<T>;
 }
 
 /**

@@ -31,8 +31,30 @@ export class Group extends RunOutcomes {
   seriesFor!: (resolution: Resolution, window: TimeWindow) => Promise<RunBucket[]>;
 }
 
+@ObjectType({
+  description:
+    'The runs matching the filter that lack the key (or the job): the group the others leave ' +
+    'out, shown as "(none)".',
+})
+export class UngroupedRuns extends RunOutcomes {
+  // Named as Group's field; the value is the service's RunTotals as it is.
+  @Field(() => Int, { name: 'runCount' })
+  runs!: number;
+
+  @Field(() => DateTime, { nullable: true })
+  lastRunAt!: Date | null;
+}
+
 @ObjectType()
-export class GroupConnection extends Connection(Group) {}
+export class GroupConnection extends Connection(Group) {
+  @Field(() => UngroupedRuns, {
+    nullable: true,
+    description:
+      'The runs matching the filter that lack the key, on every page; null when none does. ' +
+      'With the groups, they add up to every run matching the filter.',
+  })
+  withoutKey!: Promise<UngroupedRuns | null>;
+}
 
 @ObjectType({ description: 'How recent the newest data is: tells a stalled collector.' })
 export class Freshness {

@@ -137,7 +137,12 @@ export async function ingestRun(
       const buildName = metadata.build_name ?? null;
       await applyRun(
         bulk,
-        { buildName, runAt, counts: writer.counts, wallTime },
+        {
+          buildName,
+          runAt,
+          counts: { ...writer.counts, parseErrors: writer.parseErrors },
+          wallTime,
+        },
         [...writer.perTest.values()],
         1,
       );

@@ -5,7 +5,7 @@ import { DateTime } from '../graphql/scalars.js';
 import type { Database } from '../db/orm.js';
 import { listRuns } from '../runs/run.service.js';
 import { RunConnection, RunFilter } from '../runs/run.type.js';
-import { Test, TestFilter } from '../tests/test.type.js';
+import { SortDirection, Test, TestFilter } from '../tests/test.type.js';
 import {
   failedTests,
   jobTests,
@@ -144,8 +144,8 @@ export class JobResolver {
 
   @FieldResolver(() => JobTestConnection, {
     description:
-      'Its tests ranked by `orderBy`, from the daily rollups: the window is widened to the ' +
-      'whole UTC days it overlaps.',
+      'Its tests matching the filter, ranked by `orderBy` over all of them, from the daily ' +
+      'rollups: the window is widened to the whole UTC days it overlaps.',
   })
   tests(
     @Root() job: Job,
@@ -153,10 +153,18 @@ export class JobResolver {
     @Arg('filter', () => TestFilter, { nullable: true }) filter: TestFilter | undefined,
     @Arg('orderBy', () => JobTestOrder, { defaultValue: JobTestOrder.FAILURES })
     orderBy: JobTestOrder,
+    @Arg('direction', () => SortDirection, {
+      nullable: true,
+      description: 'Default: ascending by TEST_ID, descending by a figure.',
+    })
+    direction: SortDirection | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: TestsContext,
   ): Promise<JobTestConnection> {
-    return jobTests(ctx.db, job.name, narrowed(job.window, window), filter, orderBy, page);
+    return jobTests(ctx.db, job.name, narrowed(job.window, window), filter, page, {
+      rank: orderBy,
+      direction,
+    });
   }
 
   @FieldResolver(() => [FailedTest], {

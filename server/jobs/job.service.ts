@@ -1,17 +1,18 @@
 /** Reads about jobs: the list, rolling run times, per-test figures and recent failures. */
 import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
-import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
+import { decodeOffset, pageSize, toPage, type Page, type PageRequest } from '../db/page.js';
 import { bytewise, timeParam, utcDay } from '../db/sql.js';
-import { whereTestId } from '../db/test-id-filter.js';
-import { GatewatchError } from '../errors.js';
+import { checkPatternInDatabase, checkTestIdFilter, whereTestId } from '../db/test-id-filter.js';
+import { naturalDirection, orderOfTests, type TestsOrder } from '../db/test-ranking.js';
 import { failingResults, sqlResultIs, sqlRunIs } from '../runs/outcome.js';
 import { resultOf, RESULT_COLUMNS } from '../runs/result.service.js';
 import { whereRuns } from '../runs/run-filter.js';
 import { listRuns, runOf, type RunRow } from '../runs/run.service.js';
 import { RunStatus, type Run, type RunFilter } from '../runs/run.type.js';
+import { checkTracebackSearch, whereTracebackHolds } from '../tests/traceback-search.js';
 import type { TestFilter } from '../tests/test.type.js';
-import { JobTestOrder, type FailedTest, type JobTest, type RunTimePoint } from './job.type.js';
+import type { FailedTest, JobTest, RunTimePoint } from './job.type.js';
 import {
   checkRange,
   checkWindow,
@@ -106,17 +107,6 @@ export async function runTimes(
   });
 }
 
-/** How `jobTests` ranks, before the test id; `a` is the per-test aggregate. */
-const TEST_ORDER: Record<JobTestOrder, string | null> = {
-  [JobTestOrder.FAILURES]: 'a.failures desc',
-  // `1e0` makes MySQL divide in doubles, as SQLite does, not in 4-decimal DECIMALs.
-  [JobTestOrder.FAILURE_RATE]:
-    'coalesce(a.failures * 1e0 / nullif(a.successes + a.failures, 0), -1) desc',
-  [JobTestOrder.MEAN_DURATION]: 'coalesce(a.success_time * 1e0 / nullif(a.successes, 0), -1) desc',
-  [JobTestOrder.RUNS]: 'a.runs desc',
-  [JobTestOrder.TEST_ID]: null,
-};
-
 interface JobTestRow {
   test_id: number;
   runs: number | string;
@@ -127,22 +117,25 @@ interface JobTestRow {
 }
 
 /**
- * The job's tests with their results summed over the UTC days that overlap the window
- * (the daily rollups are the only source that stays fast at millions of results), ranked,
- * one page. The ranking is computed in full for any page, so the cursor is an offset: a
- * keyset over floating-point aggregates could skip or repeat rows.
+ * The job's tests matching the filter, with their results summed over the UTC days that
+ * overlap the window (the daily rollups are the only source that stays fast at millions of
+ * results), ranked, one page. The ranking is computed in full for any page, so the cursor is
+ * an offset: a keyset over floating-point aggregates could skip or repeat rows.
  */
 export async function jobTests(
   db: Database,
   job: string,
   window: TimeWindow,
   filter: TestFilter | undefined,
-  order: JobTestOrder,
   page: PageRequest,
+  order: TestsOrder,
 ): Promise<Page<JobTest>> {
   checkWindow(window);
+  checkTestIdFilter(filter);
+  checkTracebackSearch(filter?.tracebackContains);
+  await checkPatternInDatabase(db, filter);
   const size = pageSize(page);
-  const offset = offsetOf(page.after);
+  const offset = decodeOffset(page.after);
   const { knex } = db;
   const perTest = knex('test_daily as td')
     .select(
@@ -158,19 +151,24 @@ export async function jobTests(
   if (window.until) perTest.where('td.day', '<=', utcDay(new Date(window.until.getTime() - 1)));
   // Test ids match and sort byte by byte, as `tests` does.
   const matching = () =>
-    whereTestId(
-      knex.from(perTest.clone().as('a')).join('tests as t', 't.id', 'a.test_id'),
-      db.dialect,
-      't.test_id',
-      filter,
+    whereTracebackHolds(
+      whereTestId(
+        knex.from(perTest.clone().as('a')).join('tests as t', 't.id', 'a.test_id'),
+        db.dialect,
+        't.test_id',
+        filter,
+      ),
+      db,
+      't.id',
+      filter?.tracebackContains,
+      job,
     );
-  const rank = TEST_ORDER[order];
-  const testId = bytewise(db.dialect, 't.test_id');
+  const direction = order.direction ?? naturalDirection(order.rank);
   // The ranking aggregates every test anyway: counting them in the same pass spares the
   // total its own aggregation.
   const rows = (await matching()
     .select('a.*', knex.raw('count(*) over () as total'))
-    .orderByRaw(rank === null ? testId : `${rank}, ${testId}`)
+    .orderByRaw(orderOfTests(db.dialect, order.rank, direction, 'a', 't.test_id'))
     .limit(size + 1)
     .offset(offset)) as (JobTestRow & { total: number | string })[];
   return toPage(
@@ -198,16 +196,6 @@ function jobTestOf(row: JobTestRow): JobTest {
     failureRate: rateOf(failures, passes),
     meanDuration: passes === 0 ? null : Number(row.success_time) / passes,
   };
-}
-
-function offsetOf(after: string | null | undefined): number {
-  const key = decodeCursor(after);
-  if (!key) return 0;
-  const offset = key[0];
-  if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || key.length !== 1) {
-    throw new GatewatchError('BAD_ARGUMENT', `bad cursor "${after}": pass a previous endCursor`);
-  }
-  return offset;
 }
 
 type ResultRow = Parameters<typeof resultOf>[0];

@@ -51,16 +51,22 @@ export enum JobTestOrder {
   MEAN_DURATION = 'mean_duration',
   TEST_ID = 'test_id',
   RUNS = 'runs',
+  PASSES = 'passes',
+  SKIPS = 'skips',
 }
 registerEnumType(JobTestOrder, {
   name: 'JobTestOrder',
-  description: 'Most first, except TEST_ID (alphabetical); a null rate or duration ranks last.',
+  description:
+    'Most first, except TEST_ID (byte order), unless reversed by `direction`; a null rate or ' +
+    'duration ranks last either way.',
   valuesConfig: {
     FAILURES: { description: 'Failed results.' },
     FAILURE_RATE: { description: 'failures / (passes + failures).' },
     MEAN_DURATION: { description: 'Mean seconds of successful results.' },
     TEST_ID: { description: 'Test id, ascending.' },
     RUNS: { description: 'Results, counting retries.' },
+    PASSES: { description: 'Passing results (success + xfail).' },
+    SKIPS: { description: 'Skipped results.' },
   },
 });
 

@@ -179,6 +179,24 @@ export async function runTotals(
   );
 }
 
+/**
+ * Totals of the runs matching the filter that lack the grouping's value (no such metadata
+ * key, or no job): the group the named groups leave out. Null when every run has a value.
+ */
+export async function ungroupedTotals(
+  db: Database,
+  filter: RunFilter | undefined,
+  grouping: NamedGrouping,
+): Promise<RunTotals | null> {
+  const { query, value } = groupedRuns(db, filter, grouping);
+  const [row] = (await query
+    .whereNull(value!.column)
+    .select(db.knex.raw(`${TOTALS}, max(runs.run_at) as last_run_at`))) as (TotalsRow & {
+    last_run_at: unknown;
+  })[];
+  return row && Number(row.runs) > 0 ? totalsOf(row) : null;
+}
+
 /** A group's value and its run totals. */
 export interface GroupTotals {
   value: string;

@@ -5,8 +5,9 @@
  *
  * - A result is passing (success, xfail), failing (fail, uxsuccess), skipped (skip) or none
  *   of these (incomplete: started and never ended).
- * - A run failed if it has a failing result, passed if not and it has a passing one, else it
- *   is skipped.
+ * - A run failed if it has a failing result, an incomplete one (a worker died mid-test) or
+ *   damaged packets (parse errors), as stestr fails a run whose worker crashed; otherwise it
+ *   passed if it has a passing result, else it is skipped.
  */
 import type { ResultStatus } from '../../workers/subunit/types.js';
 import { RunStatus } from './run.type.js';
@@ -34,13 +35,17 @@ export function sqlResultIs(outcome: ResultOutcome, column = 'status'): string {
   return `${column} in (${STATUSES_OF[outcome].map((s) => `'${s}'`).join(', ')})`;
 }
 
-/** A run's counts per status, as `runs` stores them. */
+/** What a run's status depends on: its counts per status and its parse errors. */
 export interface RunStatusCounts {
   passes: number;
   failures: number;
   skips: number;
   xfails: number;
   uxsuccesses: number;
+  /** Results started and never ended. */
+  incomplete: number;
+  /** Damaged packets skipped while parsing. */
+  parseErrors: number;
 }
 
 /** Failing results of a run (fail + uxsuccess). */
@@ -53,9 +58,14 @@ export function passingResults(run: RunStatusCounts): number {
   return run.passes + run.xfails;
 }
 
+/** Whether the run is FAILED though no test failed: a test never ended or a packet was damaged. */
+export function brokenRun(run: RunStatusCounts): boolean {
+  return run.incomplete > 0 || run.parseErrors > 0;
+}
+
 /** The run's status from its counts. */
 export function runStatusOf(run: RunStatusCounts): RunStatus {
-  if (failingResults(run) > 0) return RunStatus.FAILED;
+  if (failingResults(run) > 0 || brokenRun(run)) return RunStatus.FAILED;
   if (passingResults(run) > 0) return RunStatus.PASSED;
   return RunStatus.SKIPPED;
 }
@@ -68,7 +78,7 @@ export const sqlPassingResults = (runs = 'runs') => `(${runs}.passes + ${runs}.x
 
 /** SQL: whether the `runs` row aliased `runs` has `status` (the twin of {@link runStatusOf}). */
 export function sqlRunIs(status: RunStatus, runs = 'runs'): string {
-  const failed = `${sqlFailingResults(runs)} > 0`;
+  const failed = `(${sqlFailingResults(runs)} > 0 or ${runs}.incomplete > 0 or ${runs}.parse_errors > 0)`;
   switch (status) {
     case RunStatus.FAILED:
       return `(${failed})`;
@@ -80,9 +90,7 @@ export function sqlRunIs(status: RunStatus, runs = 'runs'): string {
 }
 
 /** A run's results counted by status (incomplete: started, never finished). */
-export interface StatusCounts extends RunStatusCounts {
-  incomplete: number;
-}
+export type StatusCounts = Omit<RunStatusCounts, 'parseErrors'>;
 
 export function noCounts(): StatusCounts {
   return { passes: 0, failures: 0, skips: 0, xfails: 0, uxsuccesses: 0, incomplete: 0 };

@@ -19,7 +19,7 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
       {
         buildName: run.build_name,
         runAt: toDate(run.run_at),
-        counts: run,
+        counts: { ...run, parseErrors: run.parse_errors },
         wallTime: run.wall_time === null ? null : Number(run.wall_time),
       },
       await sharesOf(trx, runRowId),

@@ -174,7 +174,7 @@ export function runOf(row: RunRow): RunNode {
     runAt: toDate(row.run_at),
     ingestedAt: toDate(row.ingested_at),
     buildName: row.build_name,
-    status: runStatusOf(row),
+    status: runStatusOf({ ...row, parseErrors: row.parse_errors }),
     format: row.format,
     tests: row.tests,
     passes: row.passes,

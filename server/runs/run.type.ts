@@ -3,13 +3,27 @@ import { Connection } from '../graphql/pagination.js';
 import { DateTime } from '../graphql/scalars.js';
 import { maxMetadataFilters } from './run-filter.js';
 
-/** openstack-health's rule: failed if any test failed, passed if any passed, else skipped. */
+/**
+ * openstack-health's rule, made strict as stestr is: failed if any test failed, never ended
+ * or a packet was damaged; else passed if any passed; else skipped (server/runs/outcome.ts).
+ */
 export enum RunStatus {
   PASSED = 'passed',
   FAILED = 'failed',
   SKIPPED = 'skipped',
 }
-registerEnumType(RunStatus, { name: 'RunStatus' });
+registerEnumType(RunStatus, {
+  name: 'RunStatus',
+  valuesConfig: {
+    PASSED: { description: 'No failing or incomplete result, no parse error, one passing.' },
+    FAILED: {
+      description:
+        'A failing result (fail, uxsuccess), an incomplete one (`incomplete` > 0: a worker ' +
+        'died mid-test) or damaged packets (`parseErrors` > 0).',
+    },
+    SKIPPED: { description: 'Neither: every result skipped, or none at all.' },
+  },
+});
 
 @ObjectType({
   simpleResolvers: true,

@@ -20,7 +20,7 @@ import {
   TestWindowArgs,
 } from './test-history.type.js';
 import { listTests, testByTestId } from './test.service.js';
-import { Test, TestConnection, TestFilter } from './test.type.js';
+import { SortDirection, Test, TestConnection, TestFilter, TestOrder } from './test.type.js';
 
 @Resolver(() => Test)
 export class TestResolver {
@@ -33,14 +33,22 @@ export class TestResolver {
   }
 
   @Query(() => TestConnection, {
-    description: 'Tests by id (byte order, so case-sensitive), optionally filtered.',
+    description:
+      'Every test matching the filter, ranked by `orderBy` over all of them (by id: byte ' +
+      'order, so case-sensitive), one page.',
   })
   tests(
     @Arg('filter', () => TestFilter, { nullable: true }) filter: TestFilter | undefined,
+    @Arg('orderBy', () => TestOrder, { defaultValue: TestOrder.TEST_ID }) orderBy: TestOrder,
+    @Arg('direction', () => SortDirection, {
+      nullable: true,
+      description: 'Default: ascending by TEST_ID, descending by a figure.',
+    })
+    direction: SortDirection | undefined,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
   ): Promise<TestConnection> {
-    return listTests(ctx.db, filter, page);
+    return listTests(ctx.db, filter, page, { rank: orderBy, direction });
   }
 
   @FieldResolver(() => [TestBucket], {

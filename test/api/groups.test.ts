@@ -159,6 +159,33 @@ describe.each(backends)('groups and the home page over GraphQL on $name', (backe
     );
   });
 
+  it('counts the runs lacking the key apart, so that groups and they add up', async () => {
+    type Totals = Record<string, unknown>;
+    const { project, branch, job, windowed } = await data<{
+      project: { nodes: Totals[]; withoutKey: Totals | null };
+      branch: { nodes: Totals[]; withoutKey: Totals | null };
+      job: { withoutKey: Totals | null };
+      windowed: { withoutKey: Totals | null };
+    }>(
+      `query ($since: DateTime) {
+        project: groups(first: 1) { nodes { runCount } withoutKey { ${TOTALS} } }
+        branch: groups(key: "branch") { nodes { runCount } withoutKey { ${TOTALS} } }
+        job: groups(key: "build_name") { withoutKey { runCount } }
+        windowed: groups(filter: { since: $since }) { withoutKey { runCount } }
+      }`,
+      { since: after(BASE, 3) },
+    );
+    const lacking = (key: string) => runs.filter((r) => r.metadata[key] === undefined);
+    // On every page, the first included.
+    expect(project.withoutKey).toEqual(model.totals(lacking('project')));
+    expect(branch.withoutKey).toEqual(model.totals(lacking('branch')));
+    const grouped = branch.nodes.reduce((sum, g) => sum + Number(g.runCount), 0);
+    expect(grouped + Number(branch.withoutKey!.runCount)).toBe(runs.length);
+    // Every run has a job; none lacks a project after day 3.
+    expect(job.withoutKey).toBeNull();
+    expect(windowed.withoutKey).toBeNull();
+  });
+
   it("gives each group's series and failed tests", async () => {
     const since = after(BASE, 1);
     const { groups } = await data<{

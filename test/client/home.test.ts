@@ -94,8 +94,8 @@ describe('group links', () => {
   });
 
   it('names the runs lacking the key', () => {
-    expect(groupLabel('project', 'openstack/nova')).toBe('openstack/nova');
-    expect(groupLabel('project', null)).toBe('(no project)');
+    expect(groupLabel('openstack/nova')).toBe('openstack/nova');
+    expect(groupLabel(null)).toBe('(none)');
   });
 });
 

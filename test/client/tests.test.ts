@@ -1,32 +1,45 @@
 /**
- * The tests page's logic without a browser: the search as the API's filter and the stack of
- * page cursors kept in the URL.
+ * The tests page's logic without a browser: its sortable columns and the stack of page cursors
+ * kept in the URL (the search is test/client/test-list.test.ts').
  */
 import { describe, expect, it } from 'vitest';
 import {
   currentCursor,
   formatCursors,
   nextPage,
-  PAGE_SIZE,
   pageRange,
   parseCursors,
-  parseMode,
   previousPage,
-  testFilter,
+} from '../../client/src/lib/cursors.js';
+import { parseSort, serverSort } from '../../client/src/lib/test-list.js';
+import {
+  COLUMNS,
+  DEFAULT_TESTS_SORT,
+  PAGE_SIZE,
+  pageSort,
 } from '../../client/src/pages/tests/tests.js';
 
-describe('the tests search', () => {
-  it('asks for a prefix or a substring, or for every test', () => {
-    expect(testFilter('tempest.api', 'prefix')).toEqual({ prefix: 'tempest.api' });
-    expect(testFilter('test_create', 'contains')).toEqual({ contains: 'test_create' });
-    expect(testFilter('', 'prefix')).toBeNull();
+describe('the tests page columns', () => {
+  it('sort on the server by results, failures, failure rate and mean time, or by id', () => {
+    expect(COLUMNS.map((c) => serverSort({ key: c.key, order: 'desc' }).orderBy)).toEqual([
+      'TEST_ID',
+      'RUNS',
+      'FAILURES',
+      'FAILURE_RATE',
+      'MEAN_DURATION',
+    ]);
   });
 
-  it('searches substrings unless told prefix', () => {
-    expect(parseMode('prefix')).toBe('prefix');
-    expect(parseMode('contains')).toBe('contains');
-    expect(parseMode('')).toBe('contains');
-    expect(parseMode('regex')).toBe('contains');
+  it('open by id, and fall back to it for a column the page does not show', () => {
+    expect(pageSort(parseSort('', '', DEFAULT_TESTS_SORT))).toEqual({
+      key: 'testId',
+      order: 'asc',
+    });
+    expect(pageSort(parseSort('failureRate', 'asc', DEFAULT_TESTS_SORT))).toEqual({
+      key: 'failureRate',
+      order: 'asc',
+    });
+    expect(pageSort(parseSort('skips', 'desc', DEFAULT_TESTS_SORT))).toEqual(DEFAULT_TESTS_SORT);
   });
 });
 
@@ -39,8 +52,8 @@ describe('page cursors', () => {
   it('start on the first page', () => {
     expect(parseCursors('')).toEqual([]);
     expect(currentCursor([])).toBeNull();
-    expect(pageRange([], 50)).toEqual([1, 50]);
-    expect(pageRange([], 0)).toEqual([0, 0]);
+    expect(pageRange([], 50, PAGE_SIZE)).toEqual([1, 50]);
+    expect(pageRange([], 0, PAGE_SIZE)).toEqual([0, 0]);
   });
 
   it('stack up going forward and unstack going back, through the URL', () => {
@@ -51,7 +64,7 @@ describe('page cursors', () => {
     const read = parseCursors(new URL(url.href).searchParams.get('pages')!);
     expect(read).toEqual([a, b]);
     expect(currentCursor(read)).toBe(b);
-    expect(pageRange(read, 7)).toEqual([2 * PAGE_SIZE + 1, 2 * PAGE_SIZE + 7]);
+    expect(pageRange(read, 7, PAGE_SIZE)).toEqual([2 * PAGE_SIZE + 1, 2 * PAGE_SIZE + 7]);
     expect(previousPage(read)).toEqual([a]);
     expect(currentCursor(previousPage(previousPage(read)))).toBeNull();
   });

@@ -20,9 +20,22 @@ const COUNTERS: (keyof RunStatusCounts)[] = [
   'skips',
   'xfails',
   'uxsuccesses',
+  'incomplete',
+  'parseErrors',
 ];
 
-/** Every run with 0 or 2 of each count: 2^5 combinations. */
+/** The `runs` column of each counter. */
+const COLUMN: Record<keyof RunStatusCounts, string> = {
+  passes: 'passes',
+  failures: 'failures',
+  skips: 'skips',
+  xfails: 'xfails',
+  uxsuccesses: 'uxsuccesses',
+  incomplete: 'incomplete',
+  parseErrors: 'parse_errors',
+};
+
+/** Every run with 0 or 2 of each count: 2^7 combinations. */
 const RUNS: RunStatusCounts[] = Array.from({ length: 1 << COUNTERS.length }, (_, bits) =>
   Object.fromEntries(COUNTERS.map((c, i) => [c, bits & (1 << i) ? 2 : 0])),
 ) as unknown as RunStatusCounts[];
@@ -64,7 +77,8 @@ describe.each(backends)('outcome rules on $name', (backend) => {
 
   it('classify every combination of run counts alike', async () => {
     const runs = RUNS.map(
-      (run, i) => `select ${i} as n, ${COUNTERS.map((c) => `${run[c]} as ${c}`).join(', ')}`,
+      (run, i) =>
+        `select ${i} as n, ${COUNTERS.map((c) => `${run[c]} as ${COLUMN[c]}`).join(', ')}`,
     ).join(' union all ');
     const statuses = Object.values(RunStatus);
     const cases = statuses.map((s) => `case when ${sqlRunIs(s, 'c')} then 1 else 0 end as is_${s}`);
@@ -72,5 +86,14 @@ describe.each(backends)('outcome rules on $name', (backend) => {
     const inSql = list.map((row) => statuses.filter((s) => Number(row[`is_${s}`]) === 1));
     expect(inSql).toEqual(RUNS.map((run) => [runStatusOf(run)]));
     expect(new Set(inSql.flat())).toEqual(new Set(statuses));
+  });
+
+  it('fail a run with an incomplete result or a parse error, whatever else it holds', () => {
+    const passed = { ...RUNS[0]!, passes: 3 };
+    expect(runStatusOf(passed)).toBe(RunStatus.PASSED);
+    expect(runStatusOf({ ...passed, incomplete: 1 })).toBe(RunStatus.FAILED);
+    expect(runStatusOf({ ...passed, parseErrors: 1 })).toBe(RunStatus.FAILED);
+    expect(runStatusOf({ ...RUNS[0]!, skips: 2, incomplete: 1 })).toBe(RunStatus.FAILED);
+    expect(runStatusOf({ ...RUNS[0]!, parseErrors: 1 })).toBe(RunStatus.FAILED);
   });
 });

@@ -162,13 +162,23 @@ describe('the home page', () => {
       expect(await page.getByLabel('Period').inputValue()).toBe('7d');
       expect(await page.getByLabel('Resolution').inputValue()).toBe(defaultResolution('7d'));
 
-      // One row per project, by name; the run without a project is in the totals only.
+      // One row per project, by name, then the runs without a project as "(none)": the rows
+      // add up to the totals.
+      const noProject = week.filter((r) => r.metadata.project === undefined);
+      expect(noProject.length).toBeGreaterThan(0);
       await expect
         .poll(() => tableRows(page, 'By project'))
         .toEqual([
           countsRow(NEUTRON, ofProject(week, NEUTRON)),
           countsRow(NOVA, ofProject(week, NOVA)),
+          countsRow('(none)', noProject),
         ]);
+      const rowRuns = (await tableRows(page, 'By project')).map((row) => Number(row[1]));
+      expect(rowRuns.reduce((a, b) => a + b, 0)).toBe(week.length);
+      const none = page.locator('section', {
+        has: page.getByRole('heading', { name: 'By project' }),
+      });
+      expect(await none.getByRole('link', { name: '(none)' }).count()).toBe(0);
 
       // Both charts, the rate one with a line per project and the runs lacking one.
       const charts = page.locator('section', {
@@ -178,8 +188,7 @@ describe('the home page', () => {
       const legend = await charts.locator('.u-legend').allInnerTexts();
       expect(legend[0]).toContain('Passed runs');
       expect(legend[0]).toContain('Failed runs');
-      for (const label of ['All', NOVA, NEUTRON, '(no project)'])
-        expect(legend[1]).toContain(label);
+      for (const label of ['All', NOVA, NEUTRON, '(none)']) expect(legend[1]).toContain(label);
 
       const failed = model.failedTests(week, 10);
       expect(failed.length).toBeGreaterThan(0);
@@ -389,6 +398,10 @@ describe('the home page', () => {
         .toEqual([
           countsRow(NEUTRON, ofProject(after, NEUTRON)),
           countsRow(NOVA, ofProject(after, NOVA)),
+          countsRow(
+            '(none)',
+            after.filter((r) => r.metadata.project === undefined),
+          ),
         ]);
       await page
         .locator('ol.failed')

@@ -1,8 +1,10 @@
 /**
  * The job page in Debian's Chromium against a real server: hand-made runs from the day and a
- * half before the pinned instant (so they fall in the default period), every expected figure computed here from
- * those runs; the tests table sorted by its headers and filtered by a regular expression; a
- * run uploaded while the page is open shows up without a reload.
+ * half before the pinned instant (so they fall in the default period), every expected figure
+ * computed here from those runs; the tests table sorted by its headers and searched by the
+ * server (a substring or a regular expression), also in a job of more than 500 tests; the
+ * recent runs with their change, node, duration and logs; a run uploaded while the page is
+ * open shows up without a reload.
  */
 import { beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -37,8 +39,15 @@ const traceback = (error: string) =>
 const hoursAgo = (hours: number) => new Date(PINNED_NOW.getTime() - hours * 3_600_000);
 const gate = (hours: number, results: MadeResult[]): MadeRun => ({
   at: hoursAgo(hours),
-  metadata: { build_name: JOB, project: 'openstack/nova' },
+  metadata: {
+    build_name: JOB,
+    project: 'openstack/nova',
+    build_change: '912345',
+    build_patchset: String(Math.round(hours)),
+    node_provider: `rax-dfw-${Math.round(hours)}`,
+  },
   results,
+  artifactsUrl: `https://logs.example.org/45/912345/${Math.round(hours)}/check/${JOB}/`,
 });
 
 const RUNS: MadeRun[] = [
@@ -153,7 +162,24 @@ function subscription(page: Page): Promise<void> {
   });
 }
 
-const tableIds = (page: Page) => page.locator('table.tests tbody td.test-id').allInnerTexts();
+const tableIds = (page: Page) => page.locator('table.tests tbody th.test-id').allInnerTexts();
+
+/** A job of more than one API page of tests: the needles rank after every filler by failures. */
+const BIG_JOB = 'e2e-big';
+const BIG_FILLERS = 560;
+const bigNeedle = (i: number) => `e2e.big.Needle.test_needle_${String(i).padStart(3, '0')}`;
+const BIG_RUN: MadeRun = {
+  at: hoursAgo(4),
+  metadata: { build_name: BIG_JOB },
+  results: [
+    ...Array.from({ length: BIG_FILLERS }, (_, i): MadeResult => [
+      `e2e.big.Filler.test_${String(i).padStart(3, '0')}`,
+      i % 2 === 0 ? 'fail' : 'success',
+      0.25,
+    ]),
+    ...Array.from({ length: 3 }, (_, i): MadeResult => [bigNeedle(i), 'success', 0.5]),
+  ],
+};
 
 describe('the job page', () => {
   let server: TestServer;
@@ -163,7 +189,7 @@ describe('the job page', () => {
 
   beforeAll(async () => {
     server = await startServer(backends[0]!);
-    stored = await ingestMade(server, RUNS);
+    stored = await ingestMade(server, [...RUNS, BIG_RUN]);
     jobRuns = stored.filter((r) => r.metadata.build_name === JOB);
     token = (await createToken(server.app.services.db, 'e2e-job-uploads')).secret;
   });
@@ -205,7 +231,7 @@ describe('the job page', () => {
         const cells = await page
           .locator('table.tests tbody tr')
           .filter({ hasText: row.testId })
-          .locator('td')
+          .locator('th, td')
           .allInnerTexts();
         expect(cells).toEqual([
           row.testId,
@@ -217,15 +243,36 @@ describe('the job page', () => {
         ]);
       }
 
-      // Recent runs, newest first, each linking to its run page.
+      // Recent runs, newest first, each linking to its run page, with its change and patch
+      // set, duration, node and logs.
       const newestFirst = [...jobRuns].sort((a, b) => b.at.getTime() - a.at.getTime());
-      const runLinks = page.locator('table.runs tbody tr td:first-child a');
+      const runLinks = page.locator('table.runs tbody th a');
       await expect.poll(() => runLinks.count()).toBe(jobRuns.length);
       expect(
         await runLinks.evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
       ).toEqual(newestFirst.map((r) => `/runs/${r.id}`));
       const statuses = await page.locator('table.runs tbody .badge').allInnerTexts();
       expect(statuses).toEqual(newestFirst.map((r) => model.status(r)));
+      const newest = newestFirst[0]!;
+      const cellsOfNewest = (
+        await page.locator('table.runs tbody tr').first().locator('td').allInnerTexts()
+      ).map((t) => t.trim());
+      expect(cellsOfNewest.slice(1)).toEqual([
+        `912345,${newest.metadata.build_patchset}`,
+        ...(['success', 'fail', 'skip'] as const).map((status) =>
+          formatCount(newest.results.filter(([, s]) => s === status).length),
+        ),
+        formatDuration(model.wallTime(newest)),
+        newest.metadata.node_provider,
+        'logs',
+      ]);
+      expect(
+        await page
+          .locator('table.runs tbody tr')
+          .first()
+          .getByRole('link', { name: 'logs' })
+          .getAttribute('href'),
+      ).toBe(newest.artifactsUrl);
 
       // The tests failing in the last failed runs, most failures first.
       const failed = model.failedTests(jobRuns, 10);
@@ -357,7 +404,9 @@ describe('the job page', () => {
       const ids = expectedRows(jobRuns).map((r) => r.testId);
       await page.goto(`${server.url}/jobs/${JOB}?sort=testId`);
       await expect.poll(() => tableIds(page)).toHaveLength(ids.length);
-      const filter = page.getByLabel('Filter test ids by regular expression');
+      await page.getByLabel('regular expression').check();
+      expect(new URL(page.url()).searchParams.get('match')).toBe('regex');
+      const filter = page.getByLabel('Filter test ids');
 
       const pattern = 'test_(create|attach)$';
       await filter.fill(pattern);
@@ -366,7 +415,7 @@ describe('the job page', () => {
       await expect.poll(() => tableIds(page)).toEqual(matching);
       expect(new URL(page.url()).searchParams.get('filter')).toBe(pattern);
       expect(await page.locator('#test-filter-note').innerText()).toBe(
-        `${matching.length} of ${ids.length} tests`,
+        `Tests 1–${matching.length} of ${matching.length} whose id matches ${pattern}`,
       );
 
       await filter.fill('test_(create');
@@ -382,15 +431,51 @@ describe('the job page', () => {
       expect(await alert.count()).toBe(0);
 
       await filter.fill('no-such-test');
-      await page.getByText('No test id matches').waitFor();
+      await page.getByText('No test id of this job matches “no-such-test”').waitFor();
 
       // The filter is in the URL, so a reload keeps it.
       await filter.fill('ServersTest');
+      await expect.poll(() => tableIds(page)).toEqual([CREATE, DELETE]);
       await page.reload();
       await expect.poll(() => tableIds(page)).toEqual([CREATE, DELETE]);
-      expect(await page.getByLabel('Filter test ids by regular expression').inputValue()).toBe(
-        'ServersTest',
-      );
+      expect(await page.getByLabel('Filter test ids').inputValue()).toBe('ServersTest');
+      expect(await page.getByLabel('regular expression').isChecked()).toBe(true);
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('finds tests beyond the first 500 of a big job, page by page', async () => {
+    const browser = await openDashboard(server.url);
+    try {
+      const { page } = browser;
+      const all = BIG_FILLERS + 3;
+      await page.goto(`${server.url}/jobs/${BIG_JOB}`);
+      // By failures, 100 to a page: the needles (never failing, 'N' after 'F') come last.
+      await expect.poll(() => tableIds(page)).toHaveLength(100);
+      expect(await page.getByTestId('tests-total').innerText()).toBe(formatCount(all));
+      expect((await tableIds(page)).some((id) => id.includes('needle'))).toBe(false);
+      const pages = page.getByRole('navigation', { name: 'Pages' });
+      expect(await pages.innerText()).toContain(`Page 1 of ${Math.ceil(all / 100)}`);
+
+      await page.getByLabel('Filter test ids').fill('needle');
+      const needles = [0, 1, 2].map(bigNeedle);
+      await expect.poll(() => tableIds(page)).toEqual(needles);
+      expect(await page.getByTestId('tests-total').innerText()).toBe('3');
+      expect(await pages.count()).toBe(0);
+
+      // Sorted by the server: fewest failures first, then by id, over every test.
+      await page.getByLabel('Filter test ids').fill('');
+      await expect.poll(() => tableIds(page)).toHaveLength(100);
+      const header = page.locator('table.tests thead').getByRole('button', { name: /^Failures/ });
+      await header.click();
+      await expect.poll(async () => (await tableIds(page))[0]).toBe('e2e.big.Filler.test_001');
+
+      await pages.getByRole('button', { name: 'Next →' }).click();
+      await expect.poll(() => pages.innerText()).toContain('Page 2 of');
+      expect(new URL(page.url()).searchParams.get('pages')).not.toBeNull();
       expect(browser.problems).toEqual([]);
       expect(browser.blocked).toEqual([]);
     } finally {
@@ -422,6 +507,18 @@ describe('the job page', () => {
       await expect.poll(() => page.locator('.charts canvas').count()).toBe(4);
       await expect.poll(() => tableIds(page)).toHaveLength(expectedRows(jobRuns).length);
       expect(await horizontalOverflow(page)).toBe(0);
+      // The tables stack: no header row takes space; a select sorts the tests instead.
+      for (const table of ['table.tests', 'table.runs']) {
+        const box = await page.locator(`${table} thead`).boundingBox();
+        expect(box!.height).toBeLessThanOrEqual(1);
+      }
+      await page.getByLabel('Sort by').selectOption('testId');
+      const ids = expectedRows(jobRuns)
+        .map((r) => r.testId)
+        .sort();
+      await expect.poll(() => tableIds(page)).toEqual(ids);
+      await page.getByRole('button', { name: '▲ ascending' }).click();
+      await expect.poll(() => tableIds(page)).toEqual([...ids].reverse());
       await browser.screenshot('job-phone');
       expect(browser.problems).toEqual([]);
       expect(browser.blocked).toEqual([]);
@@ -455,14 +552,12 @@ describe('the job page', () => {
       await expect.poll(() => stat(page, 'Failed')).toBe(formatCount(after.failedRuns));
       expect(await stat(page, 'Failure rate')).toBe(formatPercent(after.failureRate));
       await expect
-        .poll(() =>
-          page.locator('table.runs tbody tr td:first-child a').first().getAttribute('href'),
-        )
+        .poll(() => page.locator('table.runs tbody th a').first().getAttribute('href'))
         .toBe(`/runs/${id}`);
       const createRow = page.locator('table.tests tbody tr').filter({ hasText: CREATE });
       const createFailures = expectedRows([...jobRuns, live]).find((r) => r.testId === CREATE)!;
       await expect
-        .poll(() => createRow.locator('td').nth(2).innerText())
+        .poll(() => createRow.locator('td').nth(1).innerText())
         .toBe(formatCount(createFailures.failures));
       expect(browser.problems).toEqual([]);
       expect(browser.blocked).toEqual([]);

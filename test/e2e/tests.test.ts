@@ -1,7 +1,8 @@
 /**
  * The tests page in Chromium against a real server: hand-made runs with 120 known tests (and a
  * real fixture beside them) are ingested; the page must list them with the right figures,
- * narrow them by prefix or substring, page through them 50 at a time, and keep all of it in
+ * narrow them by prefix, substring, regular expression or recent traceback text, sort them
+ * on the server by a clicked header, page through them 50 at a time, and keep all of it in
  * the URL.
  */
 import { beforeAll, describe, expect } from 'vitest';
@@ -20,6 +21,8 @@ import { startServer, type TestServer } from '../helpers/server.js';
 
 const ALPHA = 'gw.made.alpha.AlphaTest';
 const BETA = 'gw.made.beta.BetaTest';
+/** What the failing beta tests print: the traceback search finds them by it. */
+const BETA_ERROR = 'TimeoutError: beta timed out';
 
 interface Made {
   testId: string;
@@ -76,7 +79,14 @@ describe('the tests page', () => {
     const at = new Date(PINNED_NOW.getTime() - 3_600_000);
     const first: MadeResult[] = made.map((t) => [t.testId, 'success', t.seconds]);
     const second: MadeResult[] = made.map((t) =>
-      t.fails ? [t.testId, 'fail', 1, 'Traceback\nAssertionError'] : [t.testId, 'success', 0.5],
+      t.fails
+        ? [
+            t.testId,
+            'fail',
+            1,
+            `Traceback\n${t.testId.startsWith(BETA) ? BETA_ERROR : 'AssertionError'}`,
+          ]
+        : [t.testId, 'success', 0.5],
     );
     await ingestMade(server, [
       { at, metadata: { build_name: 'made-job' }, results: first },
@@ -173,6 +183,96 @@ describe('the tests page', () => {
       await expect
         .poll(() => total(page))
         .toBe(formatCount(matching((id) => id.includes('made.alpha')).length));
+
+      expect(await accessibilityViolations(page)).toEqual([]);
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('sorts by a clicked header on the server, over every page', async () => {
+    const browser = await openDashboard(server.url);
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/tests?q=gw.made`);
+      await expect.poll(() => total(page), { timeout: 30_000 }).toBe(formatCount(made.length));
+      const header = (name: string) =>
+        page.locator('main thead').getByRole('button', { name: new RegExp(`^${name}`) });
+      const ids = async () => (await rows(page)).map((row) => row[0]);
+      const failing = matching((id) => made.find((t) => t.testId === id)!.fails);
+
+      // Most failures first, ties by id: the failing tests of every page come first.
+      await header('Failures').click();
+      await expect
+        .poll(async () => (await ids()).slice(0, failing.length))
+        .toEqual(failing.map((t) => t.testId));
+      expect(new URL(page.url()).searchParams.get('sort')).toBe('failures');
+      expect(new URL(page.url()).searchParams.get('order')).toBe('desc');
+      expect(await page.locator('th[aria-sort="descending"]').innerText()).toContain('Failures');
+
+      // Mean time, slowest first, computed here as rowOf does.
+      const mean = (t: Made) => (t.fails ? t.seconds : (t.seconds + 0.5) / 2);
+      const slowest = matching(() => true)
+        .sort((a, b) => mean(b) - mean(a) || (a.testId < b.testId ? -1 : 1))
+        .map((t) => t.testId);
+      await header('Mean time').click();
+      await expect.poll(ids).toEqual(slowest.slice(0, 50));
+      const pages = page.getByRole('navigation', { name: 'Pages' });
+      await pages.getByRole('button', { name: 'Next →' }).click();
+      await expect.poll(ids).toEqual(slowest.slice(50, 100));
+
+      // Again: fastest first (ties still by id), from the first page.
+      const fastest = matching(() => true)
+        .sort((a, b) => mean(a) - mean(b) || (a.testId < b.testId ? -1 : 1))
+        .map((t) => t.testId);
+      await header('Mean time').click();
+      await expect.poll(ids).toEqual(fastest.slice(0, 50));
+      expect(new URL(page.url()).searchParams.get('pages')).toBeNull();
+      await page.reload();
+      await expect.poll(ids, { timeout: 30_000 }).toEqual(fastest.slice(0, 50));
+      expect(browser.problems).toEqual([]);
+      expect(browser.blocked).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  browserIt('searches by regular expression and by the tracebacks of recent failures', async () => {
+    const browser = await openDashboard(server.url);
+    try {
+      const { page } = browser;
+      await page.goto(`${server.url}/tests`);
+      await page.getByLabel('regular expression').check();
+      await page
+        .getByLabel('Test id')
+        .fill('^gw\\.made\\.(alpha|beta)\\.[A-Za-z]+\\.test_01[0-3]$');
+      const expression = matching((id) =>
+        /^gw\.made\.(alpha|beta)\.[A-Za-z]+\.test_01[0-3]$/.test(id),
+      );
+      expect(expression.length).toBe(8);
+      await expect.poll(() => rows(page), { timeout: 30_000 }).toEqual(expression.map(rowOf));
+      expect(new URL(page.url()).searchParams.get('mode')).toBe('regex');
+
+      // What a regular expression cannot be is said, and nothing is asked.
+      await page.getByLabel('Test id').fill('test_(');
+      await page.getByText('Not a valid regular expression').waitFor();
+
+      await page.getByLabel('Test id').fill('');
+      await page.getByLabel('Recent tracebacks hold').fill(BETA_ERROR);
+      const beta = matching(
+        (id) => id.startsWith(BETA) && made.find((t) => t.testId === id)!.fails,
+      );
+      expect(beta.length).toBe(2);
+      await expect.poll(() => rows(page)).toEqual(beta.map(rowOf));
+      expect(new URL(page.url()).searchParams.get('tb')).toBe(BETA_ERROR);
+      expect(await page.locator('.count').innerText()).toContain(
+        `whose recent tracebacks hold ${BETA_ERROR}`,
+      );
+
+      await page.getByLabel('Recent tracebacks hold').fill('NoSuchError');
+      await page.getByText("No recent failure's traceback holds “NoSuchError”.").waitFor();
 
       expect(await accessibilityViolations(page)).toEqual([]);
       expect(browser.problems).toEqual([]);

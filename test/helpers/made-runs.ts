@@ -25,6 +25,8 @@ export interface MadeRun {
   metadata: Record<string, string>;
   /** Run back to back in this order, on one worker. */
   results: readonly MadeResult[];
+  /** Where its logs live (`--artifacts`). */
+  artifactsUrl?: string;
 }
 
 /** A made run once stored: its uuid beside its description. */
@@ -74,6 +76,7 @@ export async function ingestMade(server: TestServer, runs: MadeRun[]): Promise<S
       name: `made-${i}.subunit`,
       source: Readable.from([streamOf(run)]),
       metadata: run.metadata,
+      artifactsUrl: run.artifactsUrl,
     });
     stored.push({ ...run, id: summary.run });
   }

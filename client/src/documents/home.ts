@@ -44,6 +44,13 @@ export const HOME_GROUPS = graphql(`
         failureRate
         lastRunAt
       }
+      withoutKey {
+        runCount
+        passedRuns
+        failedRuns
+        failureRate
+        lastRunAt
+      }
     }
   }
 `);

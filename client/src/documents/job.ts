@@ -52,6 +52,12 @@ export const JOB_RECENT = graphql(`
           uxsuccesses
           skips
           wallTime
+          incomplete
+          parseErrors
+          change
+          patchset
+          artifactsUrl
+          node: metadataValue(key: "node_provider")
         }
       }
       failedTests(lastRuns: 10) {
@@ -71,17 +77,35 @@ export const JOB_RECENT = graphql(`
   }
 `);
 
+/** One row of the recent runs table. */
+export type RecentRun = NonNullable<ResultOf<typeof JOB_RECENT>['job']>['runs']['nodes'][number];
+
 export const JOB_TESTS = graphql(`
   query JobTests(
     $name: String!
     $since: DateTime!
     $until: DateTime!
+    $filter: TestFilter
     $orderBy: JobTestOrder!
+    $direction: SortDirection!
     $first: Int!
+    $after: String
   ) {
     job(name: $name) {
-      tests(since: $since, until: $until, orderBy: $orderBy, first: $first) {
+      tests(
+        since: $since
+        until: $until
+        filter: $filter
+        orderBy: $orderBy
+        direction: $direction
+        first: $first
+        after: $after
+      ) {
         totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           test {
             testId

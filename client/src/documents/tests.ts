@@ -2,8 +2,14 @@
 import { graphql } from '../lib/graphql/graphql.js';
 
 export const TESTS_PAGE = graphql(`
-  query TestsPage($filter: TestFilter, $after: String, $first: Int) {
-    tests(filter: $filter, after: $after, first: $first) {
+  query TestsPage(
+    $filter: TestFilter
+    $orderBy: TestOrder!
+    $direction: SortDirection!
+    $after: String
+    $first: Int
+  ) {
+    tests(filter: $filter, orderBy: $orderBy, direction: $direction, after: $after, first: $first) {
       totalCount
       pageInfo {
         hasNextPage

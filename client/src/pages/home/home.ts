@@ -90,9 +90,12 @@ export function groupHref(
   );
 }
 
+/** How the group of the runs lacking the key reads, in the table and the charts alike. */
+export const NO_VALUE_LABEL = '(none)';
+
 /** How a group's value reads; runs lacking the key form a group of their own. */
-export function groupLabel(key: string, value: string | null): string {
-  return value ?? `(no ${key})`;
+export function groupLabel(value: string | null): string {
+  return value ?? NO_VALUE_LABEL;
 }
 
 /** failed / (passed + failed); null when both are 0 (as the API's failureRate). */

@@ -1,57 +1,31 @@
 /**
- * The tests page's logic as plain functions: the search as the API's TestFilter, and the pages
- * seen so far as a stack of cursors kept in the URL (`?pages=c1.c2`), so Previous works and
- * every page is a link.
+ * The tests page's lists as plain data: its page size, and the columns it sorts by (the
+ * search, the sort and the cursors are those of lib/test-list.ts and lib/cursors.ts).
  */
+import type { Sort, SortKey } from '../../lib/test-list.js';
 
 /** Tests per page. */
 export const PAGE_SIZE = 50;
 
-export const SEARCH_MODES = ['contains', 'prefix'] as const;
-export type SearchMode = (typeof SEARCH_MODES)[number];
+/**
+ * The traceback search as the API bounds it (`TestFilter.tracebackContains`): the newest
+ * failures it reads, and the longest text (characters).
+ */
+export const TRACEBACK_SEARCH = { failures: 1000, tailKiB: 64, maxLength: 200 } as const;
 
-export function parseMode(text: string): SearchMode {
-  return text === 'prefix' ? 'prefix' : 'contains';
-}
+/** The columns of the tests table, in order; each sorts on the server. */
+export const COLUMNS: { key: SortKey; label: string; numeric: boolean }[] = [
+  { key: 'testId', label: 'Test', numeric: false },
+  { key: 'runs', label: 'Results', numeric: true },
+  { key: 'failures', label: 'Failures', numeric: true },
+  { key: 'failureRate', label: 'Failure rate', numeric: true },
+  { key: 'meanDuration', label: 'Mean time', numeric: true },
+];
 
-/** The API's TestFilter for a search: null when there is nothing to search for. */
-export function testFilter(
-  query: string,
-  mode: SearchMode,
-): { prefix: string } | { contains: string } | null {
-  if (query === '') return null;
-  return mode === 'prefix' ? { prefix: query } : { contains: query };
-}
+/** What the page opens with: every test by id, as openstack-health's list did before sorting. */
+export const DEFAULT_TESTS_SORT: Sort = { key: 'testId', order: 'asc' };
 
-// Cursors are base64url: a dot never occurs in one, so it separates them.
-const SEPARATOR = '.';
-
-/** The `pages` URL parameter as the `after` cursors of the pages before this one, in order. */
-export function parseCursors(text: string): string[] {
-  return text === '' ? [] : text.split(SEPARATOR).filter((c) => /^[A-Za-z0-9_-]+$/.test(c));
-}
-
-export function formatCursors(cursors: readonly string[]): string {
-  return cursors.join(SEPARATOR);
-}
-
-/** The `after` cursor of the page shown: the newest on the stack, none for the first page. */
-export function currentCursor(cursors: readonly string[]): string | null {
-  return cursors.at(-1) ?? null;
-}
-
-/** The stack once the next page (starting after `endCursor`) is shown. */
-export function nextPage(cursors: readonly string[], endCursor: string): string[] {
-  return [...cursors, endCursor];
-}
-
-/** The stack once the previous page is shown. */
-export function previousPage(cursors: readonly string[]): string[] {
-  return cursors.slice(0, -1);
-}
-
-/** The 1-based positions of the first and last test of a page: `51–100`. */
-export function pageRange(cursors: readonly string[], shown: number): [number, number] {
-  const first = cursors.length * PAGE_SIZE + 1;
-  return shown === 0 ? [0, 0] : [first, first + shown - 1];
+/** The sort a URL asks for, limited to the page's columns. */
+export function pageSort(sort: Sort): Sort {
+  return COLUMNS.some((c) => c.key === sort.key) ? sort : DEFAULT_TESTS_SORT;
 }
