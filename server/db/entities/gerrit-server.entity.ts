@@ -8,6 +8,8 @@ export const GerritServer = defineEntity({
     id: p.integer().primary().autoincrement(),
     name: p.string().length(191).unique(),
     url: p.string().length(1024),
+    /** The newest event time stored: where a catch-up starts. */
+    lastEventAt: p.datetime().nullable(),
   }),
 });
 export type GerritServer = InferEntity<typeof GerritServer>;

@@ -27,7 +27,7 @@ export class Migration20261203085317_gerrit extends Migration {
     );
 
     this.addSql(
-      `create table \`gerrit_servers\` (\`id\` int unsigned not null auto_increment primary key, \`name\` varchar(191) not null, \`url\` varchar(1024) not null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
+      `create table \`gerrit_servers\` (\`id\` int unsigned not null auto_increment primary key, \`name\` varchar(191) not null, \`url\` varchar(1024) not null, \`last_event_at\` datetime null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
     );
     this.addSql(
       `alter table \`gerrit_servers\` add unique \`gerrit_servers_name_unique\`(\`name\`);`,

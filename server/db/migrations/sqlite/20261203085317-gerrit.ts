@@ -27,7 +27,7 @@ export class Migration20261203085317_gerrit extends Migration {
     );
 
     this.addSql(
-      `create table \`gerrit_servers\` (\`id\` integer not null primary key autoincrement, \`name\` text not null, \`url\` text not null);`,
+      `create table \`gerrit_servers\` (\`id\` integer not null primary key autoincrement, \`name\` text not null, \`url\` text not null, \`last_event_at\` datetime null);`,
     );
     this.addSql(
       `create unique index \`gerrit_servers_name_unique\` on \`gerrit_servers\` (\`name\`);`,
