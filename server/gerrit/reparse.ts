@@ -15,7 +15,7 @@ import {
   type CiAccount,
   type ReportInput,
 } from './report-writer.js';
-import { storedKind } from './store-batch.js';
+import { storedKind } from './store-comments.js';
 
 /** Comments per transaction. */
 const CHUNK = 500;

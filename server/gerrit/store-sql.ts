@@ -72,3 +72,11 @@ export function accountKey(account: GerritAccount | undefined): string {
   if (account?.name) return cut(`name:${account.name}`, 255)!;
   return 'unknown';
 }
+
+/** What the store knows of its server. */
+export interface StoreScope {
+  readonly serverId: number;
+  /** The configured CI accounts (keys); empty: any account whose comment parses as a report. */
+  readonly cis: ReadonlySet<string>;
+  readonly upstream: string | null;
+}

@@ -13,10 +13,10 @@ export const CiReport = defineEntity({
   tableName: 'ci_reports',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    comment: p.manyToOne(GerritComment).deleteRule('cascade').unique(),
-    patchSet: p.manyToOne(GerritPatchSet).deleteRule('cascade'),
-    project: p.manyToOne(GerritProject).deleteRule('cascade'),
-    ci: p.manyToOne(CiSystem).deleteRule('cascade'),
+    comment: p.manyToOne(GerritComment).deleteRule('cascade').index(false).unique(),
+    patchSet: p.manyToOne(GerritPatchSet).deleteRule('cascade').index(false),
+    project: p.manyToOne(GerritProject).deleteRule('cascade').index(false),
+    ci: p.manyToOne(CiSystem).deleteRule('cascade').index(false),
     pipeline: p.string().length(255).nullable(),
     /** SUCCESS, FAILURE, UNSTABLE, MERGE_FAILED, DEPENDENCY_FAILED, ERROR; null when not said. */
     verdict: p.string().length(24).nullable(),

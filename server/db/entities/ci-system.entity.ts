@@ -11,7 +11,7 @@ export const CiSystem = defineEntity({
   tableName: 'ci_systems',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    account: p.manyToOne(GerritAccount).deleteRule('cascade').unique(),
+    account: p.manyToOne(GerritAccount).deleteRule('cascade').index(false).unique(),
     name: p.string().length(255),
     upstream: p.boolean().default(false),
     firstReportAt: p.datetime().nullable(),

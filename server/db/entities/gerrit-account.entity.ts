@@ -10,7 +10,7 @@ export const GerritAccount = defineEntity({
   tableName: 'gerrit_accounts',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    server: p.manyToOne(GerritServer).deleteRule('cascade'),
+    server: p.manyToOne(GerritServer).deleteRule('cascade').index(false),
     key: p.string().length(255),
     username: p.string().length(255).nullable(),
     name: p.string().length(255).nullable(),

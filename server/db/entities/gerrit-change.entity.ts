@@ -9,9 +9,9 @@ export const GerritChange = defineEntity({
   tableName: 'gerrit_changes',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    server: p.manyToOne(GerritServer).deleteRule('cascade'),
+    server: p.manyToOne(GerritServer).deleteRule('cascade').index(false),
     number: p.integer(),
-    project: p.manyToOne(GerritProject).deleteRule('cascade'),
+    project: p.manyToOne(GerritProject).deleteRule('cascade').index(false),
     branch: p.string().length(255),
     subject: p.string().length(1024).nullable(),
     owner: p.manyToOne(GerritAccount).nullable().deleteRule('set null'),

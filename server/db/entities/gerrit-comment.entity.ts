@@ -12,8 +12,8 @@ export const GerritComment = defineEntity({
   tableName: 'gerrit_comments',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    patchSet: p.manyToOne(GerritPatchSet).deleteRule('cascade'),
-    author: p.manyToOne(GerritAccount).deleteRule('cascade'),
+    patchSet: p.manyToOne(GerritPatchSet).deleteRule('cascade').index(false),
+    author: p.manyToOne(GerritAccount).deleteRule('cascade').index(false),
     createdAt: p.datetime(),
     digest: p.string().length(64),
     /** report, recheck, ci-notice, other or unparsed (a CI's comment that is not a result). */
@@ -24,6 +24,6 @@ export const GerritComment = defineEntity({
     source: p.string().length(8),
   }),
   uniques: [{ properties: ['patchSet', 'author', 'digest', 'createdAt'] }],
-  indexes: [{ properties: ['author', 'kind', 'createdAt'] }, { properties: ['createdAt'] }],
+  indexes: [{ properties: ['author', 'kind', 'createdAt'] }],
 });
 export type GerritComment = InferEntity<typeof GerritComment>;

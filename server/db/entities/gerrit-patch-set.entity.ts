@@ -12,8 +12,8 @@ export const GerritPatchSet = defineEntity({
   tableName: 'gerrit_patch_sets',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    change: p.manyToOne(GerritChange).deleteRule('cascade'),
-    project: p.manyToOne(GerritProject).deleteRule('cascade'),
+    change: p.manyToOne(GerritChange).deleteRule('cascade').index(false),
+    project: p.manyToOne(GerritProject).deleteRule('cascade').index(false),
     number: p.integer(),
     revision: p.string().length(64).nullable(),
     createdAt: p.datetime(),

@@ -7,7 +7,7 @@ export const GerritProject = defineEntity({
   tableName: 'gerrit_projects',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    server: p.manyToOne(GerritServer).deleteRule('cascade'),
+    server: p.manyToOne(GerritServer).deleteRule('cascade').index(false),
     name: p.string().length(255),
   }),
   uniques: [{ properties: ['server', 'name'] }],

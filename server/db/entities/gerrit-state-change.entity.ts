@@ -11,7 +11,7 @@ export const GerritStateChange = defineEntity({
   tableName: 'gerrit_state_changes',
   properties: (p) => ({
     id: p.integer().primary().autoincrement(),
-    change: p.manyToOne(GerritChange).deleteRule('cascade'),
+    change: p.manyToOne(GerritChange).deleteRule('cascade').index(false),
     patchSet: p.manyToOne(GerritPatchSet).deleteRule('cascade'),
     /** `change-merged`, `change-abandoned` or `change-restored`. */
     type: p.string().length(32),

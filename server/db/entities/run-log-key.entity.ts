@@ -9,7 +9,7 @@ export const RunLogKey = defineEntity({
   name: 'RunLogKey',
   tableName: 'run_log_keys',
   properties: (p) => ({
-    run: p.manyToOne(Run).primary().deleteRule('cascade'),
+    run: p.manyToOne(Run).primary().deleteRule('cascade').index(false),
     logKey: p.string().length(64).index(),
   }),
 });

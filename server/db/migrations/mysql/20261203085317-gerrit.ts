@@ -37,9 +37,6 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`gerrit_projects\` (\`id\` int unsigned not null auto_increment primary key, \`server_id\` int unsigned not null, \`name\` varchar(255) not null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
     );
     this.addSql(
-      `alter table \`gerrit_projects\` add index \`gerrit_projects_server_id_index\`(\`server_id\`);`,
-    );
-    this.addSql(
       `alter table \`gerrit_projects\` add unique \`gerrit_projects_server_id_name_unique\`(\`server_id\`, \`name\`);`,
     );
 
@@ -47,20 +44,11 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`gerrit_accounts\` (\`id\` int unsigned not null auto_increment primary key, \`server_id\` int unsigned not null, \`key\` varchar(255) not null, \`username\` varchar(255) null, \`name\` varchar(255) null, \`email\` varchar(255) null, \`account_id\` int null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
     );
     this.addSql(
-      `alter table \`gerrit_accounts\` add index \`gerrit_accounts_server_id_index\`(\`server_id\`);`,
-    );
-    this.addSql(
       `alter table \`gerrit_accounts\` add unique \`gerrit_accounts_server_id_key_unique\`(\`server_id\`, \`key\`);`,
     );
 
     this.addSql(
       `create table \`gerrit_changes\` (\`id\` int unsigned not null auto_increment primary key, \`server_id\` int unsigned not null, \`number\` int not null, \`project_id\` int unsigned not null, \`branch\` varchar(255) not null, \`subject\` varchar(1024) null, \`owner_id\` int unsigned null, \`status\` varchar(16) null, \`status_at\` datetime null, \`created_at\` datetime null, \`updated_at\` datetime not null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
-    );
-    this.addSql(
-      `alter table \`gerrit_changes\` add index \`gerrit_changes_server_id_index\`(\`server_id\`);`,
-    );
-    this.addSql(
-      `alter table \`gerrit_changes\` add index \`gerrit_changes_project_id_index\`(\`project_id\`);`,
     );
     this.addSql(
       `alter table \`gerrit_changes\` add index \`gerrit_changes_owner_id_index\`(\`owner_id\`);`,
@@ -74,12 +62,6 @@ export class Migration20261203085317_gerrit extends Migration {
 
     this.addSql(
       `create table \`gerrit_patch_sets\` (\`id\` int unsigned not null auto_increment primary key, \`change_id\` int unsigned not null, \`project_id\` int unsigned not null, \`number\` int not null, \`revision\` varchar(64) null, \`created_at\` datetime not null, \`uploader_id\` int unsigned null, \`kind\` varchar(32) null, \`superseded_at\` datetime null, \`merged_at\` datetime null, \`abandoned_at\` datetime null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
-    );
-    this.addSql(
-      `alter table \`gerrit_patch_sets\` add index \`gerrit_patch_sets_change_id_index\`(\`change_id\`);`,
-    );
-    this.addSql(
-      `alter table \`gerrit_patch_sets\` add index \`gerrit_patch_sets_project_id_index\`(\`project_id\`);`,
     );
     this.addSql(
       `alter table \`gerrit_patch_sets\` add index \`gerrit_patch_sets_uploader_id_index\`(\`uploader_id\`);`,
@@ -98,16 +80,7 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`gerrit_comments\` (\`id\` int unsigned not null auto_increment primary key, \`patch_set_id\` int unsigned not null, \`author_id\` int unsigned not null, \`created_at\` datetime not null, \`digest\` varchar(64) not null, \`kind\` varchar(16) not null, \`message\` mediumtext not null, \`source\` varchar(8) not null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
     );
     this.addSql(
-      `alter table \`gerrit_comments\` add index \`gerrit_comments_patch_set_id_index\`(\`patch_set_id\`);`,
-    );
-    this.addSql(
-      `alter table \`gerrit_comments\` add index \`gerrit_comments_author_id_index\`(\`author_id\`);`,
-    );
-    this.addSql(
       `alter table \`gerrit_comments\` add index \`gerrit_comments_author_id_kind_created_at_index\`(\`author_id\`, \`kind\`, \`created_at\`);`,
-    );
-    this.addSql(
-      `alter table \`gerrit_comments\` add index \`gerrit_comments_created_at_index\`(\`created_at\`);`,
     );
     this.addSql(
       `alter table \`gerrit_comments\` add unique \`gerrit_comments_patch_set_id_author_id_digest_created_at_unique\`(\`patch_set_id\`, \`author_id\`, \`digest\`, \`created_at\`);`,
@@ -117,9 +90,6 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`ci_systems\` (\`id\` int unsigned not null auto_increment primary key, \`account_id\` int unsigned not null, \`name\` varchar(255) not null, \`upstream\` tinyint(1) not null default false, \`first_report_at\` datetime null, \`last_report_at\` datetime null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
     );
     this.addSql(
-      `alter table \`ci_systems\` add index \`ci_systems_account_id_index\`(\`account_id\`);`,
-    );
-    this.addSql(
       `alter table \`ci_systems\` add unique \`ci_systems_account_id_unique\`(\`account_id\`);`,
     );
 
@@ -127,18 +97,8 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`ci_reports\` (\`id\` int unsigned not null auto_increment primary key, \`comment_id\` int unsigned not null, \`patch_set_id\` int unsigned not null, \`project_id\` int unsigned not null, \`ci_id\` int unsigned not null, \`pipeline\` varchar(255) null, \`verdict\` varchar(24) null, \`vote\` int null, \`created_at\` datetime not null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
     );
     this.addSql(
-      `alter table \`ci_reports\` add index \`ci_reports_comment_id_index\`(\`comment_id\`);`,
-    );
-    this.addSql(
       `alter table \`ci_reports\` add unique \`ci_reports_comment_id_unique\`(\`comment_id\`);`,
     );
-    this.addSql(
-      `alter table \`ci_reports\` add index \`ci_reports_patch_set_id_index\`(\`patch_set_id\`);`,
-    );
-    this.addSql(
-      `alter table \`ci_reports\` add index \`ci_reports_project_id_index\`(\`project_id\`);`,
-    );
-    this.addSql(`alter table \`ci_reports\` add index \`ci_reports_ci_id_index\`(\`ci_id\`);`);
     this.addSql(
       `alter table \`ci_reports\` add index \`ci_reports_ci_id_created_at_index\`(\`ci_id\`, \`created_at\`);`,
     );
@@ -151,9 +111,6 @@ export class Migration20261203085317_gerrit extends Migration {
 
     this.addSql(
       `create table \`gerrit_state_changes\` (\`id\` int unsigned not null auto_increment primary key, \`change_id\` int unsigned not null, \`patch_set_id\` int unsigned not null, \`type\` varchar(32) not null, \`created_at\` datetime not null) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
-    );
-    this.addSql(
-      `alter table \`gerrit_state_changes\` add index \`gerrit_state_changes_change_id_index\`(\`change_id\`);`,
     );
     this.addSql(
       `alter table \`gerrit_state_changes\` add index \`gerrit_state_changes_patch_set_id_index\`(\`patch_set_id\`);`,
@@ -176,9 +133,6 @@ export class Migration20261203085317_gerrit extends Migration {
 
     this.addSql(
       `create table \`run_log_keys\` (\`run_id\` int unsigned not null, \`log_key\` varchar(64) not null, primary key (\`run_id\`)) default character set utf8mb4 collate utf8mb4_bin engine = InnoDB;`,
-    );
-    this.addSql(
-      `alter table \`run_log_keys\` add index \`run_log_keys_run_id_index\`(\`run_id\`);`,
     );
     this.addSql(
       `alter table \`run_log_keys\` add index \`run_log_keys_log_key_index\`(\`log_key\`);`,

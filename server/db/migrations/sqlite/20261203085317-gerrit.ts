@@ -37,9 +37,6 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`gerrit_projects\` (\`id\` integer not null primary key autoincrement, \`server_id\` integer not null, \`name\` text not null, constraint \`gerrit_projects_server_id_foreign\` foreign key(\`server_id\`) references \`gerrit_servers\`(\`id\`) on delete cascade on update cascade);`,
     );
     this.addSql(
-      `create index \`gerrit_projects_server_id_index\` on \`gerrit_projects\` (\`server_id\`);`,
-    );
-    this.addSql(
       `create unique index \`gerrit_projects_server_id_name_unique\` on \`gerrit_projects\` (\`server_id\`, \`name\`);`,
     );
 
@@ -47,20 +44,11 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`gerrit_accounts\` (\`id\` integer not null primary key autoincrement, \`server_id\` integer not null, \`key\` text not null, \`username\` text null, \`name\` text null, \`email\` text null, \`account_id\` integer null, constraint \`gerrit_accounts_server_id_foreign\` foreign key(\`server_id\`) references \`gerrit_servers\`(\`id\`) on delete cascade on update cascade);`,
     );
     this.addSql(
-      `create index \`gerrit_accounts_server_id_index\` on \`gerrit_accounts\` (\`server_id\`);`,
-    );
-    this.addSql(
       `create unique index \`gerrit_accounts_server_id_key_unique\` on \`gerrit_accounts\` (\`server_id\`, \`key\`);`,
     );
 
     this.addSql(
       `create table \`gerrit_changes\` (\`id\` integer not null primary key autoincrement, \`server_id\` integer not null, \`number\` integer not null, \`project_id\` integer not null, \`branch\` text not null, \`subject\` text null, \`owner_id\` integer null, \`status\` text null, \`status_at\` datetime null, \`created_at\` datetime null, \`updated_at\` datetime not null, constraint \`gerrit_changes_server_id_foreign\` foreign key(\`server_id\`) references \`gerrit_servers\`(\`id\`) on delete cascade on update cascade, constraint \`gerrit_changes_project_id_foreign\` foreign key(\`project_id\`) references \`gerrit_projects\`(\`id\`) on delete cascade on update cascade, constraint \`gerrit_changes_owner_id_foreign\` foreign key(\`owner_id\`) references \`gerrit_accounts\`(\`id\`) on delete set null on update cascade);`,
-    );
-    this.addSql(
-      `create index \`gerrit_changes_server_id_index\` on \`gerrit_changes\` (\`server_id\`);`,
-    );
-    this.addSql(
-      `create index \`gerrit_changes_project_id_index\` on \`gerrit_changes\` (\`project_id\`);`,
     );
     this.addSql(
       `create index \`gerrit_changes_owner_id_index\` on \`gerrit_changes\` (\`owner_id\`);`,
@@ -74,12 +62,6 @@ export class Migration20261203085317_gerrit extends Migration {
 
     this.addSql(
       `create table \`gerrit_patch_sets\` (\`id\` integer not null primary key autoincrement, \`change_id\` integer not null, \`project_id\` integer not null, \`number\` integer not null, \`revision\` text null, \`created_at\` datetime not null, \`uploader_id\` integer null, \`kind\` text null, \`superseded_at\` datetime null, \`merged_at\` datetime null, \`abandoned_at\` datetime null, constraint \`gerrit_patch_sets_change_id_foreign\` foreign key(\`change_id\`) references \`gerrit_changes\`(\`id\`) on delete cascade on update cascade, constraint \`gerrit_patch_sets_project_id_foreign\` foreign key(\`project_id\`) references \`gerrit_projects\`(\`id\`) on delete cascade on update cascade, constraint \`gerrit_patch_sets_uploader_id_foreign\` foreign key(\`uploader_id\`) references \`gerrit_accounts\`(\`id\`) on delete set null on update cascade);`,
-    );
-    this.addSql(
-      `create index \`gerrit_patch_sets_change_id_index\` on \`gerrit_patch_sets\` (\`change_id\`);`,
-    );
-    this.addSql(
-      `create index \`gerrit_patch_sets_project_id_index\` on \`gerrit_patch_sets\` (\`project_id\`);`,
     );
     this.addSql(
       `create index \`gerrit_patch_sets_uploader_id_index\` on \`gerrit_patch_sets\` (\`uploader_id\`);`,
@@ -98,16 +80,7 @@ export class Migration20261203085317_gerrit extends Migration {
       `create table \`gerrit_comments\` (\`id\` integer not null primary key autoincrement, \`patch_set_id\` integer not null, \`author_id\` integer not null, \`created_at\` datetime not null, \`digest\` text not null, \`kind\` text not null, \`message\` mediumtext not null, \`source\` text not null, constraint \`gerrit_comments_patch_set_id_foreign\` foreign key(\`patch_set_id\`) references \`gerrit_patch_sets\`(\`id\`) on delete cascade on update cascade, constraint \`gerrit_comments_author_id_foreign\` foreign key(\`author_id\`) references \`gerrit_accounts\`(\`id\`) on delete cascade on update cascade);`,
     );
     this.addSql(
-      `create index \`gerrit_comments_patch_set_id_index\` on \`gerrit_comments\` (\`patch_set_id\`);`,
-    );
-    this.addSql(
-      `create index \`gerrit_comments_author_id_index\` on \`gerrit_comments\` (\`author_id\`);`,
-    );
-    this.addSql(
       `create index \`gerrit_comments_author_id_kind_created_at_index\` on \`gerrit_comments\` (\`author_id\`, \`kind\`, \`created_at\`);`,
-    );
-    this.addSql(
-      `create index \`gerrit_comments_created_at_index\` on \`gerrit_comments\` (\`created_at\`);`,
     );
     this.addSql(
       `create unique index \`gerrit_comments_patch_set_id_author_id_digest_created_at_unique\` on \`gerrit_comments\` (\`patch_set_id\`, \`author_id\`, \`digest\`, \`created_at\`);`,
@@ -116,7 +89,6 @@ export class Migration20261203085317_gerrit extends Migration {
     this.addSql(
       `create table \`ci_systems\` (\`id\` integer not null primary key autoincrement, \`account_id\` integer not null, \`name\` text not null, \`upstream\` integer not null default false, \`first_report_at\` datetime null, \`last_report_at\` datetime null, constraint \`ci_systems_account_id_foreign\` foreign key(\`account_id\`) references \`gerrit_accounts\`(\`id\`) on delete cascade on update cascade);`,
     );
-    this.addSql(`create index \`ci_systems_account_id_index\` on \`ci_systems\` (\`account_id\`);`);
     this.addSql(
       `create unique index \`ci_systems_account_id_unique\` on \`ci_systems\` (\`account_id\`);`,
     );
@@ -124,15 +96,9 @@ export class Migration20261203085317_gerrit extends Migration {
     this.addSql(
       `create table \`ci_reports\` (\`id\` integer not null primary key autoincrement, \`comment_id\` integer not null, \`patch_set_id\` integer not null, \`project_id\` integer not null, \`ci_id\` integer not null, \`pipeline\` text null, \`verdict\` text null, \`vote\` integer null, \`created_at\` datetime not null, constraint \`ci_reports_comment_id_foreign\` foreign key(\`comment_id\`) references \`gerrit_comments\`(\`id\`) on delete cascade on update cascade, constraint \`ci_reports_patch_set_id_foreign\` foreign key(\`patch_set_id\`) references \`gerrit_patch_sets\`(\`id\`) on delete cascade on update cascade, constraint \`ci_reports_project_id_foreign\` foreign key(\`project_id\`) references \`gerrit_projects\`(\`id\`) on delete cascade on update cascade, constraint \`ci_reports_ci_id_foreign\` foreign key(\`ci_id\`) references \`ci_systems\`(\`id\`) on delete cascade on update cascade);`,
     );
-    this.addSql(`create index \`ci_reports_comment_id_index\` on \`ci_reports\` (\`comment_id\`);`);
     this.addSql(
       `create unique index \`ci_reports_comment_id_unique\` on \`ci_reports\` (\`comment_id\`);`,
     );
-    this.addSql(
-      `create index \`ci_reports_patch_set_id_index\` on \`ci_reports\` (\`patch_set_id\`);`,
-    );
-    this.addSql(`create index \`ci_reports_project_id_index\` on \`ci_reports\` (\`project_id\`);`);
-    this.addSql(`create index \`ci_reports_ci_id_index\` on \`ci_reports\` (\`ci_id\`);`);
     this.addSql(
       `create index \`ci_reports_ci_id_created_at_index\` on \`ci_reports\` (\`ci_id\`, \`created_at\`);`,
     );
@@ -145,9 +111,6 @@ export class Migration20261203085317_gerrit extends Migration {
 
     this.addSql(
       `create table \`gerrit_state_changes\` (\`id\` integer not null primary key autoincrement, \`change_id\` integer not null, \`patch_set_id\` integer not null, \`type\` text not null, \`created_at\` datetime not null, constraint \`gerrit_state_changes_change_id_foreign\` foreign key(\`change_id\`) references \`gerrit_changes\`(\`id\`) on delete cascade on update cascade, constraint \`gerrit_state_changes_patch_set_id_foreign\` foreign key(\`patch_set_id\`) references \`gerrit_patch_sets\`(\`id\`) on delete cascade on update cascade);`,
-    );
-    this.addSql(
-      `create index \`gerrit_state_changes_change_id_index\` on \`gerrit_state_changes\` (\`change_id\`);`,
     );
     this.addSql(
       `create index \`gerrit_state_changes_patch_set_id_index\` on \`gerrit_state_changes\` (\`patch_set_id\`);`,
@@ -169,7 +132,6 @@ export class Migration20261203085317_gerrit extends Migration {
     this.addSql(
       `create table \`run_log_keys\` (\`run_id\` integer not null, \`log_key\` text not null, constraint \`run_log_keys_run_id_foreign\` foreign key(\`run_id\`) references \`runs\`(\`id\`) on delete cascade on update cascade, primary key (\`run_id\`));`,
     );
-    this.addSql(`create index \`run_log_keys_run_id_index\` on \`run_log_keys\` (\`run_id\`);`);
     this.addSql(`create index \`run_log_keys_log_key_index\` on \`run_log_keys\` (\`log_key\`);`);
   }
 
