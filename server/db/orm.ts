@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
 import { Migrator } from '@mikro-orm/migrations';
@@ -23,6 +24,11 @@ export interface OpenOptions {
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   debug?: boolean;
+  /**
+   * Create the database when it does not exist (default true). When false, a missing SQLite
+   * file or MySQL database is refused with DB_UNAVAILABLE instead: for read-only commands.
+   */
+  create?: boolean;
 }
 
 /**
@@ -77,13 +83,24 @@ export async function ormOptions(target: DbTarget, debug = false): Promise<Optio
 
 /** Opens (and by default migrates) the database; the caller owns `close()`. */
 export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Promise<Database> {
+  if (opts.create === false && target.dialect === 'sqlite' && target.path !== ':memory:') {
+    if (!existsSync(target.path)) {
+      throw new GatewatchError('DB_UNAVAILABLE', `no database at ${describeDb(target)}`);
+    }
+  }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(await ormOptions(target, opts.debug));
+    const options = await ormOptions(target, opts.debug);
+    orm = await MikroORM.init(
+      opts.create === false ? { ...options, ensureDatabase: false } : options,
+    );
   } catch (error) {
     throw unavailable(target, error);
   }
   try {
+    if (opts.create === false && !(await orm.isConnected())) {
+      throw new Error(`the database does not exist or does not answer`);
+    }
     const root = orm.em as SqlEntityManager;
     const knex = root.getKnex();
     if (target.dialect === 'sqlite') {
@@ -91,7 +108,7 @@ export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Pr
       if (target.path !== ':memory:') await knex.raw('PRAGMA journal_mode = WAL');
       await knex.raw('PRAGMA synchronous = NORMAL');
       await knex.raw('PRAGMA foreign_keys = ON');
-    } else {
+    } else if (opts.create !== false) {
       await orm.schema.ensureDatabase();
     }
     if (opts.migrate !== false) await orm.migrator.up();

@@ -1,0 +1,6 @@
+import type { DomainApi } from '../domain.js';
+import { gerritEvent } from './gerrit.topics.js';
+
+export const gerritApi: DomainApi<unknown> = {
+  topics: [gerritEvent],
+};
