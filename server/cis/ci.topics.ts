@@ -9,6 +9,7 @@ export interface CiReportEvent {
   readonly project: string;
   readonly change: number;
   readonly patchSet: number;
+  readonly patchSetId: number;
   readonly pipeline: string | null;
   readonly verdict: string | null;
   readonly vote: number | null;

@@ -212,6 +212,7 @@ export async function writeReports(
       project: r.project,
       change: r.change,
       patchSet: r.patchSet,
+      patchSetId: r.patchSetId,
       pipeline: r.report.pipeline,
       verdict: r.report.verdict,
       vote: r.report.vote,
