@@ -3,9 +3,11 @@ import type { GerritAccount, StoredEvent } from './events.js';
 import type { WriteContext } from './report-writer.js';
 import { accountKey, bindTime, cut, eventDate, selectIn } from './store-sql.js';
 
+/** The accounts an event names; a comment's author always (`unknown` when Gerrit sent none). */
 function accountsOf(event: StoredEvent): (GerritAccount | undefined)[] {
-  const list = [event.change.owner, event.patchSet.uploader];
-  if (event.type === 'patchset-created') list.push(event.uploader);
+  const named = [event.change.owner, event.patchSet.uploader];
+  if (event.type === 'patchset-created') named.push(event.uploader);
+  const list: (GerritAccount | undefined)[] = named.filter((a) => a !== undefined);
   if (event.type === 'comment-added') list.push(event.author);
   return list;
 }
@@ -18,7 +20,6 @@ export async function writeAccounts(
   const merged = new Map<string, GerritAccount>();
   for (const event of events) {
     for (const account of accountsOf(event)) {
-      if (account === undefined && event.type !== 'comment-added') continue;
       const key = accountKey(account);
       const seen = merged.get(key);
       merged.set(key, { ...account, ...stripUndefined(seen) });

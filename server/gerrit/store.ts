@@ -1,10 +1,11 @@
 /**
  * The Gerrit store: where a collector's events go (the {@link EventSink} of one Gerrit server).
- * Each batch is written in one transaction ({@link writeBatch}); after the commit, every event
- * stored for the first time is published on `gerritEvent` and every new CI report on
- * `ciReport`, which the event bus carries to every instance.
+ * Each batch is written in one transaction ({@link writeBatch}; a batch over 5,000 events in
+ * parts of that size); after the commit, every event stored for the first time is published on
+ * `gerritEvent` and every new CI report on `ciReport`, which the event bus carries to every
+ * instance.
  */
-import { ciReport } from '../cis/ci.topics.js';
+import { ciReport, type CiReportEvent } from '../cis/ci.topics.js';
 import { backfillRunLogKeys } from '../cis/run-link.js';
 import { toDate } from '../db/sql.js';
 import { logInternal } from '../graphql/errors.js';
@@ -14,6 +15,9 @@ import { gerritEvent } from './gerrit.topics.js';
 import type { AcceptResult, EventSink, EventSource } from './sink.js';
 import { writeBatch, type StoreScope } from './store-batch.js';
 import { cut } from './store-sql.js';
+
+/** Events per transaction: a longer batch is written (and committed) in parts of this size. */
+export const MAX_TRANSACTION_EVENTS = 5000;
 
 /** The Gerrit server a store writes for, as configured. */
 export interface StoreServer {
@@ -88,7 +92,14 @@ export async function openGerritStore(
       else if (wellFormed(event)) stored.push(event);
       else other++;
     }
-    const outcome = await writeBatch(db, scope, stored, source);
+    const outcome = { stored: [] as StoredEvent[], duplicates: 0, reports: [] as CiReportEvent[] };
+    // A long batch (a backfill) is written as several transactions of bounded size.
+    for (let i = 0; i < stored.length; i += MAX_TRANSACTION_EVENTS) {
+      const part = await writeBatch(db, scope, stored.slice(i, i + MAX_TRANSACTION_EVENTS), source);
+      outcome.stored.push(...part.stored);
+      outcome.duplicates += part.duplicates;
+      outcome.reports.push(...part.reports);
+    }
     const fresh = new Set<GerritEvent>(outcome.stored);
     try {
       for (const event of events) {
