@@ -124,9 +124,13 @@ export async function openGerritStore(
  * event from storing half a change.
  */
 function wellFormed(event: StoredEvent): boolean {
-  const positive = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n > 0;
+  // Counted as `other` when not met. Numbers past a signed 32-bit int would fail the whole batch's statements on MySQL.
+  const positive = (n: unknown) =>
+    typeof n === 'number' && Number.isInteger(n) && n > 0 && n <= 2_147_483_647;
   return (
     Number.isFinite(event.createdOn) &&
+    event.createdOn > 0 &&
+    event.createdOn < 32_503_680_000 &&
     positive(event.change.number) &&
     positive(event.patchSet.number) &&
     typeof event.change.project === 'string' &&

@@ -350,4 +350,18 @@ describe.each(backends)('the Gerrit store on $name', (backend) => {
     expect((await reparseReports(runtime.services)).reclassified).toBe(0);
     expect(await count('ci_builds')).toBe(5);
   });
+
+  it('keeps a long message cut to 64 KiB and skips events it cannot store whole', async () => {
+    const long = `recheck ${'x'.repeat(100_000)}`;
+    const absurd = patchSetCreated({ number: 2 ** 40 }, 1, T0);
+    const result = await store.accept(
+      [commentAdded(NOVA, 1, T0, ALICE, long), absurd, patchSetCreated(NOVA, 2, T0 + 60)],
+      'stream',
+    );
+    expect(result).toEqual({ stored: 2, duplicates: 0, other: 1, reports: 0 });
+    const [kept] = await knex()('gerrit_comments').pluck('message');
+    expect(Buffer.byteLength(kept as string)).toBe(64 * 1024);
+    expect(long.startsWith(kept as string)).toBe(true);
+    expect(await count('gerrit_changes')).toBe(1);
+  });
 });
