@@ -33,6 +33,14 @@ export interface ReparseCounts {
   readonly reclassified: number;
 }
 
+export interface ReparseOptions {
+  /**
+   * The configured CI accounts of each server (as the store was given them): on a server with
+   * a list, only its accounts are CIs.
+   */
+  readonly servers?: readonly { readonly name: string; readonly cis: readonly string[] }[];
+}
+
 interface CommentRow {
   id: number;
   message: string;
@@ -43,6 +51,7 @@ interface CommentRow {
   author_key: string;
   author_name: string | null;
   server_id: number;
+  server_name: string;
   ps_number: number;
   project_id: number;
   change_number: number;
@@ -51,17 +60,24 @@ interface CommentRow {
 }
 
 /**
- * Re-derives every report: a comment is a CI's when its author is a CI system already or the
- * comment parses as a report. The vote a report carried is kept when the message alone does
+ * Re-derives every report: a comment is a CI's when its author is on its server's configured
+ * list, or (no list) is a CI system already or the comment parses as a report. The vote a report carried is kept when the message alone does
  * not tell it (Gerrit sends votes beside the message).
  */
-export async function reparseReports(services: Services): Promise<ReparseCounts> {
+export async function reparseReports(
+  services: Services,
+  options: ReparseOptions = {},
+): Promise<ReparseCounts> {
+  const lists = new Map(
+    (options.servers ?? []).filter((s) => s.cis.length > 0).map((s) => [s.name, new Set(s.cis)]),
+  );
   const { db } = services;
   const counts = { comments: 0, reports: 0, builds: 0, unparsed: 0, reclassified: 0 };
   for (let after = 0; ;) {
     const rows = (await db
       .knex('gerrit_comments as c')
       .join('gerrit_accounts as a', 'a.id', 'c.author_id')
+      .join('gerrit_servers as s', 's.id', 'a.server_id')
       .join('gerrit_patch_sets as ps', 'ps.id', 'c.patch_set_id')
       .join('gerrit_changes as ch', 'ch.id', 'ps.change_id')
       .join('gerrit_projects as pr', 'pr.id', 'ps.project_id')
@@ -79,6 +95,7 @@ export async function reparseReports(services: Services): Promise<ReparseCounts>
         'a.key as author_key',
         'a.name as author_name',
         'a.server_id',
+        's.name as server_name',
         'ps.number as ps_number',
         'ps.project_id',
         'ch.number as change_number',
@@ -88,7 +105,7 @@ export async function reparseReports(services: Services): Promise<ReparseCounts>
     if (rows.length === 0) break;
     after = Number(rows.at(-1)!.id);
     counts.comments += rows.length;
-    const chunk = await db.knex.transaction((trx) => reparseChunk(services, trx, rows));
+    const chunk = await db.knex.transaction((trx) => reparseChunk(services, trx, rows, lists));
     counts.reclassified += chunk.reclassified;
   }
   await db.knex.raw(
@@ -112,6 +129,7 @@ async function reparseChunk(
   services: Services,
   trx: Knex,
   rows: CommentRow[],
+  lists: ReadonlyMap<string, ReadonlySet<string>>,
 ): Promise<{ reclassified: number }> {
   const { dialect } = services.db;
   const bulk = await createBulkWriter(dialect, trx);
@@ -130,7 +148,10 @@ async function reparseChunk(
     const approvals =
       row.old_vote === null ? [] : [{ label: 'Verified', value: Number(row.old_vote) }];
     const kind = classifyComment(row.message, approvals);
-    const byCi = knownCis.has(Number(row.author_id)) || kind.kind === 'report';
+    const list = lists.get(row.server_name);
+    const byCi = list
+      ? list.has(row.author_key)
+      : knownCis.has(Number(row.author_id)) || kind.kind === 'report';
     return { row, kind, byCi, stored: storedKind(kind, byCi) };
   });
   const changed = new Map<string, number[]>();

@@ -182,6 +182,14 @@ describe.each(backends)('the Gerrit store on $name', (backend) => {
     );
     expect(result.reports).toBe(0);
     expect(await kinds()).toEqual(['other', 'unparsed']);
+    // Reparsed with the same list, nothing changes; without it, zuul's report counts.
+    const listed = await reparseReports(runtime.services, {
+      servers: [{ name: SERVER.name, cis: ['acme-ci'] }],
+    });
+    expect(listed).toMatchObject({ reports: 0, unparsed: 1, reclassified: 0 });
+    const open = await reparseReports(runtime.services);
+    expect(open).toMatchObject({ reports: 1, builds: 1, reclassified: 1 });
+    expect(await kinds()).toEqual(['report', 'unparsed']);
   });
 
   it('supersedes a patch set when the next arrives, in any order', async () => {
