@@ -2,6 +2,8 @@
  * Every domain of gatewatch: the composition root builds the server and the CLI from these.
  * Light: a domain's server side is loaded only through its `api()`.
  */
+import { cisDomain } from './cis/cis.domain.js';
+import { gerritDomain } from './gerrit/gerrit.domain.js';
 import { groupsDomain } from './groups/groups.domain.js';
 import { ingestDomain } from './ingest/ingest.domain.js';
 import { jobsDomain } from './jobs/jobs.domain.js';
@@ -16,4 +18,6 @@ export const domains = [
   groupsDomain,
   ingestDomain,
   tokensDomain,
+  gerritDomain,
+  cisDomain,
 ] as const;

@@ -28,6 +28,19 @@ export interface BulkWriter {
     rows: readonly unknown[][],
     options?: { rowsExist?: boolean },
   ): Promise<void>;
+  /**
+   * Inserts rows, or updates the existing row with the same unique `keys`. `set` writes the SET
+   * clause, given `incoming(column)`: the SQL naming the value the row would have inserted.
+   * MySQL applies the assignments left to right (a later one sees an earlier one's result),
+   * SQLite all at once: write each assignment in terms of columns not assigned before it.
+   */
+  upsert(
+    table: string,
+    columns: readonly string[],
+    keys: readonly string[],
+    set: (incoming: (column: string) => string) => string,
+    rows: readonly unknown[][],
+  ): Promise<void>;
   /** `keyColumn → valueColumn` of the rows whose key is among `keys`. */
   lookup(
     table: string,
@@ -92,6 +105,12 @@ async function sqliteWriter(knex: Knex): Promise<BulkWriter> {
         rows,
       );
     },
+    async upsert(table, columns, keys, set, rows) {
+      runEach(
+        `insert into ${table} (${columns.join(', ')}) values ${tuple(columns.length)} on conflict (${keys.join(', ')}) do update set ${set((c) => `excluded.${c}`)}`,
+        rows,
+      );
+    },
     async lookup(table, keyColumn, valueColumn, keys) {
       const statement = prepared(`select ${valueColumn} as v from ${table} where ${keyColumn} = ?`);
       const found = new Map<string, number>();
@@ -129,6 +148,13 @@ function mysqlWriter(knex: Knex): BulkWriter {
       runChunked(
         `insert into ${table} (${columns.join(', ')})`,
         addOnConflict('mysql', table, keys, counters),
+        columns.length,
+        rows,
+      ),
+    upsert: (table, columns, _keys, set, rows) =>
+      runChunked(
+        `insert into ${table} (${columns.join(', ')})`,
+        `on duplicate key update ${set((c) => `values(${c})`)}`,
         columns.length,
         rows,
       ),

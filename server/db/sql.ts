@@ -97,3 +97,10 @@ export function dateBucketStartMs(
 export function bytewise(dialect: Dialect, expression: string): string {
   return dialect === 'sqlite' ? expression : `cast(${expression} as binary)`;
 }
+
+/** A datetime column's value as it is compared in SQL, for a keyset cursor to hold. */
+export function cursorTime(dialect: Dialect, value: unknown): string | number {
+  return dialect === 'sqlite'
+    ? Number(value)
+    : toDate(value).toISOString().replace('T', ' ').replace('Z', '');
+}

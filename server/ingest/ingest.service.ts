@@ -1,3 +1,4 @@
+import { linkRun } from '../cis/run-link.js';
 import type { Config } from '../config/config.js';
 import { SECTIONS } from '../config/settings.js';
 import { MYSQL_POOL_SIZE, type Database } from '../db/orm.js';
@@ -109,6 +110,8 @@ async function publish(deps: { db: Database; events: Events }, uuid: string): Pr
     const run: RunRow | undefined = await deps.db.knex('runs').where('uuid', uuid).first();
     // Deleted in the meantime: nothing to tell.
     if (!run) return;
+    // Builds already reported with this log URL link to the run (see server/cis/run-link.ts).
+    await linkRun(deps.db.knex, run.id, run.artifacts_url);
     const metadata = (await metadataByRunId(deps.db.knex, [run.id])).get(run.id) ?? [];
     deps.events.publish(runIngested, { run, metadata });
   } catch (error) {

@@ -1,3 +1,15 @@
+import { CiBuild } from './ci-build.entity.js';
+import { CiReport } from './ci-report.entity.js';
+import { CiSystem } from './ci-system.entity.js';
+import { GerritAccount } from './gerrit-account.entity.js';
+import { GerritChange } from './gerrit-change.entity.js';
+import { GerritComment } from './gerrit-comment.entity.js';
+import { GerritLease } from './gerrit-lease.entity.js';
+import { GerritPatchSet } from './gerrit-patch-set.entity.js';
+import { GerritProject } from './gerrit-project.entity.js';
+import { GerritServer } from './gerrit-server.entity.js';
+import { GerritStateChange } from './gerrit-state-change.entity.js';
+import { RunLogKey } from './run-log-key.entity.js';
 import { Artifact } from './artifact.entity.js';
 import { ArtifactChunk } from './artifact-chunk.entity.js';
 import { Attachment } from './attachment.entity.js';
@@ -24,6 +36,18 @@ export {
   TestDaily,
   TestResult,
   Token,
+  CiBuild,
+  CiReport,
+  CiSystem,
+  GerritAccount,
+  GerritChange,
+  GerritComment,
+  GerritLease,
+  GerritPatchSet,
+  GerritProject,
+  GerritServer,
+  GerritStateChange,
+  RunLogKey,
 };
 
 export const entities = [
@@ -39,4 +63,16 @@ export const entities = [
   TestDaily,
   JobDaily,
   Token,
+  GerritServer,
+  GerritProject,
+  GerritAccount,
+  GerritChange,
+  GerritPatchSet,
+  GerritStateChange,
+  GerritComment,
+  CiSystem,
+  CiReport,
+  CiBuild,
+  GerritLease,
+  RunLogKey,
 ];

@@ -3,6 +3,7 @@ import { Migration20261122150914_initial } from './20261122150914-initial.js';
 import { Migration20261122164834_tokens } from './20261122164834-tokens.js';
 import { Migration20261122174000_analytics_indexes } from './20261122174000-analytics-indexes.js';
 import { Migration20261202164503_identifiers_run_keys } from './20261202164503-identifiers-run-keys.js';
+import { Migration20261203085317_gerrit } from './20261203085317-gerrit.js';
 import { Migration20261203090000_run_status } from './20261203090000-run-status.js';
 
 /** Applied in order; a new migration is written by `server/db/make-migration.ts`. */
@@ -17,5 +18,6 @@ export const mysqlMigrations: MigrationObject[] = [
     name: '20261202164503-identifiers-run-keys',
     class: Migration20261202164503_identifiers_run_keys,
   },
+  { name: '20261203085317-gerrit', class: Migration20261203085317_gerrit },
   { name: '20261203090000-run-status', class: Migration20261203090000_run_status },
 ];

@@ -1,0 +1,175 @@
+/**
+ * The core CI health figures (radar's, made exact), per CI over a window, in SQL on either
+ * dialect:
+ * - `reports`: the CI's comments in the window that parsed as results; `builds` their job lines;
+ * - `unparsed`: its comments in the window that did not parse;
+ * - `successRate`: reports whose verdict is SUCCESS ÷ reports with a verdict;
+ * - a CI covers a project once it has reported on it in the window; a patch set is eligible when
+ *   created in the window, in a covered project, and not superseded by the next patch set within
+ *   3 h of its creation; `coverage` = eligible patch sets it reported on (before the window's
+ *   end) ÷ eligible patch sets; `missed` = eligible patch sets it did not report on;
+ * - `lastReport`: its newest report before the window's end (in the project, with one).
+ */
+import type { Knex } from '@mikro-orm/knex';
+import type { Database, Dialect } from '../db/orm.js';
+import { timeParam, toDate } from '../db/sql.js';
+
+/** A patch set superseded sooner than this after its creation is not eligible. */
+export const SUPERSEDED_WITHIN_MS = 3 * 3_600_000;
+
+export interface FigureWindow {
+  readonly since: Date;
+  readonly until: Date;
+  /** Only this project (its name, on any server). */
+  readonly project?: string | null;
+}
+
+export interface CiFigures {
+  readonly ciId: number;
+  /** The CI's account: its username (or `email:…` when Gerrit sent none). */
+  readonly ci: string;
+  readonly name: string;
+  readonly server: string;
+  readonly upstream: boolean;
+  readonly reports: number;
+  readonly builds: number;
+  readonly unparsed: number;
+  /** null when no report in the window has a verdict. */
+  readonly successRate: number | null;
+  readonly eligible: number;
+  /** null when no patch set is eligible. */
+  readonly coverage: number | null;
+  readonly missed: number;
+  readonly lastReport: Date | null;
+}
+
+type Row = Record<string, unknown>;
+
+/** Every CI's figures over the window (with a project, the CIs that ever reported on it), upstream first, then by name. */
+export async function ciFigures(db: Database, window: FigureWindow): Promise<CiFigures[]> {
+  const { knex, dialect } = db;
+  const since = timeParam(dialect, window.since);
+  const until = timeParam(dialect, window.until);
+  const project = window.project ?? null;
+  const inProject = (q: Knex.QueryBuilder, column: string) => {
+    if (project !== null) {
+      q.whereIn(column, knex('gerrit_projects').select('id').where('name', project));
+    }
+    return q;
+  };
+  const inWindow = (q: Knex.QueryBuilder, column: string) =>
+    q.where(column, '>=', since).andWhere(column, '<', until);
+
+  const cis = (await knex('ci_systems as c')
+    .join('gerrit_accounts as a', 'a.id', 'c.account_id')
+    .join('gerrit_servers as s', 's.id', 'a.server_id')
+    .select('c.id', 'a.key', 'c.name', 'c.upstream', 's.name as server')
+    .modify((q) => {
+      if (project !== null) {
+        q.whereIn('c.id', inProject(knex('ci_reports').distinct('ci_id'), 'project_id'));
+      }
+    })) as Row[];
+
+  const reports = byCi(
+    (await inWindow(inProject(knex('ci_reports as r'), 'r.project_id'), 'r.created_at')
+      .groupBy('r.ci_id')
+      .select(
+        'r.ci_id',
+        knex.raw('count(*) as reports'),
+        knex.raw("sum(case when r.verdict = 'SUCCESS' then 1 else 0 end) as successes"),
+        knex.raw('sum(case when r.verdict is not null then 1 else 0 end) as verdicts'),
+      )) as Row[],
+  );
+  const builds = byCi(
+    (await inWindow(
+      inProject(
+        knex('ci_builds as b').join('ci_reports as r', 'r.id', 'b.report_id'),
+        'r.project_id',
+      ),
+      'r.created_at',
+    )
+      .groupBy('r.ci_id')
+      .select('r.ci_id', knex.raw('count(*) as builds'))) as Row[],
+  );
+  const unparsed = byCi(
+    (await inWindow(
+      inProject(
+        knex('gerrit_comments as m')
+          .join('ci_systems as c', 'c.account_id', 'm.author_id')
+          .join('gerrit_patch_sets as ps', 'ps.id', 'm.patch_set_id')
+          .where('m.kind', 'unparsed'),
+        'ps.project_id',
+      ),
+      'm.created_at',
+    )
+      .groupBy('c.id')
+      .select('c.id as ci_id', knex.raw('count(*) as unparsed'))) as Row[],
+  );
+  const coverage = byCi(await coverageRows(knex, dialect, since, until, project));
+  const last = byCi(
+    (await inProject(knex('ci_reports as r'), 'r.project_id')
+      .where('r.created_at', '<', until)
+      .groupBy('r.ci_id')
+      .select('r.ci_id', knex.raw('max(r.created_at) as last_report'))) as Row[],
+  );
+
+  const figures = cis.map((c): CiFigures => {
+    const id = Number(c.id);
+    const r = reports.get(id);
+    const cov = coverage.get(id);
+    const eligible = Number(cov?.eligible ?? 0);
+    const reported = Number(cov?.reported ?? 0);
+    const verdicts = Number(r?.verdicts ?? 0);
+    const lastReport = last.get(id)?.last_report;
+    return {
+      ciId: id,
+      ci: String(c.key),
+      name: String(c.name),
+      server: String(c.server),
+      upstream: Boolean(Number(c.upstream)),
+      reports: Number(r?.reports ?? 0),
+      builds: Number(builds.get(id)?.builds ?? 0),
+      unparsed: Number(unparsed.get(id)?.unparsed ?? 0),
+      successRate: verdicts === 0 ? null : Number(r!.successes) / verdicts,
+      eligible,
+      coverage: eligible === 0 ? null : reported / eligible,
+      missed: eligible - reported,
+      lastReport: lastReport === null || lastReport === undefined ? null : toDate(lastReport),
+    };
+  });
+  return figures.sort(
+    (a, b) =>
+      Number(b.upstream) - Number(a.upstream) ||
+      (a.name < b.name ? -1 : a.name > b.name ? 1 : a.ciId - b.ciId),
+  );
+}
+
+/** Per CI: its eligible patch sets and how many of them it reported on. */
+async function coverageRows(
+  knex: Knex,
+  dialect: Dialect,
+  since: number | Date,
+  until: number | Date,
+  project: string | null,
+): Promise<Row[]> {
+  const notSoonSuperseded =
+    dialect === 'sqlite'
+      ? `ps.superseded_at > ps.created_at + ${SUPERSEDED_WITHIN_MS}`
+      : `ps.superseded_at > date_add(ps.created_at, interval ${SUPERSEDED_WITHIN_MS / 1000} second)`;
+  const projectFilter =
+    project === null ? '' : 'and r.project_id in (select id from gerrit_projects where name = ?)';
+  const sql = `select cv.ci_id, count(*) as eligible,
+      sum(case when exists (select 1 from ci_reports r2 where r2.patch_set_id = ps.id and r2.ci_id = cv.ci_id and r2.created_at < ?) then 1 else 0 end) as reported
+    from (select distinct r.ci_id, r.project_id from ci_reports r where r.created_at >= ? and r.created_at < ? ${projectFilter}) cv
+    join gerrit_patch_sets ps on ps.project_id = cv.project_id
+    where ps.created_at >= ? and ps.created_at < ? and (ps.superseded_at is null or ${notSoonSuperseded})
+    group by cv.ci_id`;
+  const bindings = [until, since, until, ...(project === null ? [] : [project]), since, until];
+  const result = (await knex.raw(sql, bindings as Knex.RawBinding[])) as unknown;
+  // knex.raw answers rows on SQLite, [rows, fields] on MySQL.
+  return (dialect === 'sqlite' ? result : (result as unknown[])[0]) as Row[];
+}
+
+function byCi(rows: Row[]): Map<number, Row> {
+  return new Map(rows.map((r) => [Number(r.ci_id), r]));
+}

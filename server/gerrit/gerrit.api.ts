@@ -1,0 +1,23 @@
+import type { DomainApi } from '../domain.js';
+import { CiReportLinks, RunLinks } from './ci-links.resolver.js';
+import { gerritLoaders } from './gerrit.loaders.js';
+import {
+  GerritChangeResolver,
+  GerritEventSubscription,
+  GerritPatchSetResolver,
+  GerritServerResolver,
+} from './gerrit.resolver.js';
+import { gerritEvent } from './gerrit.topics.js';
+
+export const gerritApi: DomainApi<unknown> = {
+  resolvers: [
+    GerritServerResolver,
+    GerritChangeResolver,
+    GerritPatchSetResolver,
+    GerritEventSubscription,
+    CiReportLinks,
+    RunLinks,
+  ],
+  loaders: gerritLoaders,
+  topics: [gerritEvent],
+};
