@@ -12,13 +12,14 @@ import { parseArgs } from 'node:util';
 import { api } from './api.bench.js';
 import { dashboard } from './dashboard.bench.js';
 import { decode } from './decode.bench.js';
+import { gerrit } from './gerrit.bench.js';
 import { Report, type Benchmark } from './harness.js';
 import { ingest } from './ingest.bench.js';
 import { formatSeconds, timed } from './measure.js';
 import { memory } from './memory.bench.js';
 import { startup } from './startup.bench.js';
 
-const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api, dashboard, startup];
+const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api, dashboard, startup, gerrit];
 const DEFAULT_MYSQL = 'mysql://root@127.0.0.1:3306/';
 
 function usage(): string {

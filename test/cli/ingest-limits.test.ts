@@ -42,7 +42,8 @@ describe.each(backends)('gatewatch ingest within the expanded-size limit on $nam
     const refused = await gatewatch(['ingest', '--db', database.url, bomb], { env });
     expect(refused.code).toBe(errorCatalogue.TOO_LARGE.exit);
     expect(refused.stderr).toBe(
-      `gatewatch ingest: ${bomb}: the stream is larger than ${1 << 20} bytes once decompressed (GATEWATCH_MAX_EXPANDED)\n`,
+      `gatewatch ingest: ${bomb}: the stream is larger than ${1 << 20} bytes once decompressed (GATEWATCH_MAX_EXPANDED)\n` +
+        `gatewatch ingest: stored 0 of 1 input; not stored: ${bomb}\n`,
     );
     expect(refused.out).toBe('');
     const stored = await gatewatch(['ingest', '--db', database.url, '--json', fine], { env });

@@ -301,10 +301,14 @@ describe.skipIf(!oracleAvailable).each(backends)('gatewatch CLI on $name', (back
     expect(result.stderr).toContain(
       `stored 1 of 2 inputs (${fixture('stackviz-tempest.subunit')}); not stored: ${join(scratch, 'nope.subunit')}`,
     );
-    const [stored, failed] = result.out
+    // One line per input, in the order they finish.
+    const lines = result.out
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as { input: string });
+    expect(lines).toHaveLength(2);
+    const stored = lines.find((l) => l.input === fixture('stackviz-tempest.subunit'));
+    const failed = lines.find((l) => l.input === join(scratch, 'nope.subunit'));
     expect(stored).toMatchObject({ input: fixture('stackviz-tempest.subunit'), duplicate: false });
     expect(failed).toEqual({
       input: join(scratch, 'nope.subunit'),
