@@ -13,11 +13,12 @@ import {
   parseKnownHosts,
   verifyHostKey,
 } from '../../server/gerrit/known-hosts.js';
+import { sshKeyPair } from '../helpers/gerrit-standin.js';
 
 const { utils } = ssh2;
 
 function newKey(): { line: string; blob: Buffer } {
-  const { public: line } = utils.generateKeyPairSync('ed25519');
+  const { public: line } = sshKeyPair();
   const parsed = utils.parseKey(line);
   if (parsed instanceof Error) throw parsed;
   return { line: line.trim(), blob: parsed.getPublicSSH() };

@@ -10,7 +10,7 @@ import {
   type SshStream,
   type SshStreamOptions,
 } from '../../server/gerrit/ssh-stream.js';
-import { startGerritStandin, type GerritStandin } from '../helpers/gerrit-standin.js';
+import { sshKeyPair, startGerritStandin, type GerritStandin } from '../helpers/gerrit-standin.js';
 
 let standin: GerritStandin;
 const opened: SshStream[] = [];
@@ -93,7 +93,7 @@ describe('startSshStream', () => {
   });
 
   it('refuses a host key known_hosts does not hold, with its fingerprint and the file', async () => {
-    const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+    const stranger = sshKeyPair();
     const file = join(standin.dir, 'other_known_hosts');
     writeFileSync(file, `[127.0.0.1]:${standin.sshPort} ${stranger.public}\n`);
     const { reasons } = open({ knownHosts: loadKnownHosts(file) });
@@ -118,7 +118,7 @@ describe('startSshStream', () => {
   });
 
   it('names a key the server refuses', async () => {
-    const wrong = ssh2.utils.generateKeyPairSync('ed25519');
+    const wrong = sshKeyPair();
     const { reasons } = open({ privateKey: wrong.private });
     await until(() => reasons.length > 0);
     expect(reasons[0]).toMatch(/^the server refused the key .*SSH keys\?$/);

@@ -219,7 +219,13 @@ export function selectChanges(changes: readonly ChangeInfo[], query: ChangeQuery
         query.since === null ||
         Date.parse(`${c.updated.slice(0, 19).replace(' ', 'T')}Z`) / 1000 >= query.since,
     )
-    .filter((c) => query.projects.length === 0 || query.projects.includes(c.project))
+    .filter(
+      (c) =>
+        query.projects.length === 0 ||
+        query.projects.some((p) =>
+          p.startsWith('^') ? new RegExp(p).test(c.project) : p === c.project,
+        ),
+    )
     .sort((a, b) =>
       a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : b._number - a._number,
     );
