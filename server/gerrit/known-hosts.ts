@@ -58,8 +58,11 @@ export function parseKnownHosts(text: string, file: string): KnownHosts {
   return { file, entries, skipped };
 }
 
-/** Reads and parses a `known_hosts` file; a missing or unreadable one is a `BAD_CONFIG` error. */
-export function loadKnownHosts(file: string): KnownHosts {
+/**
+ * Reads and parses a `known_hosts` file; a missing or unreadable one is a `BAD_CONFIG` error
+ * that names `setting` (how the user gave the file).
+ */
+export function loadKnownHosts(file: string, setting = `--known-hosts ${file}`): KnownHosts {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -67,7 +70,7 @@ export function loadKnownHosts(file: string): KnownHosts {
     const why = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new GatewatchError(
       'BAD_CONFIG',
-      `--known-hosts ${file}: cannot read it (${why}); add Gerrit's key with ` +
+      `${setting}: cannot read it (${why}); add Gerrit's key with ` +
         'ssh-keyscan -p PORT HOST >> FILE (and check its fingerprint), or name another file',
     );
   }
