@@ -6,7 +6,7 @@
 import type { Config } from './config/config.js';
 import { openDatabase, type Database, type OpenOptions } from './db/orm.js';
 import { createEvents, type Events } from './graphql/pubsub.js';
-import { createIngestService, type IngestService } from './ingest/ingest.service.js';
+import { createIngestService, ingestLimits, type IngestService } from './ingest/ingest.service.js';
 import { createParserPool, type ParserPool, type PoolOptions } from './ingest/pool.js';
 
 /** What the runtime opens once and every part of a process shares. */
@@ -60,13 +60,19 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     stop: () => (stopping ??= stopAll(running)),
   });
   try {
+    const limits = ingestLimits(config);
     const db = await openDatabase(config.database.target, options.database);
     running.push({ name: 'database', stage: 'database', stop: () => db.close() });
     const pool = createParserPool(options.pool);
     running.push({ name: 'parser pool', stage: 'pool', stop: () => pool.close() });
     const events = createEvents(config.redis);
     running.push({ name: 'event bus', stage: 'events', stop: () => events.close() });
-    const ingest = createIngestService({ db, pool, events });
+    const ingest = createIngestService({
+      db,
+      pool,
+      events,
+      limits,
+    });
     return runtime({ config, db, pool, events, ingest });
   } catch (error) {
     await stopAll(running);

@@ -29,7 +29,7 @@ export default async function parse(
   task: ParseTask,
 ): Promise<ParseResult<SubunitOutcome | DstatOutcome>> {
   try {
-    const outcome = await (task.kind === 'subunit' ? parseSubunit(task) : parseDstat(task.port));
+    const outcome = await (task.kind === 'subunit' ? parseSubunit(task) : parseDstat(task));
     return { ok: true, outcome };
   } catch (error) {
     if (error instanceof InputFailure) return { ok: false, failure: error.failure };
@@ -57,7 +57,7 @@ async function parseSubunit(
   const channel = new Channel(task.port);
   try {
     const input = await openInput(channel);
-    const original = new Original(input);
+    const original = new Original(input, task.maxBytes);
     let batch = emptyBatch();
     let batchBytes = 0;
     const parser = createSubunitParser({
@@ -104,11 +104,11 @@ async function parseSubunit(
   }
 }
 
-async function parseDstat(port: MessagePort): Promise<DstatOutcome> {
-  const channel = new Channel(port);
+async function parseDstat(task: Extract<ParseTask, { kind: 'dstat' }>): Promise<DstatOutcome> {
+  const channel = new Channel(task.port);
   try {
     const input = await openInput(channel);
-    const original = new Original(input);
+    const original = new Original(input, task.maxBytes);
     const parser = createDstatParser();
     for await (const chunk of input.stream) {
       await original.add(chunk);
@@ -129,7 +129,8 @@ async function parseDstat(port: MessagePort): Promise<DstatOutcome> {
 /**
  * The input as it is stored: its size and sha256, and its bytes gzip-compressed — gzip input
  * as it came, plain input compressed here (level 1 with the largest hash table: the fastest
- * deflate; ingest speed comes first).
+ * deflate; ingest speed comes first). Past `maxBytes` decompressed bytes it ends the parse:
+ * a few compressed bytes can expand to gigabytes.
  */
 class Original {
   size = 0;
@@ -137,15 +138,25 @@ class Original {
   private readonly compressor: Gzip | null;
   private compressed: Uint8Array[] = [];
 
-  constructor(private readonly input: Input) {
+  constructor(
+    private readonly input: Input,
+    private readonly maxBytes: number,
+  ) {
     this.compressor = input.gzip ? null : createGzip({ level: 1, memLevel: 9 });
     this.compressor?.on('data', (chunk: Buffer) => this.compressed.push(chunk));
   }
 
   /** Takes a chunk of the decompressed input. */
   async add(chunk: Buffer): Promise<void> {
-    this.hash.update(chunk);
     this.size += chunk.length;
+    if (this.size > this.maxBytes) {
+      throw new InputFailure({
+        code: 'TOO_LARGE',
+        message: `the stream is larger than ${this.maxBytes} bytes once decompressed`,
+        offset: this.maxBytes,
+      });
+    }
+    this.hash.update(chunk);
     if (this.compressor && !this.compressor.write(chunk)) {
       await new Promise((resolve) => this.compressor!.once('drain', resolve));
     }

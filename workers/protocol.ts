@@ -7,9 +7,16 @@ import type { MessagePort } from 'node:worker_threads';
 import type { DstatSeries } from './dstat/types.js';
 import type { Attachment, ParseError, TestResult } from './subunit/types.js';
 
+/** `maxBytes`: decompressed bytes past which the parse stops with a TOO_LARGE failure. */
 export type ParseTask =
-  | { kind: 'subunit'; port: MessagePort; batchResults: number; batchBytes: number }
-  | { kind: 'dstat'; port: MessagePort };
+  | {
+      kind: 'subunit';
+      port: MessagePort;
+      batchResults: number;
+      batchBytes: number;
+      maxBytes: number;
+    }
+  | { kind: 'dstat'; port: MessagePort; maxBytes: number };
 
 /** Worker → main. */
 export type WorkerMessage = { type: 'pull' } | { type: 'batch'; batch: SubunitBatch };
@@ -35,7 +42,7 @@ export interface SubunitBatch {
  * the error catalogue (`server/errors.ts`) that an input can cause.
  */
 export interface WorkerFailure {
-  code: 'CORRUPT_INPUT' | 'NOT_DSTAT';
+  code: 'CORRUPT_INPUT' | 'NOT_DSTAT' | 'TOO_LARGE';
   /** What is wrong, without the input's name (the worker does not know it). */
   message: string;
   /** Byte offset in the raw or decompressed input where the problem was seen, when known. */

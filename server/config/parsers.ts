@@ -126,7 +126,19 @@ export function size(text: string): number {
   return Math.floor(Number(match[1]) * unit);
 }
 
-const durationUnits: Record<string, number> = {
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `500ms`, `2m`, `1h` (a bare number is seconds) into milliseconds. */
+export function duration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(text.trim());
+  const ms = match ? Number(match[1]) * durationUnits[(match[2] ?? 's').toLowerCase()]! : 0;
+  if (!match || ms < 1 || ms > 2 ** 31 - 1) {
+    throw new InvalidValue('not a duration: expected seconds, or a number with ms, s, m or h');
+  }
+  return Math.round(ms);
+}
+
+const longDurationUnits: Record<string, number> = {
   ms: 1,
   s: 1000,
   m: 60_000,
@@ -136,14 +148,24 @@ const durationUnits: Record<string, number> = {
   w: 604_800_000,
 };
 
-/** `30s`, `5m`, `2h`, `1d`, `1w` (or `ms`) into milliseconds. */
-export function duration(text: string): number {
+/**
+ * A period that may span days: `30s`, `5m`, `2h`, `1d`, `1w` (or `ms`) into milliseconds;
+ * a unit is required.
+ */
+export function longDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)$/i.exec(text.trim());
-  const unit = match ? durationUnits[match[2]!.toLowerCase()] : undefined;
+  const unit = match ? longDurationUnits[match[2]!.toLowerCase()] : undefined;
   if (!match || unit === undefined || Number(match[1]) * unit < 1) {
     throw new InvalidValue('not a duration: expected a number with s, m, h, d or w (30s, 5m, 1d)');
   }
   return Math.round(Number(match[1]) * unit);
+}
+
+/** A {@link longDuration} a timer can wait (at most 24 days). */
+export function timerDuration(text: string): number {
+  const ms = longDuration(text);
+  if (ms > 2 ** 31 - 1) throw new InvalidValue('too long a period: at most 24 days');
+  return ms;
 }
 
 /**
@@ -152,7 +174,7 @@ export function duration(text: string): number {
  */
 export function durationOrDate(text: string): number | Date {
   try {
-    return duration(text);
+    return longDuration(text);
   } catch {
     // a date, then
   }

@@ -20,6 +20,7 @@ import {
   redisUrl,
   size,
   sshUrl,
+  timerDuration,
 } from './parsers.js';
 
 export { InvalidValue, type DbTarget } from './parsers.js';
@@ -77,6 +78,15 @@ export const SECTIONS = {
       parse: dbTarget,
       shown: hidePassword,
     }),
+    maxIngests: setting({
+      key: 'maxIngests',
+      env: 'GATEWATCH_MAX_INGESTS',
+      default: '4',
+      fileTypes: ['number'],
+      description:
+        'runs written at once on MySQL (at most 6: each holds one of its 8 connections); more wait their turn. SQLite writes one at a time',
+      parse: count,
+    }),
   },
   server: {
     port: setting({
@@ -107,6 +117,30 @@ export const SECTIONS = {
       fileTypes: ['number'],
       description: 'largest upload (100MiB, 2G, bytes…)',
       parse: size,
+    }),
+    maxExpandedBytes: setting({
+      key: 'maxExpanded',
+      env: 'GATEWATCH_MAX_EXPANDED',
+      default: '2GiB',
+      fileTypes: ['number'],
+      description: 'largest stream once decompressed, uploaded or given to gatewatch ingest',
+      parse: size,
+    }),
+    uploadIdleTimeout: setting({
+      key: 'uploadIdleTimeout',
+      env: 'GATEWATCH_UPLOAD_IDLE_TIMEOUT',
+      default: '30s',
+      fileTypes: ['number'],
+      description: 'longest pause within an upload body (500ms, 30s, 2m; a number: seconds)',
+      parse: duration,
+    }),
+    uploadDir: setting({
+      key: 'uploadDir',
+      env: 'GATEWATCH_UPLOAD_DIR',
+      default: null,
+      description:
+        'directory where an upload body is kept until it is whole and ingested (default: the system temporary directory)',
+      parse: (text: string): string | null => (text === '' ? null : text),
     }),
     maxQueryDepth: setting({
       key: 'maxQueryDepth',
@@ -272,7 +306,7 @@ export const GERRIT_SERVER = {
     env: 'GATEWATCH_GERRIT_POLL',
     default: '5m',
     description: 'REST polling period when there is no --ssh',
-    parse: duration,
+    parse: timerDuration,
   }),
   since: setting({
     key: 'since',

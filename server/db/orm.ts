@@ -9,6 +9,9 @@ import { sqliteMigrations } from './migrations/sqlite/index.js';
 
 export type Dialect = DbTarget['dialect'];
 
+/** Connections in the MySQL pool: what concurrent ingests, reads and writes share. */
+export const MYSQL_POOL_SIZE = 8;
+
 /** An open database: the ORM for reads, knex for bulk writes. */
 export interface Database {
   readonly orm: MikroORM;
@@ -64,7 +67,7 @@ export async function ormOptions(target: DbTarget, debug = false): Promise<Optio
     charset: 'utf8mb4',
     // Text compares byte by byte, case-sensitively, as on SQLite: `Gate-Nova` is not `gate-nova`.
     collate: 'utf8mb4_bin',
-    pool: { min: 0, max: 8 },
+    pool: { min: 0, max: MYSQL_POOL_SIZE },
     // MySQL commits DDL implicitly: a migration cannot be one transaction there.
     migrations: {
       migrationsList: mysqlMigrations,

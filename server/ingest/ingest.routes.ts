@@ -3,10 +3,10 @@
  * not) as a run; needs `Authorization: Bearer TOKEN`. Every query parameter but `artifacts` is
  * run metadata. An optional `Content-Disposition: …; filename="NAME"` names the stored file.
  * Answers 201 with the ingest summary, 200 when the run was already stored. A dstat file cannot
- * be uploaded: `gatewatch ingest --dstat` attaches one locally. Errors go to the app's error
- * handler, which answers `{ error: { code, message } }`.
+ * be uploaded: `gatewatch ingest --dstat` attaches one locally. The body is received whole
+ * (into a temporary file) before the ingest starts. Errors go to the app's error handler,
+ * which answers `{ error: { code, message } }`.
  */
-import type { IncomingMessage } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
@@ -17,6 +17,7 @@ import { checkMetadata, type IngestSummary } from './ingest.js';
 import type { IngestService } from './ingest.service.js';
 import { ParseFailure } from './pool.js';
 import { summaryJson } from './summary.js';
+import { receiveBody, tooLarge, type BodyLimits, type ReceivedBody } from './upload-body.js';
 
 /** What the upload needs. */
 export interface UploadDeps {
@@ -35,43 +36,32 @@ export function uploadRoutes(deps: UploadDeps): Router {
 }
 
 async function upload(deps: UploadDeps, req: Request, res: Response): Promise<void> {
-  const max = deps.config.server.maxUploadBytes;
+  const { server } = deps.config;
+  const limits: BodyLimits = {
+    maxBytes: server.maxUploadBytes,
+    idleTimeoutMs: server.uploadIdleTimeout,
+    dir: server.uploadDir,
+  };
   const name = uploadName(req);
+  let body: ReceivedBody | undefined;
   let summary: IngestSummary;
   try {
     await authenticate(deps.db, req.headers.authorization);
-    if (Number(req.headers['content-length'] ?? 0) > max) throw tooLarge(max);
+    if (Number(req.headers['content-length'] ?? 0) > limits.maxBytes) {
+      throw tooLarge(limits.maxBytes);
+    }
     const { metadata, artifactsUrl } = uploadParams(req);
-    summary = await deps.ingest.ingest({
-      name,
-      source: limited(req, max),
-      metadata,
-      artifactsUrl,
-    });
+    // Whole before the ingest: its transaction then never waits on the client's network.
+    body = await receiveBody(req, limits);
+    summary = await deps.ingest.ingest({ name, source: body.read(), metadata, artifactsUrl });
   } catch (error) {
     // What is left of the body is not worth reading: close the connection after the answer.
     if (!req.complete) res.set('Connection', 'close');
     throw error instanceof ParseFailure ? error.of(name) : error;
+  } finally {
+    await body?.remove();
   }
   res.status(summary.duplicate ? 200 : 201).json(summaryJson(summary));
-}
-
-/** The request body, failing with PAYLOAD_TOO_LARGE past `max` bytes: the ingest rolls back. */
-async function* limited(req: IncomingMessage, max: number): AsyncIterable<Uint8Array> {
-  let received = 0;
-  // Not destroyed when the ingest stops early: the error still has to be answered.
-  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > max) throw tooLarge(max);
-    yield chunk;
-  }
-}
-
-function tooLarge(max: number): ApiError {
-  return new ApiError(
-    ErrorCode.PAYLOAD_TOO_LARGE,
-    `the upload is larger than this server accepts (${max} bytes; GATEWATCH_MAX_UPLOAD)`,
-  );
 }
 
 function uploadParams(req: Request): { metadata: Record<string, string>; artifactsUrl?: string } {

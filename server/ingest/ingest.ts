@@ -37,6 +37,12 @@ export const METADATA_KEY_MAX = 191;
 export const METADATA_VALUE_MAX = 512;
 export const BUILD_NAME_MAX = 255;
 
+/** Bounds on what one ingest reads. */
+export interface IngestOptions {
+  /** Bytes a stream (or its dstat file) may hold once decompressed; default: no limit. */
+  maxExpandedBytes?: number;
+}
+
 /**
  * Parses a subunit stream in the pool and stores it as one run in one transaction: a failure
  * leaves nothing of the run behind. The same stream with the same metadata and artifacts URL
@@ -46,12 +52,14 @@ export async function ingestRun(
   db: Database,
   pool: ParserPool,
   input: IngestInput,
+  options: IngestOptions = {},
 ): Promise<IngestSummary> {
+  const { maxExpandedBytes } = options;
   const metadata = checkMetadata(input.metadata ?? {});
   const warnings: string[] = [];
   // Parsed in parallel with the stream; a bad dstat file costs the run its graphs, not its data.
   const dstat = input.dstat
-    ? pool.parseDstat(input.dstat.source).catch((error: unknown) => {
+    ? pool.parseDstat(input.dstat.source, maxExpandedBytes).catch((error: unknown) => {
         warnings.push(`dstat ${input.dstat!.name}: ${messageOf(error)}`);
         return null;
       })
@@ -78,11 +86,16 @@ export async function ingestRun(
         contentType: 'application/vnd.subunit',
       });
       // MySQL: register test ids outside the run's transaction, or two ingests sharing new
-      // tests would each hold index locks the other needs. SQLite has one connection.
+      // tests would each hold index locks the other needs; that takes a second connection,
+      // which the ingest service keeps free (`ingestLimits`). SQLite has one connection.
       const bulk = await createBulkWriter(db.dialect, trx);
       const catalogue = db.dialect === 'mysql' ? await createBulkWriter(db.dialect, db.knex) : bulk;
       const writer = new RunWriter(bulk, catalogue, runId, artifact);
-      const outcome = await pool.parseSubunit(input.source, (batch) => writer.write(batch));
+      const outcome = await pool.parseSubunit(
+        input.source,
+        (batch) => writer.write(batch),
+        maxExpandedBytes,
+      );
       checkIsSubunit(input.name, outcome);
       await artifact.finish(outcome.size, outcome.sha256);
 

@@ -35,14 +35,19 @@ export interface ParserPool {
    * Streams `source` through a worker; `onBatch` is awaited before the worker may send the
    * batch after next, so a slow database slows the parse instead of filling memory. A
    * rejection of `onBatch` aborts the parse and rejects with that error; damaged input
-   * rejects with a {@link ParseFailure}.
+   * rejects with a {@link ParseFailure}, and so does input larger than `maxBytes` once
+   * decompressed (code TOO_LARGE; default: no limit).
    */
   parseSubunit(
     source: AsyncIterable<Uint8Array>,
     onBatch: (batch: SubunitBatch) => Promise<void>,
+    maxBytes?: number,
   ): Promise<SubunitOutcome>;
-  /** Rejects with a {@link ParseFailure} when the input is damaged or holds no usable sample. */
-  parseDstat(source: AsyncIterable<Uint8Array>): Promise<DstatOutcome>;
+  /**
+   * Rejects with a {@link ParseFailure} when the input is damaged, holds no usable sample or
+   * is larger than `maxBytes` once decompressed.
+   */
+  parseDstat(source: AsyncIterable<Uint8Array>, maxBytes?: number): Promise<DstatOutcome>;
   /** How many inputs can be parsed at once. */
   readonly threads: number;
   close(): Promise<void>;
@@ -114,15 +119,15 @@ export function createParserPool(options: PoolOptions = {}): ParserPool {
 
   return {
     threads,
-    parseSubunit: (source, onBatch) =>
+    parseSubunit: (source, onBatch, maxBytes = Infinity) =>
       run<SubunitOutcome>(
-        (port) => ({ kind: 'subunit', port, batchResults, batchBytes }),
+        (port) => ({ kind: 'subunit', port, batchResults, batchBytes, maxBytes }),
         source,
         onBatch,
       ),
-    parseDstat: (source) =>
+    parseDstat: (source, maxBytes = Infinity) =>
       run<DstatOutcome>(
-        (port) => ({ kind: 'dstat', port }),
+        (port) => ({ kind: 'dstat', port, maxBytes }),
         source,
         () => Promise.reject(new Error('protocol: a dstat parse sends no batches')),
       ),

@@ -1,8 +1,15 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Dialect } from '../db/orm.js';
 import { timeParam } from '../db/sql.js';
+import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { sqlRunIs } from './outcome.js';
 import type { RunFilter } from './run.type.js';
+
+/**
+ * Each metadata pair is a sub-query: past a few dozen, SQLite's expression depth gives out and
+ * MariaDB's plans grow for no use (no real filter needs more).
+ */
+export const maxMetadataFilters = 32;
 
 /**
  * Restricts a query over `runs` (aliased `alias`) to a filter; shared by every list and
@@ -15,11 +22,18 @@ export function whereRuns(
   alias = 'runs',
 ): Knex.QueryBuilder {
   if (!filter) return query;
+  const pairs = filter.metadata ?? [];
+  if (pairs.length > maxMetadataFilters) {
+    throw new ApiError(
+      ErrorCode.BAD_USER_INPUT,
+      `the filter has ${pairs.length} metadata pairs; the limit is ${maxMetadataFilters}`,
+    );
+  }
   if (filter.job !== undefined && filter.job !== null)
     query.where(`${alias}.build_name`, filter.job);
   if (filter.since) query.where(`${alias}.run_at`, '>=', timeParam(dialect, filter.since));
   if (filter.until) query.where(`${alias}.run_at`, '<', timeParam(dialect, filter.until));
-  for (const [i, { key, value }] of (filter.metadata ?? []).entries()) {
+  for (const [i, { key, value }] of pairs.entries()) {
     const m = `m${i}`;
     query.whereExists(function () {
       this.select(1)

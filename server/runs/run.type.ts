@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/pagination.js';
 import { DateTime } from '../graphql/scalars.js';
+import { maxMetadataFilters } from './run-filter.js';
 
 /** openstack-health's rule: failed if any test failed, passed if any passed, else skipped. */
 export enum RunStatus {
@@ -135,7 +136,10 @@ export class RunFilter {
   @Field(() => DateTime, { nullable: true, description: 'Runs before this instant.' })
   until?: Date;
 
-  @Field(() => [MetadataFilter], { nullable: true })
+  @Field(() => [MetadataFilter], {
+    nullable: true,
+    description: `Metadata pairs a run must all have; at most ${maxMetadataFilters}.`,
+  })
   metadata?: MetadataFilter[];
 
   @Field(() => RunStatus, { nullable: true })

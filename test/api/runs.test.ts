@@ -45,6 +45,22 @@ describe.each(backends)('runs over GraphQL on $name', (backend) => {
     expect(nova.body.data!.runs.nodes.map((r) => r.id)).toEqual([passing]);
   });
 
+  it('refuses more metadata pairs than the limit, naming it', async () => {
+    const pairs = Array.from({ length: 1000 }, (_, i) => ({ key: `k${i}`, value: 'v' }));
+    const { body } = await server.query<{ runs: unknown }>(
+      `query ($m: [MetadataFilter!]) { runs(filter: { metadata: $m }) { totalCount } }`,
+      { m: pairs },
+    );
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.message).toBe('the filter has 1000 metadata pairs; the limit is 32');
+    const within = await server.query<{ runs: { totalCount: number } }>(
+      `query ($m: [MetadataFilter!]) { runs(filter: { metadata: $m }) { totalCount } }`,
+      { m: pairs.slice(0, 32) },
+    );
+    expect(within.body.errors).toBeUndefined();
+    expect(within.body.data!.runs.totalCount).toBe(0);
+  });
+
   it('pages with cursors', async () => {
     const first = await server.query<{
       runs: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };

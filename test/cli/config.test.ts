@@ -22,11 +22,14 @@ describe('loadConfig', () => {
   it('gives the defaults, frozen, by section', () => {
     const config = loadConfig({}, {});
     expect(config).toEqual({
-      database: { target: { dialect: 'sqlite', path: 'gatewatch.db' } },
+      database: { target: { dialect: 'sqlite', path: 'gatewatch.db' }, maxIngests: 4 },
       server: {
         port: 4000,
         host: '127.0.0.1',
         maxUploadBytes: 512 * 2 ** 20,
+        maxExpandedBytes: 2 * 2 ** 30,
+        uploadIdleTimeout: 30_000,
+        uploadDir: null,
         maxQueryDepth: 12,
         maxQueryCost: 50000,
         maxQueryAliases: 100,
@@ -59,6 +62,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ config: json }, { GATEWATCH_CONFIG: yaml }).server.port).toBe(5001);
   });
 
+  it('reads durations in milliseconds, seconds, minutes or hours, bare numbers as seconds', () => {
+    const idle = (text: string) =>
+      loadConfig({}, { GATEWATCH_UPLOAD_IDLE_TIMEOUT: text }).server.uploadIdleTimeout;
+    expect(['500ms', '30s', '1.5', '2m', '1h'].map(idle)).toEqual([
+      500, 30_000, 1500, 120_000, 3_600_000,
+    ]);
+    for (const bad of ['0', '0.1ms', '-1s', '3d', '30 days', '600h']) {
+      expect(() => idle(bad), bad).toThrow(`GATEWATCH_UPLOAD_IDLE_TIMEOUT=${bad}: not a duration`);
+    }
+  });
+
   it('reads JSON and YAML files, by extension or content', () => {
     const settings = {
       database: { url: 'mysql://gw:pw@db.example:3307/gatewatch' },
@@ -83,11 +97,15 @@ describe('loadConfig', () => {
           password: 'pw',
           dbName: 'gatewatch',
         },
+        maxIngests: 4,
       },
       server: {
         port: 8080,
         host: '127.0.0.1',
         maxUploadBytes: 2 ** 30,
+        maxExpandedBytes: 2 * 2 ** 30,
+        uploadIdleTimeout: 30_000,
+        uploadDir: null,
         maxQueryDepth: 20,
         maxQueryCost: 50000,
         maxQueryAliases: 100,
@@ -146,7 +164,7 @@ describe('loadConfig', () => {
       `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
-      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
+      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
     );
     expect(named('flat.yaml', 'server: 4000\n')).toThrow(
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
@@ -171,6 +189,9 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({}, { GATEWATCH_MAX_QUERY_COST: '0' })).toThrow(
       'GATEWATCH_MAX_QUERY_COST=0: not a positive integer',
+    );
+    expect(() => loadConfig({}, { GATEWATCH_UPLOAD_IDLE_TIMEOUT: 'soon' })).toThrow(
+      'GATEWATCH_UPLOAD_IDLE_TIMEOUT=soon: not a duration',
     );
     expect(() => loadConfig({ port: 'abc' }, {})).toThrow('--port abc: not a port 0…65535');
     expect(() => loadConfig({}, { GATEWATCH_DB: 'mysql://u:secret@h/' })).toThrow(

@@ -1,6 +1,7 @@
 /** The periods and resolutions the pages offer, as they read in URLs. */
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_PERIOD,
   defaultResolution,
   parsePeriod,
   parseResolution,
@@ -25,6 +26,12 @@ describe('periods', () => {
     expect(parsePeriod('2w', '1d')).toBe('1d');
     // Not every key of an object is a period.
     expect(parsePeriod('toString', '7d')).toBe('7d');
+  });
+
+  it('opens every page on one default period', () => {
+    expect(DEFAULT_PERIOD).toBe('7d');
+    expect(parsePeriod('')).toBe(DEFAULT_PERIOD);
+    expect(parsePeriod('nonsense')).toBe(DEFAULT_PERIOD);
   });
 
   it('reads a resolution or falls back', () => {

@@ -207,6 +207,9 @@ describe('the zoom window', () => {
     expect(timeTicks({ from: 0, to: 0 }, 5)).toEqual([]);
     expect(formatOffset(3725)).toBe('1:02:05');
     expect(formatOffset(2.5, 0.5)).toBe('2.5 s');
+    // uPlot's quarter steps (the dstat lanes' axis) keep both decimals: not 1.3 s, 2.8 s.
+    expect(formatOffset(1.25, 0.25)).toBe('1.25 s');
+    expect(formatOffset(2.75, 0.25)).toBe('2.75 s');
   });
 });
 

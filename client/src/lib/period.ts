@@ -12,6 +12,20 @@ export const PERIODS = {
 } as const;
 export type Period = keyof typeof PERIODS;
 
+/** The period every page opens with when the URL names none: the same on every page. */
+export const DEFAULT_PERIOD: Period = '7d';
+
+/** How a period reads for people. */
+export const PERIOD_LABELS: Record<Period, string> = {
+  '1h': 'Last hour',
+  '6h': 'Last 6 hours',
+  '1d': 'Last day',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
+  '90d': 'Last 90 days',
+  '6m': 'Last 6 months',
+};
+
 export const RESOLUTIONS = [
   'HOUR',
   'DAY',
@@ -20,7 +34,7 @@ export const RESOLUTIONS = [
 ] as const satisfies readonly Scalar<'Resolution'>[];
 export type Resolution = (typeof RESOLUTIONS)[number];
 
-export function parsePeriod(text: string, fallback: Period): Period {
+export function parsePeriod(text: string, fallback: Period = DEFAULT_PERIOD): Period {
   return Object.hasOwn(PERIODS, text) ? (text as Period) : fallback;
 }
 

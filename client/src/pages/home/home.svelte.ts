@@ -7,6 +7,7 @@ import { onRunIngested } from '../../lib/graphql/live.svelte.js';
 import { useLocation } from '../../lib/location.svelte.js';
 import {
   defaultResolution,
+  DEFAULT_PERIOD,
   parsePeriod,
   parseResolution,
   windowOf,
@@ -21,8 +22,6 @@ import {
   withoutKey,
   type MetadataPair,
 } from './home.js';
-
-export const DEFAULT_PERIOD: Period = '7d';
 
 /** Create while a component initializes: it reads the app's location from the context. */
 export class HomeView {

@@ -5,6 +5,7 @@
 import type uPlot from 'uplot';
 import { alignBuckets, epochSeconds } from '../../lib/buckets.js';
 import { STATUS_COLORS } from '../../lib/colors.js';
+import { formatDuration, formatDurationTicks } from '../../lib/format.js';
 import type { JobBucket, RunTime } from '../../documents/job.js';
 
 const percent = (rate: number | null | undefined) =>
@@ -98,8 +99,7 @@ export const RATE_OPTIONS: Partial<uPlot.Options> = {
   axes: [{}, { values: (_u, ticks) => ticks.map((t) => `${t}%`) }],
 };
 
-const seconds = (_: uPlot, value: number | null) =>
-  value === null ? '–' : `${value.toFixed(1)} s`;
+const seconds = (_: uPlot, value: number | null) => formatDuration(value);
 
 export const RUN_TIME_SERIES: uPlot.Series[] = [
   {
@@ -117,5 +117,5 @@ export const RUN_TIME_SERIES: uPlot.Series[] = [
 export const RUN_TIME_OPTIONS: Partial<uPlot.Options> = {
   // Series 3 and 4 (upper, lower) bound the band of usual run times.
   bands: [{ series: [3, 4], fill: 'rgba(125, 135, 147, 0.15)' }],
-  axes: [{}, { values: (_u, ticks) => ticks.map((t) => `${t} s`) }],
+  axes: [{}, { values: (_u, ticks) => formatDurationTicks(ticks) }],
 };

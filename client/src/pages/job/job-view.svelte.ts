@@ -7,6 +7,7 @@ import { bucketStarts } from '../../lib/buckets.js';
 import type { AppLocation } from '../../lib/location.svelte.js';
 import {
   defaultResolution,
+  DEFAULT_PERIOD,
   parsePeriod,
   parseResolution,
   windowOf,
@@ -21,8 +22,6 @@ import {
   type Sort,
   type SortKey,
 } from './job.js';
-
-export const DEFAULT_PERIOD: Period = '7d';
 
 export class JobView {
   readonly #location: AppLocation;

@@ -44,6 +44,21 @@ const FONT = '11px system-ui, -apple-system, "Segoe UI", sans-serif';
 /** Alpha of shown results that do not match the search. */
 const DIMMED = 0.18;
 
+/**
+ * Results that must never be lost among their passing neighbours: drawn over them and, when
+ * the window makes them thinner, {@link MIN_FAILURE_WIDTH} pixels wide around their middle.
+ */
+const FAILING: ReadonlySet<TestStatus> = new Set(['FAIL', 'UXSUCCESS']);
+export const MIN_FAILURE_WIDTH = 3;
+
+/** A bar's `[x, width]` in pixels from its ends: a failure at least {@link MIN_FAILURE_WIDTH}. */
+function barSpan(status: TestStatus, x0: number, x1: number): [number, number] {
+  if (FAILING.has(status) && x1 - x0 < MIN_FAILURE_WIDTH) {
+    return [Math.round((x0 + x1 - MIN_FAILURE_WIDTH) / 2), MIN_FAILURE_WIDTH];
+  }
+  return [x0, Math.max(1, x1 - x0)];
+}
+
 /** Where things are on the main canvas, in CSS pixels. */
 export interface Geometry {
   width: number;
@@ -113,9 +128,14 @@ class Batches {
     path.rect(x, y, w, h);
   }
 
+  /** Fills every path, failures last (over anything they touch). */
   fill(ctx: CanvasRenderingContext2D): void {
-    for (const [key, path] of this.#paths) {
+    const batches = [...this.#paths].map(([key, path]) => {
       const [status, dim] = key.split(':') as [TestStatus, string | undefined];
+      return { status, dim, path };
+    });
+    batches.sort((a, b) => Number(FAILING.has(a.status)) - Number(FAILING.has(b.status)));
+    for (const { status, dim, path } of batches) {
       ctx.globalAlpha = dim ? DIMMED : 1;
       ctx.fillStyle = STATUS_COLOR[status];
       ctx.fill(path);
@@ -173,9 +193,8 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       const x1 = Math.min(right, Math.round(g.left + (bar.stop - window.from) * scale));
       if (x1 < g.left || x0 > right) continue;
       // At least a pixel wide; wide bars keep a pixel of gap to their neighbour.
-      let w = Math.max(1, x1 - x0);
-      if (w >= 4) w -= 1;
-      batches.add(bar.status, !matches(bar), x0, y, w, h);
+      const [x, w] = barSpan(bar.status, x0, x1);
+      batches.add(bar.status, !matches(bar), x, y, w >= 4 ? w - 1 : w, h);
       drawn++;
     }
   });
@@ -243,9 +262,12 @@ export function drawOverview(
     const h = Math.max(1, laneHeight - (laneHeight >= 4 ? 1 : 0));
     for (const bar of lane.bars) {
       if (!shown(bar)) continue;
-      const x0 = Math.round(GUTTER + bar.start * scale);
-      const w = Math.max(1, Math.round(GUTTER + bar.stop * scale) - x0);
-      batches.add(bar.status, !matches(bar), x0, y, w, h);
+      const [x, w] = barSpan(
+        bar.status,
+        Math.round(GUTTER + bar.start * scale),
+        Math.round(GUTTER + bar.stop * scale),
+      );
+      batches.add(bar.status, !matches(bar), x, y, w, h);
     }
   });
   batches.fill(ctx);

@@ -3,6 +3,7 @@
  * time axis of seconds from the run's start, the zoom window, what is visible in it, what the
  * pointer is over, stepping through a worker's tests, and search / status filtering.
  */
+import { decimalsOf } from '../../lib/format.js';
 import type { Scalar } from '../../lib/graphql/graphql.js';
 import type { TimelineInput, TimelineResult } from '../../documents/run.js';
 
@@ -364,7 +365,7 @@ export function formatOffset(seconds: number, step = 1): string {
   const rounded = Math.round(seconds / step) * step;
   if (step < 1 && rounded < 1) return `${Math.round(rounded * 1000)} ms`;
   if (rounded < 60) {
-    const digits = step >= 1 ? 0 : step >= 0.1 ? 1 : step >= 0.01 ? 2 : 3;
+    const digits = step >= 1 ? 0 : decimalsOf(step);
     return `${rounded.toFixed(digits)} s`;
   }
   const whole = Math.round(rounded);

@@ -6,6 +6,7 @@ import type uPlot from 'uplot';
 import { alignBuckets, epochSeconds } from '../../lib/buckets.js';
 import { STATUS_COLORS } from '../../lib/colors.js';
 import type { Scalar } from '../../lib/graphql/graphql.js';
+import { formatDuration, formatDurationTicks } from '../../lib/format.js';
 import type { TestBucket, TimedResult } from '../../documents/test.js';
 
 type TestStatus = Scalar<'TestStatus'>;
@@ -55,8 +56,7 @@ export function durationData(
   ];
 }
 
-const seconds = (_: uPlot, value: number | null) =>
-  value === null ? '–' : `${value.toFixed(2)} s`;
+const seconds = (_: uPlot, value: number | null) => formatDuration(value);
 const dots = (label: string, stroke: string): uPlot.Series => ({
   label,
   stroke,
@@ -88,7 +88,7 @@ export const DURATION_SERIES: uPlot.Series[] = [
 
 export const DURATION_OPTIONS: Partial<uPlot.Options> = {
   scales: { y: { range: (_u, _min, max) => [0, (max ?? 1) * 1.1 || 1] } },
-  axes: [{}, { values: (_u, ticks) => ticks.map((t) => `${t} s`) }],
+  axes: [{}, { values: (_u, ticks) => formatDurationTicks(ticks) }],
 };
 
 export const HISTORY_SERIES: uPlot.Series[] = [

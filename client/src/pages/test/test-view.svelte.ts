@@ -4,9 +4,7 @@
  */
 import { bucketStarts } from '../../lib/buckets.js';
 import type { AppLocation } from '../../lib/location.svelte.js';
-import { parsePeriod, windowOf, type Period } from '../../lib/period.js';
-
-export const DEFAULT_PERIOD: Period = '30d';
+import { DEFAULT_PERIOD, parsePeriod, windowOf, type Period } from '../../lib/period.js';
 
 export class TestView {
   readonly #location: AppLocation;
