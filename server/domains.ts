@@ -2,6 +2,7 @@
  * Every domain of gatewatch: the composition root builds the server and the CLI from these.
  * Light: a domain's server side is loaded only through its `api()`.
  */
+import { gerritDomain } from './gerrit/gerrit.domain.js';
 import { groupsDomain } from './groups/groups.domain.js';
 import { ingestDomain } from './ingest/ingest.domain.js';
 import { jobsDomain } from './jobs/jobs.domain.js';
@@ -16,4 +17,5 @@ export const domains = [
   groupsDomain,
   ingestDomain,
   tokensDomain,
+  gerritDomain,
 ] as const;

@@ -106,10 +106,11 @@ function serverFromFlags(flags: ConfigFlags, env: Env, replay: boolean): GerritS
           ? null
           : setting.parse(setting.default);
   }
-  const source: Source = (field, text) =>
-    flagText(flags, field) !== undefined
-      ? `--${GERRIT_SERVER[field].flag} ${text}`
-      : `${GERRIT_SERVER[field].env}=${text}`;
+  const source: Source = (field, text) => {
+    const { flag, env: name } = GERRIT_SERVER[field];
+    if (flagText(flags, field) !== undefined) return `--${flag} ${text}`;
+    return env[name] !== undefined ? `${name}=${text}` : `--${flag} ${text} (the default)`;
+  };
   return validated(values as Values, env, source, replay, '');
 }
 
@@ -166,10 +167,11 @@ function serverFromFile(
           ? null
           : setting.parse(setting.default);
   }
-  const source: Source = (field, text) =>
-    fromFile.has(field)
-      ? `${where}.${GERRIT_SERVER[field].key} in ${file} (${text})`
-      : `${GERRIT_SERVER[field].env}=${text}`;
+  const source: Source = (field, text) => {
+    const { key, flag, env: name } = GERRIT_SERVER[field];
+    if (fromFile.has(field)) return `${where}.${key} in ${file} (${text})`;
+    return env[name] !== undefined ? `${name}=${text}` : `--${flag} ${text} (the default)`;
+  };
   return validated(values as Values, env, source, false, `${where} in ${file}: `);
 }
 
