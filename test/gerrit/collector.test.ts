@@ -47,9 +47,17 @@ interface Setup {
 
 async function collect(
   events: RawEvent[],
-  overrides: Partial<CollectorOptions> & { withSsh?: boolean; sink?: RecordingSink } = {},
+  overrides: Partial<CollectorOptions> & {
+    withSsh?: boolean;
+    sink?: RecordingSink;
+    restFailures?: { count: number; status: number };
+  } = {},
 ): Promise<Setup> {
-  const standin = await startGerritStandin({ events, pageSize: 3 });
+  const standin = await startGerritStandin({
+    events,
+    pageSize: 3,
+    ...(overrides.restFailures ? { restFailures: overrides.restFailures } : {}),
+  });
   const entry: { standin: GerritStandin; collector?: Collector } = { standin };
   open.push(entry);
   const sink = overrides.sink ?? recordingSink();
@@ -164,11 +172,27 @@ describe('startCollector', () => {
     expect(standin.restRequests.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('retries a catch-up whose REST calls keep failing, and a write the sink refused', async () => {
+  it('tries a catch-up again when Gerrit keeps failing, until it answers', async () => {
+    const { sink, standin, collector, logs } = await collect(
+      generateHistory({ changes: 2, start: START }),
+      { withSsh: false, retryMs: 20, restFailures: { count: 4, status: 503 } },
+    );
+    await until(() => sink.stored.size === 4);
+    // The HTTP client's own 4 attempts fail; the collector's retry gets the fifth answer.
+    expect(standin.restRequests.length).toBeGreaterThanOrEqual(5);
+    expect(collector.figures().catchUpFailures).toBe(1);
+    expect(logs.find((l) => l.includes('catch-up failed'))).toMatch(
+      /^gerrit standin: catch-up failed \(GET .*: answered 503: stand-in failure \(after 4 attempts\)\); trying again in 20 ms$/,
+    );
+  });
+
+  it('catches up again when the sink refuses a write', async () => {
     const sink = recordingSink();
     sink.failNext(1);
-    const standinEvents = generateHistory({ changes: 2, start: START });
-    const { logs } = await collect(standinEvents, { withSsh: false, sink, retryMs: 20 });
+    const { logs } = await collect(generateHistory({ changes: 2, start: START }), {
+      withSsh: false,
+      sink,
+    });
     await until(() => sink.stored.size === 4);
     expect(logs.some((l) => l.includes('storing 4 rest events failed'))).toBe(true);
   });

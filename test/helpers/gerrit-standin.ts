@@ -25,6 +25,8 @@ export interface StandinOptions {
   readonly user?: string;
   /** The HTTP password that `/a/` requires. Default `http-secret`. */
   readonly httpPassword?: string;
+  /** The first `count` REST requests are answered `status` (as `failRest` from the start). */
+  readonly restFailures?: { readonly count: number; readonly status: number };
 }
 
 export interface GerritStandin {
@@ -83,7 +85,7 @@ export async function startGerritStandin(options: StandinOptions = {}): Promise<
   const streams = new Set<ServerChannel>();
   let execs = 0;
   let paused = false;
-  let failures = { count: 0, status: 500 };
+  let failures = options.restFailures ?? { count: 0, status: 500 };
 
   const send = (line: string) => {
     if (paused) return;
