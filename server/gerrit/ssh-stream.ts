@@ -81,6 +81,14 @@ const DEFAULTS = {
   random: Math.random,
 };
 
+/** One SSH connection and, once the command runs, its channel. */
+interface Connection {
+  readonly client: InstanceType<typeof Client>;
+  channel: ClientChannel | null;
+  /** Authenticated (the handshake is over). */
+  ready: boolean;
+}
+
 /** Connects at once and keeps a stream running until `close()`. */
 export function startSshStream(options: SshStreamOptions): SshStream {
   const settings = { ...DEFAULTS, ...options };
@@ -89,16 +97,13 @@ export function startSshStream(options: SshStreamOptions): SshStream {
   let paused = false;
   let attempt = 0;
   let tooLong = 0;
-  let current: { client: InstanceType<typeof Client>; channel: ClientChannel | null } | null = null;
+  let current: Connection | null = null;
   let retryTimer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
 
   const connect = () => {
     const client = new Client();
-    const connection: { client: typeof client; channel: ClientChannel | null } = {
-      client,
-      channel: null,
-    };
+    const connection: Connection = { client, channel: null, ready: false };
     current = connection;
     let reason: string | null = null;
     let connectedAt: number | null = null;
@@ -119,6 +124,7 @@ export function startSshStream(options: SshStreamOptions): SshStream {
     });
 
     client.on('ready', () => {
+      connection.ready = true;
       client.exec(settings.command, (error, channel) => {
         if (error) {
           reason ??= `${settings.command} could not start: ${error.message}`;
@@ -204,7 +210,9 @@ export function startSshStream(options: SshStreamOptions): SshStream {
         if (open === null) return;
         await new Promise<void>((resolve) => {
           open.client.once('close', () => resolve());
-          open.client.end();
+          // A connection still in its handshake may never answer a polite end: cut it.
+          if (open.ready) open.client.end();
+          else open.client.destroy();
         });
       })();
       return closing;

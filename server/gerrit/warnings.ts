@@ -6,7 +6,7 @@
 /** The kinds of warning a collector counts. */
 export type WarningKind = 'invalid' | 'tooLong' | 'unknownType' | 'normalised' | 'rest';
 
-export const WARNING_KINDS: readonly WarningKind[] = [
+const WARNING_KINDS: readonly WarningKind[] = [
   'invalid',
   'tooLong',
   'unknownType',

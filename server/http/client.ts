@@ -206,7 +206,7 @@ function checkedUrl(url: string): URL {
 }
 
 /** A URL for a message: credentials in it are hidden. */
-export function shown(url: string | URL): string {
+function shown(url: string | URL): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';

@@ -1,5 +1,6 @@
 /** stream-events over SSH against the Gerrit stand-in: lines, host keys, stalls, cuts. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -161,5 +162,18 @@ describe('startSshStream', () => {
     expect(reasons).toEqual(['closed']);
     await until(() => standin.streams() === 0);
     expect(standin.execs).toBe(1);
+  });
+
+  it('closes a connection stuck before its handshake', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    let accepted = false;
+    silent.on('connection', () => (accepted = true));
+    const { stream, reasons } = open({ target: { user: 'ci', host: '127.0.0.1', port } });
+    await until(() => accepted);
+    await stream.close();
+    expect(reasons).toEqual(['closed']);
+    silent.close();
   });
 });

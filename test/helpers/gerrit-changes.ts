@@ -64,7 +64,7 @@ export function gerritTime(epochSeconds: number): string {
 }
 
 /** When a raw event happened, epoch seconds (`eventCreatedOn`, else its patch set's time). */
-export function eventTime(event: RawEvent): number {
+function eventTime(event: RawEvent): number {
   const patchSet = event.patchSet as { createdOn?: unknown } | undefined;
   return Number(event.eventCreatedOn ?? patchSet?.createdOn ?? 0);
 }
