@@ -103,4 +103,14 @@ describe('GerritRest.changesUpdatedSince', () => {
         'past the cap of 4 changes or 500 pages: narrow --since or --project',
     );
   });
+
+  it('the stand-in answers -age: queries as Gerrit does (updated within the age)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    standin = await startGerritStandin({
+      events: generateHistory({ changes: 3, start: now - 2 * 3600, step: 1800 }),
+    });
+    const body = await quick.getJson(`${standin.restUrl}/changes/?q=-age:1h&n=10`);
+    // Last updated (by their CI comments) 1.5 h ago, 0.5 h ago and half an hour from now.
+    expect((body as { _number: number }[]).map((c) => c._number)).toEqual([1002, 1001]);
+  });
 });
