@@ -53,6 +53,8 @@ export interface CollectorFigures {
   readonly restChanges: number;
   readonly catchUps: number;
   readonly catchUpFailures: number;
+  /** A catch-up is running or asked for. */
+  readonly catchingUp: boolean;
   readonly connects: number;
   readonly disconnects: number;
   /** Counted warnings by kind. */
@@ -262,7 +264,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   }
 
   return {
-    figures: () => ({ ...counts, warnings: warnings.counts() }),
+    figures: () => ({
+      ...counts,
+      catchingUp: running !== null || pendingFloor !== undefined,
+      warnings: warnings.counts(),
+    }),
     async stop() {
       stopping = true;
       clearInterval(pollTimer);
