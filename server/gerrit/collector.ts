@@ -55,6 +55,8 @@ export interface CollectorFigures {
   readonly catchUpFailures: number;
   /** A catch-up is running or asked for. */
   readonly catchingUp: boolean;
+  /** Reading the stream is paused until the sink catches up. */
+  readonly streamPaused: boolean;
   readonly connects: number;
   readonly disconnects: number;
   /** Counted warnings by kind. */
@@ -116,6 +118,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   };
   let stopping = false;
   let stream: SshStream | null = null;
+  /** Reading from the stream is paused: the sink is behind (back-pressure). */
+  let paused = false;
 
   // Everything reaches the sink through one chain: stream order is kept, and one write at a
   // time is what the store's transactions expect.
@@ -139,7 +143,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
         requestCatchUp(Math.min(...events.map((e) => e.createdOn)));
       } finally {
         queued -= events.length;
-        if (queued <= maxQueued / 2) stream?.resume();
+        if (paused && queued <= maxQueued / 2) {
+          paused = false;
+          stream?.resume();
+        }
       }
     });
     chain = done;
@@ -182,7 +189,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
     if (!keep(event)) return;
     batch.push(event);
-    if (queued + batch.length >= maxQueued) stream?.pause();
+    if (!paused && queued + batch.length >= maxQueued) {
+      paused = true;
+      stream?.pause();
+    }
     if (batch.length >= batchSize) flush();
     else batchTimer ??= setTimeout(flush, batchDelayMs);
   };
@@ -267,6 +277,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     figures: () => ({
       ...counts,
       catchingUp: running !== null || pendingFloor !== undefined,
+      streamPaused: paused,
       warnings: warnings.counts(),
     }),
     async stop() {

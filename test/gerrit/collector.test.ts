@@ -16,6 +16,7 @@ import { projectFilter } from '../../server/gerrit/projects.js';
 import { createGerritRest, gerritDate } from '../../server/gerrit/rest.js';
 import { parseSshUrl } from '../../server/gerrit/ssh-stream.js';
 import { createHttpClient } from '../../server/http/client.js';
+import { deferred } from '../helpers/deferred.js';
 import { ciComment, generateHistory, patchsetCreated } from '../helpers/gerrit-history.js';
 import {
   startGerritStandin,
@@ -165,6 +166,33 @@ describe('startCollector', () => {
     // After the reconnect the stream flows again.
     standin.emit(live(6, 1)[0]!);
     await until(() => sink.stored.size === 21);
+  });
+
+  it('pauses the stream while the sink is behind, and resumes once it catches up', async () => {
+    const recording = recordingSink();
+    const gate = deferred();
+    const slow: RecordingSink = {
+      ...recording,
+      accept: async (events, source) => {
+        await gate.promise;
+        return recording.accept(events, source);
+      },
+    };
+    const { standin, collector } = await collect([], {
+      sink: slow,
+      batchSize: 2,
+      maxQueued: 4,
+    });
+    await standin.waitForStreams(1);
+    const events = live(0, 5);
+    for (const event of events) standin.emit(event);
+    await until(() => collector.figures().streamPaused);
+    gate.resolve();
+    await until(() => streamed(recording).length === 10);
+    expect(collector.figures().streamPaused).toBe(false);
+    expect(streamed(recording).map((e) => e.createdOn)).toEqual(
+      events.map((e) => e.eventCreatedOn),
+    );
   });
 
   it('polls REST without SSH', async () => {
