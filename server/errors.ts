@@ -120,6 +120,49 @@ export const errorCatalogue = {
     exit: 1,
     api: 'INTERNAL_SERVER_ERROR',
   },
+  UPSTREAM_UNREACHABLE: {
+    description: 'An outgoing request found no server (refused, reset, no such host).',
+    http: 502,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
+  UPSTREAM_TIMEOUT: {
+    description: 'An outgoing request took longer than its time-out (connect, idle or total).',
+    http: 504,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
+  UPSTREAM_TOO_LARGE: {
+    description: 'An outgoing request was answered with a body larger than its cap.',
+    http: 502,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
+  UPSTREAM_STATUS: {
+    description: 'An outgoing request was answered with an error status.',
+    http: 502,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
+  UPSTREAM_BAD_BODY: {
+    description:
+      'An outgoing request was answered with a body that is not what was asked (bad JSON).',
+    http: 502,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
+  HOST_KEY_REFUSED: {
+    description: "An SSH server's host key is unknown, changed or revoked in known_hosts.",
+    http: 502,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
+  SSH_FAILED: {
+    description: 'An SSH connection failed (refused, authentication, the remote command).',
+    http: 502,
+    exit: 1,
+    api: 'INTERNAL_SERVER_ERROR',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 type Catalogue = typeof errorCatalogue;

@@ -10,6 +10,7 @@ import { GatewatchError } from '../errors.js';
 import {
   CONFIG_FILE,
   InvalidValue,
+  LIST_SECTIONS,
   processEnv,
   SECTIONS,
   SETTINGS,
@@ -103,10 +104,38 @@ function refusal(error: unknown, prefix: string): unknown {
     : error;
 }
 
-/** A config file's settings by `section.key`, as strings for the settings' parsers. */
+/**
+ * A config file's settings by `section.key`, as strings for the settings' parsers; list
+ * sections (`gerrit`) as written, for their own reader.
+ */
 interface ConfigFile {
   name: string;
   values: Map<string, string>;
+  lists: Map<string, unknown>;
+}
+
+/** A list section of the config file (`gerrit`): its entries as written, and the file's name. */
+export interface ConfigList {
+  readonly file: string;
+  readonly entries: readonly unknown[];
+}
+
+/** The config file's list section `section`, or `null` without a file or that section. */
+export function readConfigList(
+  flags: ConfigFlags,
+  env: Env,
+  section: keyof typeof LIST_SECTIONS,
+): ConfigList | null {
+  const file = readConfigFile(flags, env);
+  const value = file?.lists.get(section);
+  if (file === null || value === undefined || value === null) return null;
+  if (!Array.isArray(value)) {
+    throw new GatewatchError(
+      'BAD_CONFIG',
+      `${section} in ${file.name}: expected a list of servers (- ssh: …), got ${JSON.stringify(value)}`,
+    );
+  }
+  return { file: file.name, entries: value };
 }
 
 function readConfigFile(flags: ConfigFlags, env: Env): ConfigFile | null {
@@ -121,7 +150,14 @@ function readConfigFile(flags: ConfigFlags, env: Env): ConfigFile | null {
     const why = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new GatewatchError('BAD_CONFIG', `${source}: cannot read it (${why})`);
   }
-  return { name, values: settingsOf(name, parseDocument(name, text)) };
+  const document = parseDocument(name, text);
+  const lists = new Map<string, unknown>();
+  if (isMapping(document)) {
+    for (const section of Object.keys(LIST_SECTIONS)) {
+      if (section in document) lists.set(section, document[section]);
+    }
+  }
+  return { name, values: settingsOf(name, document), lists };
 }
 
 function parseDocument(name: string, text: string): unknown {
@@ -139,7 +175,7 @@ function settingsOf(name: string, document: unknown): Map<string, string> {
   const values = new Map<string, string>();
   // An empty YAML file is no settings at all.
   if (document === null) return values;
-  const sectionNames = Object.keys(SECTIONS);
+  const sectionNames = [...Object.keys(SECTIONS), ...Object.keys(LIST_SECTIONS)];
   if (!isMapping(document)) {
     throw new GatewatchError(
       'BAD_CONFIG',
@@ -147,6 +183,7 @@ function settingsOf(name: string, document: unknown): Map<string, string> {
     );
   }
   for (const [section, fields] of Object.entries(document)) {
+    if (section in LIST_SECTIONS) continue;
     const declared = SETTINGS.filter((s) => s.section === section);
     if (declared.length === 0) {
       throw new GatewatchError(

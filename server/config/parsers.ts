@@ -164,3 +164,109 @@ export function duration(text: string): number {
   }
   return Math.round(ms);
 }
+
+const longDurationUnits: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/**
+ * A period that may span days: `30s`, `5m`, `2h`, `1d`, `1w` (or `ms`) into milliseconds;
+ * a unit is required.
+ */
+export function longDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|min|m|h|d|w)$/i.exec(text.trim());
+  const unit = match ? longDurationUnits[match[2]!.toLowerCase()] : undefined;
+  if (!match || unit === undefined || Number(match[1]) * unit < 1) {
+    throw new InvalidValue('not a duration: expected a number with s, m, h, d or w (30s, 5m, 1d)');
+  }
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** A {@link longDuration} a timer can wait (at most 24 days). */
+export function timerDuration(text: string): number {
+  const ms = longDuration(text);
+  if (ms > 2 ** 31 - 1) throw new InvalidValue('too long a period: at most 24 days');
+  return ms;
+}
+
+/**
+ * How far back history goes: a duration back from now (ms) or a date (`2026-11-30`,
+ * `2026-11-30 12:00:00` UTC, or ISO 8601 with a zone).
+ */
+export function durationOrDate(text: string): number | Date {
+  try {
+    return longDuration(text);
+  } catch {
+    // a date, then
+  }
+  const trimmed = text.trim();
+  const match =
+    /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(
+      trimmed,
+    );
+  const date = match
+    ? new Date(`${match[1]}T${match[2] ?? '00:00:00'}${match[3] ?? 'Z'}`)
+    : new Date(NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new InvalidValue('neither a duration (1d, 12h) nor a date (2026-11-30[ 12:00:00])');
+  }
+  return date;
+}
+
+/** `ssh://USER@HOST[:PORT]`, returned as given. */
+export function sshUrl(text: string): string {
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(text);
+  } catch {
+    // refused below
+  }
+  const fine =
+    parsed !== null &&
+    parsed.protocol === 'ssh:' &&
+    parsed.username !== '' &&
+    parsed.password === '' &&
+    parsed.hostname !== '' &&
+    (parsed.pathname === '' || parsed.pathname === '/');
+  if (!fine) {
+    throw new InvalidValue(
+      'not an SSH URL: expected ssh://USER@HOST[:PORT] (port 29418 by default; the key goes in --ssh-key)',
+    );
+  }
+  return text;
+}
+
+/** An http(s) base URL, returned without its trailing slash. */
+export function httpUrl(text: string): string {
+  let protocol = '';
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(text);
+    protocol = parsed.protocol;
+  } catch {
+    // refused below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new InvalidValue("not a URL: expected http(s)://HOST[/PATH] (Gerrit's base URL)");
+  }
+  if (parsed!.username !== '' || parsed!.password !== '') {
+    throw new InvalidValue(
+      'holds credentials: give the user with --rest-user and the password in GATEWATCH_GERRIT_HTTP_PASSWORD',
+    );
+  }
+  return text.replace(/\/+$/, '');
+}
+
+/** A comma-separated list (flags may also repeat); empty items are dropped. */
+export function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}

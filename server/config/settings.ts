@@ -11,12 +11,17 @@ import {
   count,
   dbTarget,
   duration,
+  durationOrDate,
   flagValue,
   hidePassword,
+  httpUrl,
+  list,
   nonEmpty,
   port,
   redisUrl,
   size,
+  sshUrl,
+  timerDuration,
 } from './parsers.js';
 
 export { InvalidValue, type DbTarget } from './parsers.js';
@@ -254,6 +259,122 @@ export const SECTIONS = {
   },
 } as const;
 
+/**
+ * The settings of one Gerrit server. The config file's `gerrit` section is a list of them
+ * (several servers); flags and the environment describe one server, which replaces that list.
+ * Kept out of {@link SECTIONS}: a list section has no single value per key. `options.ts` in
+ * `server/gerrit/` reads them.
+ */
+export const GERRIT_SERVER = {
+  name: setting({
+    key: 'name',
+    flag: 'gerrit-name',
+    valueName: 'NAME',
+    env: 'GATEWATCH_GERRIT_NAME',
+    default: null,
+    description: "the Gerrit server's name in gatewatch (default: its host name)",
+    parse: nonEmpty,
+  }),
+  ssh: setting({
+    key: 'ssh',
+    flag: 'ssh',
+    valueName: 'URL',
+    env: 'GATEWATCH_GERRIT_SSH',
+    default: null,
+    description: 'stream-events over SSH: ssh://USER@HOST[:PORT] (port 29418 by default)',
+    parse: sshUrl,
+  }),
+  sshKey: setting({
+    key: 'sshKey',
+    flag: 'ssh-key',
+    valueName: 'FILE',
+    env: 'GATEWATCH_GERRIT_SSH_KEY',
+    default: null,
+    description: 'the SSH private key (OpenSSH format, no passphrase)',
+    parse: nonEmpty,
+  }),
+  knownHosts: setting({
+    key: 'knownHosts',
+    flag: 'known-hosts',
+    valueName: 'FILE',
+    env: 'GATEWATCH_GERRIT_KNOWN_HOSTS',
+    default: '~/.ssh/known_hosts',
+    description: "OpenSSH known_hosts holding the Gerrit's host key (always verified)",
+    parse: nonEmpty,
+  }),
+  rest: setting({
+    key: 'rest',
+    flag: 'rest',
+    valueName: 'URL',
+    env: 'GATEWATCH_GERRIT_REST',
+    default: null,
+    description: "Gerrit's base URL, for REST catch-up and polling",
+    parse: httpUrl,
+  }),
+  restUser: setting({
+    key: 'restUser',
+    flag: 'rest-user',
+    valueName: 'USER',
+    env: 'GATEWATCH_GERRIT_REST_USER',
+    default: null,
+    description: 'REST user: /a/ and basic auth, password in GATEWATCH_GERRIT_HTTP_PASSWORD',
+    parse: nonEmpty,
+  }),
+  poll: setting({
+    key: 'poll',
+    flag: 'poll',
+    valueName: 'DURATION',
+    env: 'GATEWATCH_GERRIT_POLL',
+    default: '5m',
+    description: 'REST polling period when there is no --ssh',
+    parse: timerDuration,
+  }),
+  since: setting({
+    key: 'since',
+    flag: 'since',
+    valueName: 'DURATION|DATE',
+    env: 'GATEWATCH_GERRIT_SINCE',
+    default: '1d',
+    description: 'history fetched from REST when nothing is stored yet (1d, 2026-11-30…)',
+    parse: durationOrDate,
+  }),
+  projects: setting({
+    key: 'projects',
+    flag: 'project',
+    valueName: 'PATTERN',
+    env: 'GATEWATCH_GERRIT_PROJECTS',
+    default: null,
+    description:
+      'projects collected: names, globs (openstack/*) or ^regex; repeatable or a,b (all)',
+    parse: list,
+  }),
+  cis: setting({
+    key: 'cis',
+    flag: 'ci',
+    valueName: 'ACCOUNT',
+    env: 'GATEWATCH_GERRIT_CIS',
+    default: null,
+    description:
+      'CI accounts; repeatable or a,b (default: accounts whose comments parse as CI results)',
+    parse: list,
+  }),
+  upstream: setting({
+    key: 'upstream',
+    flag: 'upstream',
+    valueName: 'ACCOUNT',
+    env: 'GATEWATCH_GERRIT_UPSTREAM',
+    default: null,
+    description: 'the trusted CI others are compared with (default: zuul or jenkins when present)',
+    parse: nonEmpty,
+  }),
+} as const;
+
+/** The Gerrit HTTP password: environment only, never a flag or a file. */
+export const GERRIT_HTTP_PASSWORD_ENV = 'GATEWATCH_GERRIT_HTTP_PASSWORD';
+
+/** Sections whose config-file value is a list of entries (not a mapping of settings). */
+export const LIST_SECTIONS = { gerrit: GERRIT_SERVER } as const;
+
 export type Sections = typeof SECTIONS;
 export type SectionName = keyof Sections;
 type AnySetting = Setting<unknown>;
@@ -280,7 +401,7 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis)',
+  description: 'settings file, JSON or YAML (sections database, server, redis, gerrit)',
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */
@@ -293,7 +414,13 @@ export function settingOfFlag(flag: string): DeclaredSetting {
 /** The README's settings table, as Markdown rows. */
 export function settingsTable(): string {
   const code = (text: string) => `\`${text}\``;
-  const rows = SETTINGS.map(({ section, setting }) => [
+  const listed = Object.entries(LIST_SECTIONS).flatMap(([section, fields]) =>
+    Object.values(fields as Record<string, AnySetting>).map((setting) => ({
+      section: `${section}[]`,
+      setting,
+    })),
+  );
+  const rows = [...SETTINGS, ...listed].map(({ section, setting }) => [
     setting.description,
     code(`${section}.${setting.key}`),
     setting.flag === undefined ? '' : code(`--${setting.flag}${valueSuffix(setting)}`),

@@ -50,7 +50,10 @@ export async function tryLease(
 
 /** Gives the lease up at once (a clean stop), so the next instance need not wait for expiry. */
 export async function releaseLease(db: Database, server: string, holder: string): Promise<void> {
-  await db.knex('gerrit_leases').where({ server, holder }).update({ expires_at: new Date(0) });
+  await db
+    .knex('gerrit_leases')
+    .where({ server, holder })
+    .update({ expires_at: new Date(0) });
 }
 
 export interface LeaseHolder {

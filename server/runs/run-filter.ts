@@ -3,13 +3,8 @@ import type { Dialect } from '../db/orm.js';
 import { timeParam } from '../db/sql.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { sqlRunIs } from './outcome.js';
+import { maxMetadataFilters } from './run-limits.js';
 import type { RunFilter } from './run.type.js';
-
-/**
- * Each metadata pair is a sub-query: past a few dozen, SQLite's expression depth gives out and
- * MariaDB's plans grow for no use (no real filter needs more).
- */
-export const maxMetadataFilters = 32;
 
 /**
  * Restricts a query over `runs` (aliased `alias`) to a filter; shared by every list and

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '../graphql/pagination.js';
 import { DateTime } from '../graphql/scalars.js';
-import { maxMetadataFilters } from './run-filter.js';
+import { maxMetadataFilters } from './run-limits.js';
 
 /**
  * openstack-health's rule, made strict as stestr is: failed if any test failed, never ended

@@ -192,8 +192,8 @@ describe('loadConfig', () => {
     expect(named('bad-port.yaml', 'server:\n  port: abc\n')).toThrow(
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
-    expect(named('section.yaml', 'gerrit:\n  url: x\n')).toThrow(
-      `gerrit in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis)`,
+    expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
@@ -202,7 +202,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis), got [1,2]',
+      'expected sections (database, server, redis, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,
