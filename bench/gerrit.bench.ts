@@ -7,7 +7,7 @@
  */
 import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
-import { createApp, type App } from '../server/app.js';
+import { createApp } from '../server/app.js';
 import { classifyComment } from '../server/cis/comment-parser.js';
 import { loadConfig, parseDbUrl } from '../server/config/config.js';
 import { isStored, type GerritEvent } from '../server/gerrit/events.js';

@@ -1,10 +1,12 @@
 import { describeDb, loadConfig } from '../config/config.js';
+import { GatewatchError } from '../errors.js';
 import { startCollection, storeServer } from '../gerrit/collection.js';
 import { loadGerritServers } from '../gerrit/options.js';
 import { replayEvents } from '../gerrit/replay.js';
 import { openGerritStore } from '../gerrit/store.js';
 import { openRuntime } from '../runtime.js';
-import { textOption, type CliIo, type Invocation } from '../command.js';
+import { switchOption, textOption, type CliIo, type Invocation } from '../command.js';
+import { reparseReports } from '../gerrit/reparse.js';
 import { untilStopSignal } from './signals.js';
 
 /** Replay warnings printed one by one; past these, only counted. */
@@ -15,10 +17,24 @@ export async function collect(invocation: Invocation): Promise<number> {
   const { options, io } = invocation;
   const config = loadConfig(options, io.env);
   const replay = textOption(invocation, 'replay');
-  const servers = loadGerritServers(options, io.env, { replay: replay !== undefined });
+  const reparse = switchOption(invocation, 'reparse');
+  if (replay !== undefined && reparse) {
+    throw new GatewatchError('BAD_ARGUMENT', '--replay and --reparse: give one of them');
+  }
+  const offline = replay !== undefined || reparse;
+  const servers = loadGerritServers(options, io.env, { replay: offline });
   const runtime = await openRuntime(config);
   try {
     if (replay !== undefined) return await replayFile(replay, runtime, servers[0]!, io);
+    if (reparse) {
+      const counts = await reparseReports(runtime.services, { servers });
+      io.stdout.write(
+        `gatewatch collect --reparse: ${counts.comments} comments read: ${counts.reports} CI ` +
+          `reports with ${counts.builds} builds, ${counts.unparsed} unparsed, ` +
+          `${counts.reclassified} classified differently than before\n`,
+      );
+      return 0;
+    }
     await startCollection(runtime, servers, logTo(io));
     io.stdout.write(
       `gatewatch collect: collecting ${servers.map((s) => s.name).join(', ')} into ` +

@@ -1,11 +1,14 @@
 /**
  * Collecting from every configured Gerrit server under a runtime: one store and one collector
  * each, stopped by the runtime (the collectors with the intake, their stores after them).
- * `gatewatch collect` and `gatewatch serve --collect` both start it.
+ * `gatewatch collect` and `gatewatch serve --collect` both start it. Each collector runs only
+ * while this process holds the server's lease (`lease.ts`): of several instances sharing a
+ * database, one collects and another takes over within 30 s of its death.
  */
 import { createHttpClient } from '../http/client.js';
 import type { Runtime } from '../runtime.js';
-import { startCollector } from './collector.js';
+import { startCollector, type Collector } from './collector.js';
+import { holdLease, type LeaseOptions, defaultLease } from './lease.js';
 import type { GerritServerOptions } from './options.js';
 import { createGerritRest } from './rest.js';
 import { openGerritStore } from './store.js';
@@ -18,6 +21,7 @@ export async function startCollection(
   runtime: Runtime,
   servers: readonly GerritServerOptions[],
   log: (message: string) => void,
+  leaseOptions: LeaseOptions = defaultLease,
 ): Promise<void> {
   for (const server of servers) {
     const store = await openGerritStore(runtime.services, storeServer(server));
@@ -28,31 +32,52 @@ export async function startCollection(
           'cannot be recovered (give --rest URL)',
       );
     }
-    const collector = await startCollector({
-      server: server.name,
-      rest:
-        server.rest === null
-          ? null
-          : createGerritRest({ ...server.rest, http: restClient(server) }),
-      ssh:
-        server.ssh === null
-          ? null
-          : {
-              target: server.ssh.target,
-              privateKey: server.ssh.privateKey,
-              knownHosts: server.ssh.knownHosts,
-            },
-      sink: store,
-      poll: server.poll,
-      since: server.since,
-      margin: server.margin,
-      projects: server.projects,
-      log,
-    });
+    const start = () =>
+      startCollector({
+        server: server.name,
+        rest:
+          server.rest === null
+            ? null
+            : createGerritRest({ ...server.rest, http: restClient(server) }),
+        ssh:
+          server.ssh === null
+            ? null
+            : {
+                target: server.ssh.target,
+                privateKey: server.ssh.privateKey,
+                knownHosts: server.ssh.knownHosts,
+              },
+        sink: store,
+        poll: server.poll,
+        since: server.since,
+        margin: server.margin,
+        projects: server.projects,
+        log,
+      });
+    let collector: Collector | null = null;
+    const lease = holdLease(
+      runtime.services.db,
+      server.name,
+      {
+        onAcquired: async () => {
+          log(`gerrit ${server.name}: this instance holds the lease: collecting`);
+          collector = await start();
+        },
+        onLost: async (reason) => {
+          log(`gerrit ${server.name}: lease given up (${reason}): collecting stopped`);
+          const stopping = collector;
+          collector = null;
+          await stopping?.stop();
+        },
+        onError: (error) =>
+          log(`gerrit ${server.name}: ${error instanceof Error ? error.message : String(error)}`),
+      },
+      leaseOptions,
+    );
     runtime.add({
       name: `gerrit collector ${server.name}`,
       stage: 'intake',
-      stop: () => collector.stop(),
+      stop: () => lease.stop(),
     });
   }
 }

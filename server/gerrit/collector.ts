@@ -223,7 +223,14 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       }
     }
   };
-  const catchUp = async (floor: number | null) => {
+  /**
+   * Pages are read by offset (`S=`) from a list sorted by `updated`: a change updated while the
+   * pages are read jumps to the front, past the offsets already read, and what it missed would
+   * stay missed. So a catch-up that read anything is followed by one more, from its own start:
+   * it reads only the changes updated meanwhile (usually one page, which cannot skip).
+   */
+  const catchUp = async (floor: number | null, followUp = false) => {
+    const startedAt = Date.now() / 1000;
     const from =
       floor === null
         ? options.since instanceof Date
@@ -247,6 +254,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     }
     if (pending.length > 0) await write(pending, 'rest');
     log(`caught up from ${from.toISOString()}: ${changes} changes`);
+    if (!followUp && changes > 0 && !stopping) await catchUp(startedAt, true);
   };
 
   // The stream, or polling.

@@ -35,6 +35,11 @@ export const gerritCommands: readonly CommandSpec[] = [
         valueName: 'FILE',
         description: 'store the events of a file (JSON lines or a JSON array), then exit',
       },
+      {
+        flag: 'reparse',
+        description:
+          'derive every CI report and build again from the kept comments (after a parser change), then exit',
+      },
     ],
     details,
     run: async (invocation) => (await import('../cli/collect.js')).collect(invocation),
