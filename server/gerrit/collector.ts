@@ -226,11 +226,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   /**
    * Pages are read by offset (`S=`) from a list sorted by `updated`: a change updated while the
    * pages are read jumps to the front, past the offsets already read, and what it missed would
-   * stay missed. So a catch-up that read anything is followed by one more, from its own start:
-   * it reads only the changes updated meanwhile (usually one page, which cannot skip).
+   * stay missed. So a catch-up that read anything is followed by one more, from its own start
+   * (the newest event time known then, Gerrit's clock rather than ours): it reads only the
+   * changes updated meanwhile (usually one page, which cannot skip).
    */
   const catchUp = async (floor: number | null, followUp = false) => {
-    const startedAt = Date.now() / 1000;
+    const startedAt = Math.min(Date.now() / 1000, watermark ?? Infinity);
     const from =
       floor === null
         ? options.since instanceof Date

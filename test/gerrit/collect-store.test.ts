@@ -103,7 +103,8 @@ describe.each(backends)('collecting from the Gerrit stand-in into $name', (backe
     standin.cut();
     // Happens while no stream is connected: only the reconnect's catch-up can bring it.
     for (const event of history.slice(streamed, whileCut)) standin.emit(event);
-    await standin.waitForStreams(1);
+    // The collector's second stream-events, not the first one still closing.
+    await until(() => standin.execs === 2 && standin.streams() === 1, 'the reconnect');
     for (const event of history.slice(whileCut)) standin.emit(event);
 
     await until(async () => (await count('gerrit_comments')) >= comments.length, 'every comment');
