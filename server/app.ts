@@ -2,7 +2,7 @@
  * The gatewatch server: GraphQL over HTTP and WebSocket on one port, every domain's endpoints,
  * the explorer and the dashboard, under a runtime. `gatewatch serve` and the tests start it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
