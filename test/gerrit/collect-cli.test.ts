@@ -162,6 +162,19 @@ describe('gatewatch collect --replay', () => {
     expect(result.out).toMatch(/skipped 1 invalid, 0 too long, 10 of other projects\n$/);
   });
 
+  it('derives the CI reports again from the kept comments with --reparse', async () => {
+    const result = await gatewatch(['collect', '--db', db, '--reparse']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // The five CI comments the array replayed; the parser has not changed since.
+    expect(result.out).toMatch(
+      /^gatewatch collect --reparse: 5 comments read: 5 CI reports with \d+ builds, 0 unparsed, 0 classified differently than before\n$/,
+    );
+    expect(await refused(['--reparse', '--replay', join(dir, 'events.json')])).toBe(
+      'gatewatch collect: --replay and --reparse: give one of them\n',
+    );
+  });
+
   it('names a replay file it cannot read', async () => {
     const result = await gatewatch(['collect', '--db', db, '--replay', join(dir, 'absent.json')]);
     expect(result).toMatchObject({
