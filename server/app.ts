@@ -2,7 +2,7 @@
  * The gatewatch server: GraphQL over HTTP and WebSocket on one port, every domain's endpoints,
  * the explorer and the dashboard, under a runtime. `gatewatch serve` and the tests start it.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ApolloServer } from '@apollo/server';
@@ -75,7 +75,7 @@ async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   // Node cuts a request that takes longer than 5 minutes: too short for a large upload
   // over a slow link. Headers still have to arrive within headersTimeout (60 s).
   httpServer.requestTimeout = 60 * 60_000;
-  httpServer.on('checkContinue', continueOnRead(app));
+  httpServer.on('checkContinue', continueOnRead(httpServer));
   const limits = queryLimits(config);
   let wsCleanup: ReturnType<typeof serveWebSocket> | undefined;
   const apollo = new ApolloServer<Context>({
@@ -186,9 +186,11 @@ function mountRoutes(
 /**
  * `Expect: 100-continue`: the client holds the body back until told to send it. It is told
  * when a handler starts reading the body, so that an upload refused on its headers (too
- * large, no token) is never sent: its answer arrives whole, not cut by `write EPIPE`.
+ * large, no token) is never sent: its answer arrives whole, not cut by `write EPIPE`. The
+ * request then goes the usual way, as a `request` event: the drain on shutdown counts the
+ * requests in flight by that event, and would cut one it never saw.
  */
-function continueOnRead(app: Express) {
+function continueOnRead(server: Server) {
   return (req: IncomingMessage, res: ServerResponse) => {
     const onListener = (event: string | symbol) => {
       if (event !== 'data' && event !== 'readable') return;
@@ -196,7 +198,7 @@ function continueOnRead(app: Express) {
       if (!res.headersSent) res.writeContinue();
     };
     req.on('newListener', onListener);
-    app(req, res);
+    server.emit('request', req, res);
   };
 }
 

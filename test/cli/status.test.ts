@@ -183,7 +183,7 @@ describe('gatewatch status on a database that does not exist', () => {
       const path = join(dir, 'missing.db');
       const result = await gatewatch(['status', '--db', `sqlite:${path}`]);
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('no database at');
+      expect(result.stderr).toContain('no such file (a command that only reads creates none');
       expect(existsSync(path)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
