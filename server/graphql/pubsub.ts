@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { Config } from '../config/config.js';
 import { connectRedisTarget } from './redis-target.js';
@@ -27,6 +28,16 @@ export interface Events {
 }
 
 /**
+ * An in-process target: every subscriber of a topic is one listener, and a thousand of them
+ * are normal, not the leak Node warns of past ten.
+ */
+function unboundedTarget(): EventTarget {
+  const target = new EventTarget();
+  setMaxListeners(0, target);
+  return target;
+}
+
+/**
  * The bus: in-process when `redis.url` is null, else Redis pub/sub on channels named
  * `PREFIX:TOPIC`, so that every instance sharing the Redis and the prefix hears every event.
  * Redis being unreachable never fails a publish: the event is lost and logged, and the
@@ -34,9 +45,9 @@ export interface Events {
  */
 export function createEvents(redis: Config['redis']): Events {
   const connection = redis.url === null ? null : connectRedisTarget(redis.url);
-  const pubSub = createPubSub<Record<string, [payload: unknown]>>(
-    connection ? { eventTarget: connection.target } : undefined,
-  );
+  const pubSub = createPubSub<Record<string, [payload: unknown]>>({
+    eventTarget: connection?.target ?? unboundedTarget(),
+  });
   const channel = (topic: Topic<unknown>) => `${redis.prefix}:${topic.name}`;
   return {
     publish: (topic, payload) => pubSub.publish(channel(topic), payload),
