@@ -1,6 +1,7 @@
 // First: the run and result statuses are GraphQL enums, whose decorators need the polyfill.
 import 'reflect-metadata';
 import { GatewatchError } from '../errors.js';
+import { sinceInstant } from '../config/parsers.js';
 import { MAX_PAGE } from '../db/page.js';
 import { listRuns } from '../runs/run.service.js';
 import { RunStatus, type Run, type RunFilter } from '../runs/run.type.js';
@@ -85,34 +86,17 @@ function parseCount(text: string | undefined): number {
   return count;
 }
 
-const AGE_UNITS: Record<string, number> = {
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
 /**
  * `--since`: a UTC date (`2026-12-01`), a UTC time (`2026-12-01T08:00`, `…Z` or with an
  * offset), or an age before `now` (`30m`, `12h`, `7d`, `2w`).
  */
 export function parseSince(text: string, now: Date): Date {
-  const age = /^(\d{1,6})([mhdw])$/.exec(text);
-  if (age) return new Date(now.getTime() - Number(age[1]) * AGE_UNITS[age[2]!]!);
-  const time = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/.exec(
-    text,
-  );
-  if (time) {
-    // A date or time without a zone is UTC, as every time gatewatch prints.
-    const [, clock, , , zone] = time;
-    const iso = `${text.slice(0, 10)}T${clock?.slice(1) ?? '00:00'}${zone ?? 'Z'}`;
-    const date = new Date(iso);
-    // Date rolls 2026-02-31 over to March: a day the calendar lacks is refused instead.
-    const sameDay = zone !== undefined || date.toISOString().startsWith(text.slice(0, 10));
-    if (!Number.isNaN(date.getTime()) && sameDay) return date;
+  try {
+    return sinceInstant(text, now);
+  } catch {
+    throw new GatewatchError(
+      'BAD_ARGUMENT',
+      `--since ${text}: expected a UTC date (2026-12-01), time (2026-12-01T08:00) or age (12h, 7d, 2w)`,
+    );
   }
-  throw new GatewatchError(
-    'BAD_ARGUMENT',
-    `--since ${text}: expected a UTC date (2026-12-01), time (2026-12-01T08:00) or age (12h, 7d, 2w)`,
-  );
 }

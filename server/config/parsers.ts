@@ -195,6 +195,12 @@ export function timerDuration(text: string): number {
   return ms;
 }
 
+/** A {@link durationOrDate} as an instant: a duration counts back from `now`. */
+export function sinceInstant(text: string, now: Date): Date {
+  const since = durationOrDate(text);
+  return typeof since === 'number' ? new Date(now.getTime() - since) : since;
+}
+
 /**
  * How far back history goes: a duration back from now (ms) or a date (`2026-11-30`,
  * `2026-11-30 12:00:00` UTC, or ISO 8601 with a zone).
@@ -213,7 +219,10 @@ export function durationOrDate(text: string): number | Date {
   const date = match
     ? new Date(`${match[1]}T${match[2] ?? '00:00:00'}${match[3] ?? 'Z'}`)
     : new Date(NaN);
-  if (Number.isNaN(date.getTime())) {
+  // Date rolls 2026-02-31 over to March: a day the calendar lacks is refused instead.
+  const valid = !Number.isNaN(date.getTime());
+  const realDay = valid && (match![3] !== undefined || date.toISOString().startsWith(match![1]!));
+  if (!realDay) {
     throw new InvalidValue('neither a duration (1d, 12h) nor a date (2026-11-30[ 12:00:00])');
   }
   return date;

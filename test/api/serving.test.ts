@@ -11,6 +11,7 @@ import { CLIENT_DIR } from '../../server/app.js';
 import { parseDbUrl } from '../../server/config/config.js';
 import { ErrorCode } from '../../server/graphql/errors.js';
 import { backends, type Backend } from '../helpers/databases.js';
+import { byHandWithout } from '../helpers/redis.js';
 import { startPrivateMariaDb, type PrivateMariaDb } from '../helpers/private-mariadb.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -83,7 +84,7 @@ describe('answers outside GraphQL', () => {
   });
 });
 
-describe.runIf(backends.some((b) => b.name === 'mariadb'))(
+describe.skipIf(byHandWithout(!backends.some((b) => b.name === 'mariadb')))(
   'plain endpoints with the database down',
   () => {
     let mariadb: PrivateMariaDb;
