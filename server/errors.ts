@@ -151,18 +151,6 @@ export const errorCatalogue = {
     exit: 1,
     api: 'INTERNAL_SERVER_ERROR',
   },
-  HOST_KEY_REFUSED: {
-    description: "An SSH server's host key is unknown, changed or revoked in known_hosts.",
-    http: 502,
-    exit: 1,
-    api: 'INTERNAL_SERVER_ERROR',
-  },
-  SSH_FAILED: {
-    description: 'An SSH connection failed (refused, authentication, the remote command).',
-    http: 502,
-    exit: 1,
-    api: 'INTERNAL_SERVER_ERROR',
-  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 type Catalogue = typeof errorCatalogue;
