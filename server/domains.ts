@@ -8,6 +8,7 @@ import { groupsDomain } from './groups/groups.domain.js';
 import { ingestDomain } from './ingest/ingest.domain.js';
 import { jobsDomain } from './jobs/jobs.domain.js';
 import { runsDomain } from './runs/runs.domain.js';
+import { scrapeDomain } from './scrape/scrape.domain.js';
 import { testsDomain } from './tests/tests.domain.js';
 import { tokensDomain } from './tokens/tokens.domain.js';
 
@@ -20,4 +21,5 @@ export const domains = [
   tokensDomain,
   gerritDomain,
   cisDomain,
+  scrapeDomain,
 ] as const;

@@ -4,6 +4,7 @@
  */
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { CiBuild, CiReport, CiSystem } from '../cis/ci.type.js';
+import { CiMatrixRow, CiMissedPatchSet } from '../cis/health.type.js';
 import { Run } from '../runs/run.type.js';
 import type { GerritContext } from './gerrit.loaders.js';
 import { GerritChange, GerritPatchSet } from './gerrit.type.js';
@@ -19,6 +20,25 @@ export class CiReportLinks {
   async change(@Root() report: CiReport, @Ctx() ctx: GerritContext): Promise<GerritChange> {
     const patchSet = (await ctx.loaders.gerritPatchSet.load(report.patchSetId))!;
     return (await ctx.loaders.gerritChange.load(patchSet.changeId))!;
+  }
+}
+
+@Resolver(() => CiMatrixRow)
+export class CiMatrixRowLinks {
+  @FieldResolver(() => GerritPatchSet)
+  async patchSet(@Root() row: CiMatrixRow, @Ctx() ctx: GerritContext): Promise<GerritPatchSet> {
+    return (await ctx.loaders.gerritPatchSet.load(row.patchSetId))!;
+  }
+}
+
+@Resolver(() => CiMissedPatchSet)
+export class CiMissedPatchSetLinks {
+  @FieldResolver(() => GerritPatchSet)
+  async patchSet(
+    @Root() missed: CiMissedPatchSet,
+    @Ctx() ctx: GerritContext,
+  ): Promise<GerritPatchSet> {
+    return (await ctx.loaders.gerritPatchSet.load(missed.patchSetId))!;
   }
 }
 

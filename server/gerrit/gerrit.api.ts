@@ -1,5 +1,5 @@
 import type { DomainApi } from '../domain.js';
-import { CiReportLinks, RunLinks } from './ci-links.resolver.js';
+import { CiMatrixRowLinks, CiMissedPatchSetLinks, CiReportLinks, RunLinks } from './ci-links.resolver.js';
 import { gerritLoaders } from './gerrit.loaders.js';
 import {
   GerritChangeResolver,
@@ -16,6 +16,8 @@ export const gerritApi: DomainApi<unknown> = {
     GerritPatchSetResolver,
     GerritEventSubscription,
     CiReportLinks,
+    CiMatrixRowLinks,
+    CiMissedPatchSetLinks,
     RunLinks,
   ],
   loaders: gerritLoaders,

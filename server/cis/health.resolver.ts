@@ -1,0 +1,94 @@
+import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { ApiError, ErrorCode } from '../graphql/errors.js';
+import { PageArgs } from '../graphql/pagination.js';
+import { Resolution } from '../graphql/resolution.js';
+import { DateTime } from '../graphql/scalars.js';
+import type { CisContext } from './ci.loaders.js';
+import {
+  CiMatrix,
+  CiMissedPatchSetConnection,
+  CiRecord,
+  CiReportBucket,
+  ProjectCi,
+} from './health.type.js';
+
+// CONTRACT STUB (session 5): the helpers replace every body below.
+const todo = (what: string) =>
+  new ApiError(ErrorCode.INTERNAL_SERVER_ERROR, `${what}: not implemented yet`);
+
+@Resolver(() => CiMatrix)
+export class CiMatrixResolver {
+  @Query(() => CiMatrix, {
+    description:
+      "A project's matrix: its patch sets created in the window (default: the 24 hours before `until`, default now) × its CIs.",
+  })
+  ciMatrix(
+    @Arg('project', () => String) _project: string,
+    @Arg('server', () => String, { nullable: true }) _server: string | undefined,
+    @Arg('since', () => DateTime, { nullable: true }) _since: Date | undefined,
+    @Arg('until', () => DateTime, { nullable: true }) _until: Date | undefined,
+    @Arg('cis', () => [String], {
+      nullable: true,
+      description: 'The columns, by account (default: every CI that reported in the window).',
+    })
+    _cis: string[] | undefined,
+    @Args(() => PageArgs) _page: PageArgs,
+    @Ctx() _ctx: CisContext,
+  ): Promise<CiMatrix> {
+    throw todo('ciMatrix');
+  }
+
+  @Query(() => [ProjectCi], {
+    description:
+      'Who has CI: per project (of one server, or one project), the CIs that reported in the window and those that stopped.',
+  })
+  projectsCi(
+    @Arg('server', () => String, { nullable: true }) _server: string | undefined,
+    @Arg('project', () => String, { nullable: true }) _project: string | undefined,
+    @Arg('since', () => DateTime, { nullable: true }) _since: Date | undefined,
+    @Arg('until', () => DateTime, { nullable: true }) _until: Date | undefined,
+    @Ctx() _ctx: CisContext,
+  ): Promise<ProjectCi[]> {
+    throw todo('projectsCi');
+  }
+}
+
+@Resolver(() => CiRecord)
+export class CiRecordResolver {
+  @Query(() => CiRecord, {
+    nullable: true,
+    description:
+      "One CI's record over a window (default: the 7 days before `until`, default now); null when no such CI.",
+  })
+  ciRecord(
+    @Arg('ci', () => String) _ci: string,
+    @Arg('server', () => String, { nullable: true }) _server: string | undefined,
+    @Arg('since', () => DateTime, { nullable: true }) _since: Date | undefined,
+    @Arg('until', () => DateTime, { nullable: true }) _until: Date | undefined,
+    @Ctx() _ctx: CisContext,
+  ): Promise<CiRecord | null> {
+    throw todo('ciRecord');
+  }
+
+  @FieldResolver(() => [CiReportBucket], {
+    description: 'Its reports per bucket over the window, oldest first; empty buckets left out.',
+  })
+  overTime(
+    @Root() _record: CiRecord,
+    @Arg('resolution', () => Resolution, { defaultValue: Resolution.DAY }) _resolution: Resolution,
+    @Ctx() _ctx: CisContext,
+  ): Promise<CiReportBucket[]> {
+    throw todo('overTime');
+  }
+
+  @FieldResolver(() => CiMissedPatchSetConnection, {
+    description: 'The eligible patch sets it did not report on, newest first.',
+  })
+  missed(
+    @Root() _record: CiRecord,
+    @Args(() => PageArgs) _page: PageArgs,
+    @Ctx() _ctx: CisContext,
+  ): Promise<CiMissedPatchSetConnection> {
+    throw todo('missed');
+  }
+}

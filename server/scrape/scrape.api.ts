@@ -1,0 +1,6 @@
+import type { DomainApi } from '../domain.js';
+import { ScrapeResolver, ScrapeTaskSubscription } from './scrape.resolver.js';
+
+export const scrapeApi: DomainApi<unknown> = {
+  resolvers: [ScrapeResolver, ScrapeTaskSubscription],
+};
