@@ -64,6 +64,7 @@ interface Sums {
   successes: number;
   failures: number;
   skips: number;
+  /** Microseconds, as the rollups count them. */
   time: number;
 }
 
@@ -79,7 +80,7 @@ export async function generate(
     const bulk = await createBulkWriter(db.dialect, trx);
     await bulk.insert(
       'tests',
-      ['id', 'test_id', 'hash', 'runs', 'successes', 'failures', 'skips', 'success_time'],
+      ['id', 'test_id', 'hash', 'runs', 'successes', 'failures', 'skips', 'success_us'],
       testIds.map((id, i) => [i + 1, id, hashTestId(id), 0, 0, 0, 0, 0]),
     );
   });
@@ -154,7 +155,7 @@ export async function generate(
             s.runs++;
             if (status === 'success') {
               s.successes++;
-              s.time += duration;
+              s.time += Math.round(duration * 1e6);
             } else if (status === 'fail') s.failures++;
             else s.skips++;
           }
@@ -245,7 +246,7 @@ export async function generate(
         jd.runs++;
         if (counts.failures > 0) jd.failed++;
         else jd.passed++;
-        jd.wall += wall;
+        jd.wall += Math.round(wall * 1e6);
         jobDaily.set(`${job}\u0000${day}`, jd);
       }
     });
@@ -254,13 +255,22 @@ export async function generate(
 
   await db.knex.transaction(async (trx) => {
     const bulk = await createBulkWriter(db.dialect, trx);
-    const counters = ['runs', 'successes', 'failures', 'skips', 'success_time'];
+    const counters = ['runs', 'successes', 'failures', 'skips', 'success_us'];
     await bulk.addTo(
       'tests',
       ['id', 'hash', 'test_id', ...counters],
       ['id'],
       counters,
-      perTest.map((s, i) => [i + 1, '', '', s.runs, s.successes, s.failures, s.skips, s.time]),
+      perTest.map((s, i) => [
+        i + 1,
+        hashTestId(testIds[i]!),
+        testIds[i]!,
+        s.runs,
+        s.successes,
+        s.failures,
+        s.skips,
+        s.time,
+      ]),
       { rowsExist: true },
     );
     await bulk.insert(
@@ -277,7 +287,7 @@ export async function generate(
     );
     await bulk.insert(
       'job_daily',
-      ['build_name', 'day', 'runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'],
+      ['build_name', 'day', 'runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_us'],
       [...jobDaily].map(([key, j]) => [
         ...key.split('\u0000'),
         j.runs,

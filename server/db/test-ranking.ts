@@ -1,7 +1,7 @@
 /**
  * How lists of tests are ranked by their figures, in SQL, once for the test catalogue and a
  * job's tests alike: both hold per test `runs`, `successes`, `failures`, `skips` and
- * `success_time` (seconds over `success` results).
+ * `success_us` (microseconds over `success` results).
  */
 import type { Dialect } from './orm.js';
 import { bytewise } from './sql.js';
@@ -25,7 +25,7 @@ function figureOf(rank: TestRank, a: string): string | null {
     case 'failure_rate':
       return `(${a}.failures * 1e0 / nullif(${a}.successes + ${a}.failures, 0))`;
     case 'mean_duration':
-      return `(${a}.success_time * 1e0 / nullif(${a}.successes, 0))`;
+      return `(${a}.success_us * 1e0 / nullif(${a}.successes, 0))`;
     case 'runs':
       return `${a}.runs`;
     case 'passes':

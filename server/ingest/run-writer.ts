@@ -4,18 +4,12 @@ import type { BulkWriter } from '../db/bulk.js';
 import { hashTestId } from '../db/test-key.js';
 import { noCounts, outcomeOf, type StatusCounts } from '../runs/outcome.js';
 import type { ArtifactWriter } from './artifact-writer.js';
-import type { TestShare } from '../runs/rollups.js';
+import { microseconds, type TestShare } from '../runs/rollups.js';
 
 /** Attachment bytes per statement: far below MySQL's default 16 MiB packet. */
 const BYTES_PER_STATEMENT = 2 << 20;
 /** Larger attachments are stored cut; `size` keeps the full length and the artifact the bytes. */
 export const MAX_ATTACHMENT_BYTES = 4 << 20;
-
-/** One test's share of the run, added to its aggregates and daily rollup at the end. */
-export interface TestSums extends TestShare {
-  hash: string;
-  testId: string;
-}
 
 const COUNTER_OF: Record<ResultStatus, keyof StatusCounts> = {
   success: 'passes',
@@ -54,7 +48,7 @@ export class RunWriter {
   stopUs: number | null = null;
   readonly workers = new Set<number>();
   /** The run's share of each test's aggregates, by test id (as in the stream). */
-  readonly perTest = new Map<string, TestSums>();
+  readonly perTest = new Map<string, TestShare>();
 
   constructor(
     private readonly bulk: BulkWriter,
@@ -111,7 +105,7 @@ export class RunWriter {
     await this.insertAttachments(files);
   }
 
-  private count(r: ParsedResult, duration: number | null, test: TestSums): void {
+  private count(r: ParsedResult, duration: number | null, test: TestShare): void {
     this.counts[COUNTER_OF[r.status]]++;
     if (duration !== null) this.summedTime += duration;
     if (r.startUs !== null && (this.startUs === null || r.startUs < this.startUs)) {
@@ -125,12 +119,12 @@ export class RunWriter {
     if (outcome === 'passing') test.successes++;
     if (outcome === 'failing') test.failures++;
     if (outcome === 'skipped') test.skips++;
-    if (r.status === 'success' && duration !== null) test.successTime += duration;
+    if (r.status === 'success') test.successUs += microseconds(duration);
   }
 
   /** The batch's tests by id, registering new ones in the catalogue. */
-  private async testsOf(results: ParsedResult[]): Promise<Map<string, TestSums>> {
-    const known = new Map<string, TestSums>();
+  private async testsOf(results: ParsedResult[]): Promise<Map<string, TestShare>> {
+    const known = new Map<string, TestShare>();
     const unknown = new Map<string, string>();
     for (const { testId } of results) {
       if (known.has(testId) || unknown.has(testId)) continue;
@@ -160,7 +154,7 @@ export class RunWriter {
       for (const [hash, id] of added) ids.set(hash, id);
     }
     for (const [testId, hash] of unknown) {
-      const sums: TestSums = {
+      const sums: TestShare = {
         id: ids.get(hash)!,
         hash,
         testId,
@@ -168,7 +162,7 @@ export class RunWriter {
         successes: 0,
         failures: 0,
         skips: 0,
-        successTime: 0,
+        successUs: 0,
       };
       this.perTest.set(testId, sums);
       known.set(testId, sums);

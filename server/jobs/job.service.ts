@@ -113,7 +113,7 @@ interface JobTestRow {
   successes: number | string;
   failures: number | string;
   skips: number | string;
-  success_time: number | string;
+  success_us: number | string;
 }
 
 /**
@@ -142,7 +142,7 @@ export async function jobTests(
       'td.test_id',
       knex.raw(
         'sum(td.runs) as runs, sum(td.successes) as successes, sum(td.failures) as failures, ' +
-          'sum(td.skips) as skips, sum(td.success_time) as success_time',
+          'sum(td.skips) as skips, sum(td.success_us) as success_us',
       ),
     )
     .where('td.build_name', job)
@@ -194,7 +194,7 @@ function jobTestOf(row: JobTestRow): JobTest {
     failures,
     skips: Number(row.skips),
     failureRate: rateOf(failures, passes),
-    meanDuration: passes === 0 ? null : Number(row.success_time) / passes,
+    meanDuration: passes === 0 ? null : Number(row.success_us) / 1e6 / passes,
   };
 }
 

@@ -12,6 +12,9 @@ import { RunStatus } from './run.type.js';
 export interface TestShare {
   /** The `tests` row id. */
   id: number;
+  /** The test's hash and id, so that its catalogue row can be written whole. */
+  hash: string;
+  testId: string;
   /** Results (attempts). */
   runs: number;
   /** Passing results (success + xfail). */
@@ -19,8 +22,8 @@ export interface TestShare {
   /** Failing results (fail + uxsuccess). */
   failures: number;
   skips: number;
-  /** Seconds over `success` results. */
-  successTime: number;
+  /** Whole microseconds over `success` results (see {@link microseconds}). */
+  successUs: number;
 }
 
 /** What of a run its job's rollup counts. */
@@ -34,6 +37,14 @@ export interface RollupRun {
 }
 
 /**
+ * A duration in seconds as the whole microseconds the sums count. Integers, so that taking a
+ * run out restores every sum bit for bit (floating-point sums would keep a residue).
+ */
+export function microseconds(seconds: number | null): number {
+  return seconds === null ? 0 : Math.round(seconds * 1e6);
+}
+
+/**
  * SQL sums of a run's results (in `results`) as {@link TestShare} counts them; group by
  * test id to get the shares.
  */
@@ -43,12 +54,13 @@ export function sqlTestShares(results: string): string {
     `sum(case when ${sqlResultIs('passing', `${results}.status`)} then 1 else 0 end) as successes`,
     `sum(case when ${sqlResultIs('failing', `${results}.status`)} then 1 else 0 end) as failures`,
     `sum(case when ${sqlResultIs('skipped', `${results}.status`)} then 1 else 0 end) as skips`,
-    `sum(case when ${results}.status = 'success' then coalesce(${results}.duration, 0) else 0 end) as success_time`,
+    // round() as microseconds() does: both engines round half away from zero.
+    `sum(case when ${results}.status = 'success' then round(coalesce(${results}.duration, 0) * 1000000) else 0 end) as success_us`,
   ].join(', ');
 }
 
-const TEST_COUNTERS = ['runs', 'successes', 'failures', 'skips', 'success_time'];
-const JOB_COUNTERS = ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_time'];
+const TEST_COUNTERS = ['runs', 'successes', 'failures', 'skips', 'success_us'];
+const JOB_COUNTERS = ['runs', 'passed_runs', 'failed_runs', 'skipped_runs', 'wall_us'];
 
 /**
  * Adds the run (`sign` 1) to, or takes it out of (`sign` −1), its tests' aggregates and the
@@ -65,14 +77,15 @@ export async function applyRun(
   const shares = [...perTest].sort((a, b) => a.id - b.id);
   const day = utcDay(run.runAt);
   const counters = (t: TestShare) =>
-    [t.runs, t.successes, t.failures, t.skips, t.successTime].map((n) => sign * n);
-  // MySQL upserts need a value for every NOT NULL column; the existing row keeps its own.
+    [t.runs, t.successes, t.failures, t.skips, t.successUs].map((n) => sign * n);
+  // MySQL upserts write the whole row: if a deleteRun removed a test left without results
+  // after this ingest registered it (outside its transaction), the row comes back as it was.
   await bulk.addTo(
     'tests',
     ['id', 'hash', 'test_id', ...TEST_COUNTERS],
     ['id'],
     TEST_COUNTERS,
-    shares.map((t) => [t.id, '', '', ...counters(t)]),
+    shares.map((t) => [t.id, t.hash, t.testId, ...counters(t)]),
     { rowsExist: true },
   );
   await bulk.addTo(
@@ -90,7 +103,7 @@ export async function applyRun(
     Number(status === RunStatus.PASSED),
     Number(status === RunStatus.FAILED),
     Number(status === RunStatus.SKIPPED),
-    run.wallTime ?? 0,
+    microseconds(run.wallTime),
   ].map((n) => sign * n);
   await bulk.addTo(
     'job_daily',

@@ -77,7 +77,7 @@ export async function* exportRun(
       if (result.status === 'incomplete') continue;
       const stopUs =
         options.average && result.startUs != null && result.test.successes > 0
-          ? result.startUs + Math.round((result.test.successTime / result.test.successes) * 1e6)
+          ? result.startUs + Math.round(result.test.successUs / result.test.successes)
           : result.stopUs;
       yield* encodeEvent({
         ...common,

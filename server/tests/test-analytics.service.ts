@@ -226,7 +226,7 @@ interface SumsRow {
   successes: number | string | null;
   failures: number | string | null;
   skips: number | string | null;
-  success_time: number | string | null;
+  success_us: number | string | null;
 }
 
 const ROLLUP_SUMS = [
@@ -234,7 +234,7 @@ const ROLLUP_SUMS = [
   'sum(d.successes) as successes',
   'sum(d.failures) as failures',
   'sum(d.skips) as skips',
-  'sum(d.success_time) as success_time',
+  'sum(d.success_us) as success_us',
 ].join(', ');
 
 /** The same sums as the rollup keeps, over results. */
@@ -292,6 +292,6 @@ function countsOf(row: SumsRow): Omit<TestBucket, 'start'> {
     failures,
     skips: Number(row.skips ?? 0),
     failureRate: decided === 0 ? null : failures / decided,
-    meanDuration: successes === 0 ? null : Number(row.success_time ?? 0) / successes,
+    meanDuration: successes === 0 ? null : Number(row.success_us ?? 0) / 1e6 / successes,
   };
 }

@@ -24,7 +24,7 @@ export interface TestRow {
   successes: number;
   failures: number;
   skips: number;
-  success_time: number;
+  success_us: number;
 }
 
 export function testOf(row: TestRow): Test {
@@ -38,7 +38,7 @@ export function testOf(row: TestRow): Test {
     failures: row.failures,
     skips: row.skips,
     failureRate: decided === 0 ? null : row.failures / decided,
-    meanDuration: row.successes === 0 ? null : Number(row.success_time) / row.successes,
+    meanDuration: row.successes === 0 ? null : Number(row.success_us) / 1e6 / row.successes,
   };
 }
 

@@ -19,34 +19,44 @@ describe.each(backends)('deleteRun on $name', (backend) => {
   });
 
   /**
-   * Every aggregate a run adds to, keyed; rows whose counters are all zero are left out (a
-   * deletion leaves the rows it emptied), times rounded (sums of doubles are not exact).
+   * Every aggregate a run adds to, row for row as stored: sums are integer microseconds, so
+   * taking a run out must restore them exactly, and the rows it alone had must be gone.
    */
   async function rollups(): Promise<Record<string, string>> {
     const knex = server.app.services.db.knex;
     const out: Record<string, string> = {};
-    const keep = (key: string, counts: number[], time: number) => {
-      if (counts.every((n) => n === 0) && Math.abs(time) < 1e-6) return;
-      out[key] = JSON.stringify([...counts, Number(time.toFixed(6))]);
-    };
+    const dayOf = (day: unknown) =>
+      String(day instanceof Date ? day.toISOString() : day).slice(0, 10);
     for (const t of await knex('tests').select('*')) {
-      keep(`tests ${t.test_id}`, [t.runs, t.successes, t.failures, t.skips], t.success_time);
+      out[`tests ${t.test_id}`] = JSON.stringify([
+        t.id,
+        t.runs,
+        t.successes,
+        t.failures,
+        t.skips,
+        Number(t.success_us),
+      ]);
     }
-    for (const t of await knex('test_daily').select('*')) {
-      const day = String(t.day instanceof Date ? t.day.toISOString() : t.day).slice(0, 10);
-      keep(
-        `test_daily ${t.test_id} ${t.build_name} ${day}`,
-        [t.runs, t.successes, t.failures, t.skips],
-        t.success_time,
-      );
+    const daily = await knex('test_daily as d')
+      .join('tests as t', 't.id', 'd.test_id')
+      .select('d.*', 't.test_id as name');
+    for (const t of daily) {
+      out[`test_daily ${t.name} ${t.build_name} ${dayOf(t.day)}`] = JSON.stringify([
+        t.runs,
+        t.successes,
+        t.failures,
+        t.skips,
+        Number(t.success_us),
+      ]);
     }
     for (const j of await knex('job_daily').select('*')) {
-      const day = String(j.day instanceof Date ? j.day.toISOString() : j.day).slice(0, 10);
-      keep(
-        `job_daily ${j.build_name} ${day}`,
-        [j.runs, j.passed_runs, j.failed_runs, j.skipped_runs],
-        j.wall_time,
-      );
+      out[`job_daily ${j.build_name} ${dayOf(j.day)}`] = JSON.stringify([
+        j.runs,
+        j.passed_runs,
+        j.failed_runs,
+        j.skipped_runs,
+        Number(j.wall_us),
+      ]);
     }
     return out;
   }
@@ -108,5 +118,33 @@ describe.each(backends)('deleteRun on $name', (backend) => {
 
     const twice = await server.query(DELETE, { id: again.run }, auth);
     expect(twice.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('removes what a run alone had, and ingesting it again restores every aggregate exactly', async () => {
+    const empty = await rollups();
+    const first = await server.ingest('subunit/sample-last.subunit', { build_name: 'solo-job' });
+    const added = await rollups();
+    expect(Object.keys(added).length).toBeGreaterThan(Object.keys(empty).length);
+    const { body } = await server.query(DELETE, { id: first.run }, auth);
+    expect(body.errors).toBeUndefined();
+    // No zero-count test, test_daily or job_daily row is left behind.
+    expect(await rollups()).toEqual(empty);
+
+    await server.ingest('subunit/sample-last.subunit', { build_name: 'solo-job', attempt: '2' });
+    const again = await rollups();
+    // Same sums bit for bit; test rows were registered anew, so only their ids differ.
+    const withoutIds = (rows: Record<string, string>) =>
+      Object.fromEntries(
+        Object.entries(rows).map(([key, value]) => [
+          key,
+          key.startsWith('tests ') ? JSON.stringify(JSON.parse(value).slice(1)) : value,
+        ]),
+      );
+    expect(withoutIds(again)).toEqual(withoutIds(added));
+    expect(
+      Object.keys(again).filter(
+        (key) => key.startsWith('test_daily ') && key.includes(' solo-job '),
+      ).length,
+    ).toBe(first.tests);
   });
 });

@@ -394,12 +394,12 @@ describe.each(backends)('run uploads and downloads on $name', (backend) => {
       (
         (await server.app.services.db
           .knex('tests')
-          .select('test_id', 'successes', 'success_time')) as {
+          .select('test_id', 'successes', 'success_us')) as {
           test_id: string;
           successes: number;
-          success_time: number;
+          success_us: number;
         }[]
-      ).map((t) => [t.test_id, Math.round((t.success_time / t.successes) * 1e6)]),
+      ).map((t) => [t.test_id, Math.round(Number(t.success_us) / t.successes)]),
     );
     const successes = results.filter((r) => r.status === 'success');
     expect(successes.length).toBe(summary.passes);

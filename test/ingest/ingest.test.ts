@@ -151,7 +151,7 @@ describe.each(backends)('ingest on $name', (backend) => {
     const job = await db.knex('job_daily').where({ build_name: 'rollup-job' });
     expect(job).toHaveLength(1);
     expect(job[0]).toMatchObject({ runs: 2, passed_runs: 2, failed_runs: 0, skipped_runs: 0 });
-    expect(Number(job[0].wall_time)).toBeCloseTo(2 * Number(run.wall_time), 6);
+    expect(Number(job[0].wall_us)).toBe(2 * Math.round(Number(run.wall_time) * 1e6));
     // Per test: the rollup of this job equals what the results say.
     const fromResults = await db
       .knex('test_results')
@@ -160,15 +160,17 @@ describe.each(backends)('ingest on $name', (backend) => {
       .groupBy('test_results.test_id')
       .select('test_results.test_id')
       .count({ runs: '*' })
-      .sum({ time: db.knex.raw("case when status = 'success' then duration else 0 end") });
+      .sum({
+        us: db.knex.raw("case when status = 'success' then round(duration * 1000000) else 0 end"),
+      });
     const rollup = await db.knex('test_daily').where({ build_name: 'rollup-job', day: theDay });
     expect(rollup).toHaveLength(fromResults.length);
-    type Rollup = { test_id: number; runs: number; success_time: number };
+    type Rollup = { test_id: number; runs: number; success_us: number };
     const byTest = new Map((rollup as Rollup[]).map((r) => [r.test_id, r]));
-    for (const row of fromResults as { test_id: number; runs: number; time: number }[]) {
+    for (const row of fromResults as { test_id: number; runs: number; us: number }[]) {
       const r = byTest.get(row.test_id)!;
       expect(r.runs).toBe(Number(row.runs));
-      expect(Number(r.success_time)).toBeCloseTo(Number(row.time), 6);
+      expect(Number(r.success_us)).toBe(Number(row.us));
     }
     // Test aggregates count every run of every job.
     const sample = rollup[0] as { test_id: number };

@@ -16,8 +16,8 @@ export const JobDaily = defineEntity({
     passedRuns: p.integer(),
     failedRuns: p.integer(),
     skippedRuns: p.integer(),
-    /** Sum of runs' wall times, seconds. */
-    wallTime: p.double().$type<number>().runtimeType('number'),
+    /** Sum of runs' wall times, microseconds (integers: exact when a run is taken out). */
+    wallUs: p.bigint('number'),
   }),
 });
 export type JobDaily = InferEntity<typeof JobDaily>;

@@ -12,7 +12,7 @@ export const TestDaily = defineEntity({
   primaryKeys: ['test', 'buildName', 'day'],
   properties: (p) => ({
     // No FK constraint: InnoDB's shared locks on parent rows would deadlock parallel ingests
-    // updating the same tests' aggregates. Tests are never deleted, so nothing dangles.
+    // updating the same tests' aggregates. A test is deleted only once it has no results, and so no rows here.
     test: p.manyToOne(Test).primary().createForeignKeyConstraint(false),
     buildName: p.string().length(255).primary(),
     day: p.date().primary(),
@@ -20,7 +20,8 @@ export const TestDaily = defineEntity({
     successes: p.integer(),
     failures: p.integer(),
     skips: p.integer(),
-    successTime: p.double().$type<number>().runtimeType('number'),
+    /** Microseconds summed over successful results, as `tests.success_us`. */
+    successUs: p.bigint('number'),
   }),
   indexes: [
     {
@@ -34,7 +35,7 @@ export const TestDaily = defineEntity({
         'successes',
         'failures',
         'skips',
-        'successTime',
+        'successUs',
       ],
     },
   ],

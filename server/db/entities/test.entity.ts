@@ -16,8 +16,11 @@ export const Test = defineEntity({
     successes: p.integer().default(0),
     failures: p.integer().default(0),
     skips: p.integer().default(0),
-    /** Seconds summed over successful results; mean duration = successTime / successes. */
-    successTime: p.double().$type<number>().runtimeType('number').default(0),
+    /**
+     * Microseconds summed over successful results (integers, so that taking a run out restores
+     * the sum exactly); mean duration = successUs / successes.
+     */
+    successUs: p.bigint('number').default(0),
   }),
 });
 export type Test = InferEntity<typeof Test>;
