@@ -154,7 +154,7 @@ export const errorCatalogue = {
   HOST_REFUSED: {
     description:
       'A fetch was refused: its host is not on the allow-list, resolves to a private address, or its scheme is not http(s).',
-    http: 403,
+    http: 400,
     exit: 1,
     api: 'BAD_USER_INPUT',
   },

@@ -9,6 +9,7 @@ import {
   asUpstreamError,
   openResponse,
   shown,
+  type OpenOptions,
   type RequestGuard,
   type Timeouts,
 } from './transport.js';
@@ -42,6 +43,8 @@ export interface HttpClientOptions {
   readonly random?: () => number;
   /** Checks every URL requested, redirects included (the scraper's host guard). Default: none. */
   readonly guard?: RequestGuard;
+  /** Aborts every request in flight and refuses new ones. */
+  readonly signal?: AbortSignal;
 }
 
 /** A response read whole (within the cap). */
@@ -84,9 +87,12 @@ const DEFAULTS = {
   backoffMs: 500,
   maxBackoffMs: 30_000,
   random: Math.random,
-} satisfies Required<Omit<HttpClientOptions, 'auth' | 'guard'>>;
+} satisfies Required<Omit<HttpClientOptions, 'auth' | 'guard' | 'signal'>>;
 
-type Settings = typeof DEFAULTS & { readonly guard?: RequestGuard };
+type Settings = typeof DEFAULTS & {
+  readonly guard?: RequestGuard;
+  readonly signal?: AbortSignal;
+};
 
 /** Gerrit's guard against cross-site script inclusion, on the first line of every JSON body. */
 const XSSI_PREFIX = ")]}'";
@@ -167,7 +173,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
           await openResponse(target, {
             headers: sent,
             timeouts: timeoutsOf(settings),
-            ...(settings.guard ? { guard: settings.guard } : {}),
+            ...guarded(settings),
           }),
           downloadOptions,
         ),
@@ -175,6 +181,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     );
 
   return { get, getJson, download };
+}
+
+function guarded(settings: Settings): Pick<OpenOptions, 'guard' | 'signal'> {
+  return {
+    ...(settings.guard ? { guard: settings.guard } : {}),
+    ...(settings.signal ? { signal: settings.signal } : {}),
+  };
 }
 
 function timeoutsOf(settings: Settings): Timeouts {
@@ -194,7 +207,7 @@ async function attemptOnce(
   const opened = await openResponse(url, {
     headers,
     timeouts: timeoutsOf(settings),
-    ...(settings.guard ? { guard: settings.guard } : {}),
+    ...guarded(settings),
   });
   try {
     const declared = Number(opened.headers.get('content-length') ?? NaN);

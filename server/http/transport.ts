@@ -40,6 +40,8 @@ export interface OpenOptions {
   readonly headers: Readonly<Record<string, string>>;
   readonly timeouts: Timeouts;
   readonly guard?: RequestGuard;
+  /** Aborting it cuts the request with the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 /** An answer whose body is still to be read; `close()` stops its timers (always call it). */
@@ -67,11 +69,20 @@ export async function openResponse(target: URL, options: OpenOptions): Promise<O
   };
   let url = target;
   const total = setTimeout(() => expire('total', timeouts.totalMs, url), timeouts.totalMs);
+  const { signal } = options;
+  const abort = () => current?.destroy(signal!.reason as Error);
+  signal?.addEventListener('abort', abort);
+  const close = () => {
+    clearTimeout(total);
+    signal?.removeEventListener('abort', abort);
+  };
   let headers = { ...options.headers };
   try {
     for (let hop = 0; ; hop++) {
+      signal?.throwIfAborted();
       const address = options.guard ? await options.guard.check(url) : null;
       if (timedOut !== null) throw timedOut;
+      signal?.throwIfAborted();
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
         const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
         const request = send(url, {
@@ -112,18 +123,20 @@ export async function openResponse(target: URL, options: OpenOptions): Promise<O
         status,
         headers: toHeaders(response),
         body: response,
-        close: () => clearTimeout(total),
+        close,
       };
     }
   } catch (error) {
-    clearTimeout(total);
+    close();
     throw error;
   }
 }
 
 /** A network error (refused, reset, a time-out's abort) as the GatewatchError it stands for. */
-export function asUpstreamError(error: unknown, url: URL | string): GatewatchError {
+export function asUpstreamError(error: unknown, url: URL | string): GatewatchError | Error {
   if (error instanceof GatewatchError) return error;
+  // An abort is the caller's, not the server's: it goes back as the caller gave it.
+  if (error instanceof Error && error.name === 'AbortError') return error;
   return new GatewatchError('UPSTREAM_UNREACHABLE', `GET ${shown(url)}: ${networkCause(error)}`);
 }
 
