@@ -108,6 +108,7 @@ beforeAll(async () => {
   ]);
   logs.redirect('/moved/', V3, 301);
   logs.redirect('/away/', 'http://refused.example.test/logs/');
+  logs.redirect('/loop/', '/loop/');
 });
 
 afterAll(async () => {
@@ -201,6 +202,12 @@ describe('fetchJobArtifacts', () => {
     expect(error.message).toBe(
       'refused.example.test is not on the allow-list (add it with --allow-host refused.example.test)',
     );
+  });
+
+  it('follows at most 5 redirects', async () => {
+    const error = await refusal(fetched(`${logs.origin}/loop/`));
+    expect(error.message).toBe(`GET ${logs.origin}/loop/: more than 5 redirects`);
+    expect(logs.requests.filter((path) => path === '/loop/')).toHaveLength(6);
   });
 
   it('refuses a name resolving to loopback unless listed; a listed 127.0.0.1 is fetched', async () => {
