@@ -313,9 +313,9 @@ export const SECTIONS = {
     maxPages: setting({
       key: 'maxPages',
       env: 'GATEWATCH_SCRAPE_MAX_PAGES',
-      default: '20',
+      default: '2',
       fileTypes: ['number'],
-      description: 'directory listings a scrape reads per job',
+      description: "directory listings a scrape reads per job: the job's root, then logs/ (1: the root only)",
       parse: count,
     }),
   },

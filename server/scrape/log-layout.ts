@@ -69,7 +69,8 @@ export function readLogLayout(url: URL): LogLayout {
     const host = decoded.findIndex((segment, i) => i >= 1 && i + 3 < build && isHost(segment));
     const pipeline = host >= 1 ? decoded[host - 1]! : decoded[build - 2]!;
     const project = host >= 1 ? `${decoded[host + 1]!}/${decoded[host + 2]!}` : null;
-    if (isName(pipeline) && isName(job)) {
+    // Zuul v3's build page (`…/build/<uuid>`) is no log directory and names no job.
+    if (isName(pipeline) && isName(job) && job !== 'build') {
       return { url: directory(build + 1), ...none, pipeline, job, project };
     }
   }

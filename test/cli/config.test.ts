@@ -51,7 +51,7 @@ describe('loadConfig', () => {
         maxExpandedBytes: 512 << 20,
         timeout: 300_000,
         idleTimeout: 30_000,
-        maxPages: 20,
+        maxPages: 2,
       },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -138,7 +138,7 @@ describe('loadConfig', () => {
         maxExpandedBytes: 512 << 20,
         timeout: 300_000,
         idleTimeout: 30_000,
-        maxPages: 20,
+        maxPages: 2,
       },
     };
     for (const path of [

@@ -176,6 +176,16 @@ describe('fetchJobArtifacts', () => {
     }
   });
 
+  it('reads only the root when the page cap is 1', async () => {
+    const artifacts = await fetched(`${logs.origin}${V2}`, {
+      ...listed,
+      limits: { ...limits, maxPages: 1 },
+    });
+    await artifacts.remove();
+    expect([artifacts.subunit, artifacts.dstat]).toEqual([null, null]);
+    expect(artifacts.console?.name).toBe('console.html.gz');
+  });
+
   it('fails a directory with neither a stream nor a console log', async () => {
     const error = await refusal(fetched(`${logs.origin}${EMPTY}`));
     expect(error.code).toBe('NO_ARTIFACTS');

@@ -121,6 +121,11 @@ const logUrls: [string, ScrapeInput][] = [
       },
     ),
   ],
+  // Zuul v3's build page names no job.
+  [
+    'https://zuul.opendev.org/t/openstack/build/4f6a1c2b3d4e5f60718293a4b5c6d7e8',
+    log('https://zuul.opendev.org/t/openstack/build/4f6a1c2b3d4e5f60718293a4b5c6d7e8/'),
+  ],
   // A layout nothing can be read from: the directory as given.
   ['https://ci.example.com/artifacts/latest', log('https://ci.example.com/artifacts/latest/')],
 ];

@@ -47,7 +47,7 @@ describe('scrape settings', () => {
       maxStreamBytes: 64 << 20,
       maxFileBytes: 64 << 20,
       maxExpandedBytes: 512 << 20,
-      maxPages: 20,
+      maxPages: 2,
       timeoutMs: 300_000,
       idleTimeoutMs: 30_000,
     });

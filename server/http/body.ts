@@ -1,10 +1,12 @@
 /**
- * A response body streamed to a file within two caps: the bytes received and, when the body is
- * gzip data, the bytes it expands to (a few kilobytes of gzip can expand to gigabytes).
- * Whether to decompress is read from the body's first two bytes, not from its name or its
+ * Reading a response body within caps: whole into memory (`readBody`, Content-Encoding gzip
+ * expanded), or streamed to a file (`downloadOnce`) within two caps — the bytes received and,
+ * when the body is gzip data, the bytes it expands to (a few kilobytes of gzip can expand to
+ * gigabytes). A download decompresses by the body's first two bytes, not by its name or its
  * Content-Encoding: log servers disagree on how they label a stored `.gz` file.
  */
 import { createWriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { GatewatchError } from '../errors.js';
@@ -37,6 +39,50 @@ export interface Downloaded {
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
+/** The body of `opened`, expanded when its Content-Encoding is gzip, at most `maxBytes`. */
+export async function readBody(opened: OpenedResponse, maxBytes: number): Promise<Buffer> {
+  const name = shown(opened.url);
+  const tooLarge = () =>
+    new GatewatchError(
+      'UPSTREAM_TOO_LARGE',
+      `GET ${name}: the body is larger than the cap of ${maxBytes} bytes`,
+    );
+  try {
+    const declared = Number(opened.headers.get('content-length') ?? NaN);
+    if (declared > maxBytes) {
+      opened.body.destroy();
+      throw tooLarge();
+    }
+    const gzip = /^(?:x-)?gzip$/i.test(opened.headers.get('content-encoding') ?? '');
+    const body: Readable = gzip ? opened.body.pipe(createGunzip()) : opened.body;
+    if (gzip) opened.body.on('error', (error) => body.destroy(error));
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        bytes += chunk.byteLength;
+        if (bytes > maxBytes) {
+          opened.body.destroy();
+          body.destroy();
+          throw tooLarge();
+        }
+        chunks.push(chunk);
+      }
+    } catch (error) {
+      if (isZlibError(error)) {
+        throw new GatewatchError(
+          'UPSTREAM_BAD_BODY',
+          `GET ${name}: bad gzip data (${String(error)})`,
+        );
+      }
+      throw asUpstreamError(error, opened.url);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    opened.close();
+  }
+}
+
 /** Streams `opened` to `options.path`; an error status is returned unread, for the retries. */
 export async function downloadOnce(
   opened: OpenedResponse,
@@ -52,7 +98,7 @@ export async function downloadOnce(
     const declared = Number(headers.get('content-length') ?? NaN);
     if (declared > options.maxBytes) {
       body.destroy();
-      throw tooLarge(options, options.maxBytes, name, '');
+      throw fileTooLarge(options, options.maxBytes, name, '');
     }
     let received = 0;
     let bytes = 0;
@@ -61,7 +107,7 @@ export async function downloadOnce(
       const step = await chunks.next();
       if (step.done) return null;
       received += step.value.byteLength;
-      if (received > options.maxBytes) throw tooLarge(options, options.maxBytes, name, '');
+      if (received > options.maxBytes) throw fileTooLarge(options, options.maxBytes, name, '');
       options.onBytes?.(received);
       return step.value;
     };
@@ -85,7 +131,7 @@ export async function downloadOnce(
       for await (const chunk of input) {
         bytes += chunk.byteLength;
         if (bytes > options.maxExpandedBytes) {
-          throw tooLarge(options, options.maxExpandedBytes, name, ' once decompressed');
+          throw fileTooLarge(options, options.maxExpandedBytes, name, ' once decompressed');
         }
         yield chunk;
       }
@@ -122,7 +168,7 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-function tooLarge(
+function fileTooLarge(
   options: DownloadOptions,
   cap: number,
   name: string,
@@ -134,6 +180,7 @@ function tooLarge(
   );
 }
 
+/** An error of zlib's (damaged or truncated compressed data). */
 function isZlibError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('Z_');
