@@ -15,8 +15,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { composeApi, type ComposedApi } from './api.js';
-import type { Config } from './config/config.js';
-import type { GerritServerOptions } from './gerrit/options.js';
+import type { Config, ConfiguredGerrit } from './config/config.js';
 import { createContext, type Context } from './graphql/context.js';
 import { ApiError, classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
 import {
@@ -49,7 +48,7 @@ export const CLIENT_DIR = fileURLToPath(
 
 export interface AppOptions {
   /** The configured Gerrit servers: the collector's, and where changes are looked up. */
-  readonly gerrit?: readonly GerritServerOptions[];
+  readonly gerrit?: readonly ConfiguredGerrit[];
 }
 
 /** Opens a runtime for `config` and serves it over HTTP. */

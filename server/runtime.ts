@@ -3,8 +3,7 @@
  * ingest service) and stops background services in a safe order. `serve` and standalone
  * commands (`ingest`, the coming `collect`) run under one.
  */
-import type { Config } from './config/config.js';
-import type { GerritServerOptions } from './gerrit/options.js';
+import type { Config, ConfiguredGerrit } from './config/config.js';
 import { openDatabase, type Database, type OpenOptions } from './db/orm.js';
 import { createEvents, type Events } from './graphql/pubsub.js';
 import { createIngestService, ingestLimits, type IngestService } from './ingest/ingest.service.js';
@@ -18,7 +17,7 @@ export interface Services {
   readonly events: Events;
   readonly ingest: IngestService;
   /** The configured Gerrit servers (`serve --collect`); empty when none. */
-  readonly gerrit: readonly GerritServerOptions[];
+  readonly gerrit: readonly ConfiguredGerrit[];
 }
 
 /**
@@ -49,7 +48,7 @@ export interface Runtime {
 export interface RuntimeOptions {
   database?: OpenOptions;
   pool?: PoolOptions;
-  gerrit?: readonly GerritServerOptions[];
+  gerrit?: readonly ConfiguredGerrit[];
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {

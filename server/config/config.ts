@@ -34,6 +34,22 @@ export type Config = {
   readonly [S in keyof Sections]: { readonly [F in keyof Sections[S]]: ValueOf<Sections[S][F]> };
 };
 
+/**
+ * A configured Gerrit server as the rest of gatewatch reads it (where changes are looked up);
+ * the collector's `GerritServerOptions` (`server/gerrit/options.ts`) is one.
+ */
+export interface ConfiguredGerrit {
+  readonly name: string;
+  /** Its REST API; `null` when only SSH is configured. */
+  readonly rest: {
+    readonly url: string;
+    readonly user: string | null;
+    readonly password: string | null;
+  } | null;
+  /** CI account usernames; empty: any account whose comments parse as CI reports. */
+  readonly cis: readonly string[];
+}
+
 /** What `gatewatch serve` needs besides the database. */
 export type ServerConfig = Config['server'];
 

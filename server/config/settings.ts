@@ -315,7 +315,8 @@ export const SECTIONS = {
       env: 'GATEWATCH_SCRAPE_MAX_PAGES',
       default: '2',
       fileTypes: ['number'],
-      description: "directory listings a scrape reads per job: the job's root, then logs/ (1: the root only)",
+      description:
+        "directory listings a scrape reads per job: the job's root, then logs/ (1: the root only)",
       parse: count,
     }),
   },

@@ -1,6 +1,5 @@
-import type { Config } from '../config/config.js';
+import type { Config, ConfiguredGerrit } from '../config/config.js';
 import type { Database } from '../db/orm.js';
-import type { GerritServerOptions } from '../gerrit/options.js';
 import type { Events } from './pubsub.js';
 
 /**
@@ -14,7 +13,7 @@ export interface Context<L = unknown> {
   readonly config: Config;
   readonly events: Events;
   /** The configured Gerrit servers (empty when none). */
-  readonly gerrit: readonly GerritServerOptions[];
+  readonly gerrit: readonly ConfiguredGerrit[];
   /** Request-scoped caches: what one event or request read is not served to the next. */
   readonly loaders: L;
   /** Replaces the loaders with empty ones; the server calls it after each subscription event. */
@@ -27,7 +26,7 @@ export interface ContextOptions<L> {
   db: Database;
   config: Config;
   events: Events;
-  gerrit: readonly GerritServerOptions[];
+  gerrit: readonly ConfiguredGerrit[];
   /** Fresh, empty loaders. */
   createLoaders(): L;
   /** Checks the request's credentials once, on first use; resolves to the token's name. */

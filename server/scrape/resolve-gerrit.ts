@@ -5,20 +5,12 @@
  * a report with job lines when none are configured).
  */
 import { parseCiReport } from '../cis/comment-parser.js';
+import type { ConfiguredGerrit } from '../config/config.js';
 import { GatewatchError } from '../errors.js';
 import { createHttpClient, HttpStatusError } from '../http/client.js';
 
-/** A configured Gerrit, as resolving needs it (`GerritServerOptions` is one). */
-export interface ResolveServer {
-  readonly name: string;
-  readonly rest: {
-    readonly url: string;
-    readonly user: string | null;
-    readonly password: string | null;
-  } | null;
-  /** CI account usernames; empty: any account. */
-  readonly cis: readonly string[];
-}
+/** A configured Gerrit, as resolving needs it. */
+export type ResolveServer = ConfiguredGerrit;
 
 /** One job's newest result on the patch set. */
 export interface ReportedJob {
