@@ -83,12 +83,23 @@ export const MAX_LISTING_BYTES = 4 << 20;
  * understands: `HOST_REFUSED` (not allowed, a private address, another scheme), `NO_ARTIFACTS`
  * ("no subunit stream or console log under URL"), `UPSTREAM_TOO_LARGE` ("subunit stream larger
  * than 64 MiB: URL"), `UPSTREAM_STATUS`, `UPSTREAM_TIMEOUT`, `UPSTREAM_UNREACHABLE`,
- * `CORRUPT_INPUT` (bad gzip data). Nothing is left on disk when it throws.
+ * `CORRUPT_INPUT` (bad gzip data); when `signal` aborts, its reason. Nothing is left on disk
+ * when it throws.
  */
 export async function fetchJobArtifacts(
   url: string,
   options: FetchJobArtifactsOptions,
 ): Promise<JobArtifacts> {
+  try {
+    return await fetchWithin(url, options);
+  } catch (error) {
+    // A cut request fails with whatever the cut caused: an abort is the caller's own reason.
+    if (options.signal?.aborted) throw options.signal.reason;
+    throw error;
+  }
+}
+
+async function fetchWithin(url: string, options: FetchJobArtifactsOptions): Promise<JobArtifacts> {
   const root = directoryUrl(url);
   const { limits, onProgress, signal } = options;
   const guard = createHostGuard({ allowHosts: options.allowHosts, seenHosts: options.seenHosts });

@@ -249,6 +249,20 @@ describe('fetchJobArtifacts', () => {
     expect(isTransient(error)).toBe(true);
   });
 
+  it("stops at once when aborted, with the abort's reason", async () => {
+    const controller = new AbortController();
+    const reason = new Error('the task was cancelled');
+    const aborted = fetched(`${logs.origin}${SLOW}`, {
+      ...listed,
+      limits: { ...limits, idleTimeoutMs: 60_000 },
+      signal: controller.signal,
+      onProgress: (stage) => {
+        if (stage === 'downloading') controller.abort(reason);
+      },
+    });
+    await expect(aborted).rejects.toBe(reason);
+  });
+
   it('refuses a stream over its cap, naming the cap', async () => {
     const error = await refusal(fetched(`${logs.origin}${BIG}`));
     expect(error.code).toBe('UPSTREAM_TOO_LARGE');
