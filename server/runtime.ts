@@ -3,7 +3,7 @@
  * ingest service) and stops background services in a safe order. `serve` and standalone
  * commands (`ingest`, the coming `collect`) run under one.
  */
-import type { Config } from './config/config.js';
+import type { Config, ConfiguredGerrit } from './config/config.js';
 import { openDatabase, type Database, type OpenOptions } from './db/orm.js';
 import { createEvents, type Events } from './graphql/pubsub.js';
 import { createIngestService, ingestLimits, type IngestService } from './ingest/ingest.service.js';
@@ -16,6 +16,8 @@ export interface Services {
   readonly pool: ParserPool;
   readonly events: Events;
   readonly ingest: IngestService;
+  /** The configured Gerrit servers (`serve --collect`); empty when none. */
+  readonly gerrit: readonly ConfiguredGerrit[];
 }
 
 /**
@@ -46,6 +48,7 @@ export interface Runtime {
 export interface RuntimeOptions {
   database?: OpenOptions;
   pool?: PoolOptions;
+  gerrit?: readonly ConfiguredGerrit[];
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -73,7 +76,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       events,
       limits,
     });
-    return runtime({ config, db, pool, events, ingest });
+    return runtime({ config, db, pool, events, ingest, gerrit: options.gerrit ?? [] });
   } catch (error) {
     await stopAll(running);
     throw error;

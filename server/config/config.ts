@@ -34,6 +34,22 @@ export type Config = {
   readonly [S in keyof Sections]: { readonly [F in keyof Sections[S]]: ValueOf<Sections[S][F]> };
 };
 
+/**
+ * A configured Gerrit server as the rest of gatewatch reads it (where changes are looked up);
+ * the collector's `GerritServerOptions` (`server/gerrit/options.ts`) is one.
+ */
+export interface ConfiguredGerrit {
+  readonly name: string;
+  /** Its REST API; `null` when only SSH is configured. */
+  readonly rest: {
+    readonly url: string;
+    readonly user: string | null;
+    readonly password: string | null;
+  } | null;
+  /** CI account usernames; empty: any account whose comments parse as CI reports. */
+  readonly cis: readonly string[];
+}
+
 /** What `gatewatch serve` needs besides the database. */
 export type ServerConfig = Config['server'];
 
@@ -67,8 +83,13 @@ function resolve(
   file: ConfigFile | null,
 ): unknown {
   const given = setting.flag === undefined ? undefined : flags[optionName(setting.flag)];
-  // A switch's flag (no value) turns it on.
-  const flag = given === true && setting.valueName === undefined ? 'on' : given;
+  // A switch's flag (no value) turns it on; a repeated flag (`--allow-host A --allow-host B`) is a list.
+  const flag =
+    given === true && setting.valueName === undefined
+      ? 'on'
+      : Array.isArray(given) && given.length > 0
+        ? given.map(String).join(',')
+        : given;
   const show = (text: string) => setting.shown?.(text) ?? text;
   if (typeof flag === 'string') {
     return parseFrom(setting, flag, `--${setting.flag} ${show(flag)}`);
@@ -206,6 +227,12 @@ function settingsOf(name: string, document: unknown): Map<string, string> {
         );
       }
       const types: FileValueType[] = ['string', ...(setting.fileTypes ?? [])];
+      const listed =
+        types.includes('list') && Array.isArray(value) && value.every((v) => typeof v === 'string');
+      if (listed) {
+        values.set(`${section}.${key}`, (value as string[]).join(','));
+        continue;
+      }
       if (!(types as string[]).includes(typeof value)) {
         throw new GatewatchError(
           'BAD_CONFIG',

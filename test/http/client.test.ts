@@ -1,6 +1,7 @@
 /** The outgoing HTTP client against a real local HTTP server. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewatchError } from '../../server/errors.js';
 import { createHttpClient } from '../../server/http/client.js';
@@ -58,6 +59,17 @@ describe('createHttpClient', () => {
     ]);
     const plain = route('/plain', (_, res) => res.end('{"ok":true}'));
     await expect(createHttpClient().getJson(plain)).resolves.toEqual({ ok: true });
+  });
+
+  it('asks for gzip and expands it, the cap applying to the expanded body', async () => {
+    const body = JSON.stringify({ messages: 'x'.repeat(4096) });
+    const url = route('/gzipped', (req, res) => {
+      expect(req.headers['accept-encoding']).toBe('gzip');
+      res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(body));
+    });
+    await expect(createHttpClient().getJson(url)).resolves.toEqual(JSON.parse(body));
+    const error = await failure(createHttpClient({ maxBytes: 1024 }).get(url));
+    expect(error.message).toBe(`GET ${url}: the body is larger than the cap of 1024 bytes`);
   });
 
   it('sends the User-Agent and basic auth', async () => {
