@@ -102,6 +102,12 @@ export const errorCatalogue = {
     exit: 1,
     api: 'NOT_FOUND',
   },
+  CI_NOT_FOUND: {
+    description: 'No CI system has the given account.',
+    http: 404,
+    exit: 1,
+    api: 'NOT_FOUND',
+  },
   SERVER_UNREACHABLE: {
     description: 'The gatewatch server an upload goes to cannot be reached, or cut it off.',
     http: 502,

@@ -2,12 +2,17 @@ import { ciFigures, type CiFigures } from '../cis/figures.service.js';
 import { windowStart } from '../cis/window.js';
 import { switchOption, textOption, type Invocation } from '../command.js';
 import { GatewatchError } from '../errors.js';
+import { ciStatus, ciStatusRequest, formatCiStatus } from './ci-status.js';
 import { withDatabase } from './database.js';
 
-/** `gatewatch status`: one row per CI over the window, as a table or a JSON array. Read-only. */
+/**
+ * `gatewatch status`: one row per CI over the window, as a table or a JSON array; with `--ci`,
+ * that CI's record (see ci-status.ts). Read-only.
+ */
 export async function status(invocation: Invocation): Promise<number> {
   const until = new Date();
-  const since = windowStart(textOption(invocation, 'since') ?? '24h', until);
+  const ci = ciStatusRequest(invocation);
+  const since = windowStart(textOption(invocation, 'since') ?? (ci ? '7d' : '24h'), until);
   const project = textOption(invocation, 'project') ?? null;
   if (project !== null && (project === '' || project.length > 255)) {
     throw new GatewatchError('BAD_ARGUMENT', '--project: a project name of 1–255 characters');
@@ -22,8 +27,15 @@ export async function status(invocation: Invocation): Promise<number> {
           'the database is older than this gatewatch (it has no CI tables): run gatewatch migrate',
         );
       }
-      const figures = await ciFigures(db, { since, until, project });
       const json = switchOption(invocation, 'json');
+      if (ci) {
+        const record = await ciStatus(db, ci, { since, until });
+        invocation.io.stdout.write(
+          `${json ? JSON.stringify(record, null, 2) : formatCiStatus(record)}\n`,
+        );
+        return 0;
+      }
+      const figures = await ciFigures(db, { since, until, project });
       invocation.io.stdout.write(
         `${json ? JSON.stringify(figures.map(asJson), null, 2) : formatTable(figures, since, project)}\n`,
       );

@@ -10,6 +10,7 @@ import {
   GerritChangeResolver,
   GerritEventSubscription,
   GerritPatchSetResolver,
+  GerritRecheckResolver,
   GerritServerResolver,
 } from './gerrit.resolver.js';
 import { gerritEvent } from './gerrit.topics.js';
@@ -19,6 +20,7 @@ export const gerritApi: DomainApi<unknown> = {
     GerritServerResolver,
     GerritChangeResolver,
     GerritPatchSetResolver,
+    GerritRecheckResolver,
     GerritEventSubscription,
     CiReportLinks,
     CiMatrixRowLinks,
