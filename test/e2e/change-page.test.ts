@@ -19,6 +19,7 @@ import {
   GERRIT,
   LINKED_RUN,
   PROJECT,
+  RECHECKS,
   REPORTS,
   reportOk,
   storeHistory,
@@ -106,6 +107,26 @@ describe('the change page', () => {
       for (const number of numbers) {
         expect(await shownPatchSet(page, number)).toEqual(expectedPatchSet(change.number, number));
       }
+      // Its rechecks, oldest first: when, who, on which patch set, the reason after the word.
+      const rechecks = RECHECKS.filter((r) => r.change === change.number).sort(
+        (a, b) => b.hoursAgo - a.hoursAgo,
+      );
+      const recheckRows = page.locator('table.rechecks tbody tr');
+      await expect.poll(() => recheckRows.count()).toBe(rechecks.length);
+      for (const [i, recheck] of rechecks.entries()) {
+        const cells = (await recheckRows.nth(i).locator('th, td').allInnerTexts()).map((t) =>
+          t.trim(),
+        );
+        expect(cells.slice(1)).toEqual([
+          ALICE.name,
+          String(recheck.patchSet),
+          recheck.text.replace(/^recheck\s*/, ''),
+        ]);
+      }
+      // No run was ingested for it.
+      expect(await page.locator('table.runs').count()).toBe(0);
+      expect(await page.getByText('No run of this change has been ingested.').count()).toBe(1);
+
       // A CI's name links to its page; a verdict reads as a word too.
       const acme = page.locator('article.patch-set[data-patch-set="2"] li[data-ci="acme-ci"]');
       expect(await acme.getByRole('link', { name: 'ACME CI' }).getAttribute('href')).toBe(
@@ -140,6 +161,13 @@ describe('the change page', () => {
       const count = (status: string) => LINKED_RUN.results.filter(([, s]) => s === status).length;
       expect((await runLink.innerText()).replace(/\s+/g, ' ')).toBe(
         `failed: ${count('success')} passed, ${count('fail')} failed`,
+      );
+      // The runs ingested for it: the linked one.
+      const runRows = page.locator('table.runs tbody tr');
+      expect(await runRows.count()).toBe(1);
+      expect(await runRows.first().getAttribute('data-run')).toBe(run.id);
+      expect(await runRows.first().locator('td').first().innerText()).toBe(
+        LINKED_RUN.metadata.build_name,
       );
       // Its first patch set had no report.
       expect(await page.locator('article.patch-set[data-patch-set="1"]').innerText()).toContain(

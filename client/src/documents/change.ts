@@ -16,6 +16,26 @@ export const CHANGE_PAGE = graphql(`
         key
         name
       }
+      rechecks {
+        patchSet
+        createdAt
+        reason
+        ci
+        author {
+          key
+          name
+        }
+      }
+      runs {
+        id
+        runAt
+        buildName
+        status
+        passes
+        failures
+        skips
+        artifactsUrl
+      }
       patchSets {
         number
         revision
@@ -63,3 +83,5 @@ export const CHANGE_PAGE = graphql(`
 export type ChangeData = NonNullable<ResultOf<typeof CHANGE_PAGE>['change']>;
 export type ChangePatchSet = ChangeData['patchSets'][number];
 export type ChangeReport = ChangePatchSet['reports'][number];
+export type ChangeRecheck = ChangeData['rechecks'][number];
+export type ChangeRun = ChangeData['runs'][number];
