@@ -6,6 +6,7 @@ import {
   buildsByReport,
   buildsByRun,
   ciSystemsById,
+  messagesByReport,
   reportsById,
   reportsByPatchSet,
 } from './ci.service.js';
@@ -15,6 +16,7 @@ export function cisLoaders(db: Database) {
   return {
     ciSystem: batched((ids: readonly number[]) => ciSystemsById(db.knex, ids), null),
     ciReport: batched((ids: readonly number[]) => reportsById(db.knex, ids), null),
+    messageOfReport: batched((ids: readonly number[]) => messagesByReport(db.knex, ids), ''),
     buildsOfReport: batched((ids: readonly number[]) => buildsByReport(db.knex, ids), []),
     reportsOfPatchSet: batched((ids: readonly number[]) => reportsByPatchSet(db.knex, ids), []),
     buildOfRun: batched((ids: readonly number[]) => buildsByRun(db.knex, ids), null),

@@ -76,6 +76,14 @@ export class CiReportResolver {
     return (await ctx.loaders.ciSystem.load(report.ciId))!;
   }
 
+  @FieldResolver(() => String, {
+    description:
+      'The comment the report was parsed from, as Gerrit sent it (its `Patch Set N:` header included), cut to its first 64 KiB as stored.',
+  })
+  message(@Root() report: CiReport, @Ctx() ctx: CisContext): Promise<string> {
+    return ctx.loaders.messageOfReport.load(report.rowId);
+  }
+
   @FieldResolver(() => [CiBuild], { description: 'One per job line, in order.' })
   builds(@Root() report: CiReport, @Ctx() ctx: CisContext): Promise<CiBuild[]> {
     return ctx.loaders.buildsOfReport.load(report.rowId);

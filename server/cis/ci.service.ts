@@ -172,6 +172,18 @@ export async function reportsById(
   return new Map(rows.map((r) => [Number(r.id), reportOf(r)]));
 }
 
+/** Each report's comment message, as kept (its first 64 KiB, `Patch Set N:` header included). */
+export async function messagesByReport(
+  knex: Knex,
+  ids: readonly number[],
+): Promise<Map<number, string>> {
+  const rows = (await knex('ci_reports as r')
+    .join('gerrit_comments as m', 'm.id', 'r.comment_id')
+    .select('r.id', 'm.message')
+    .whereIn('r.id', ids)) as Row[];
+  return new Map(rows.map((r) => [Number(r.id), String(r.message)]));
+}
+
 function buildOf(r: Row): CiBuild & { reportId: number } {
   return {
     rowId: Number(r.id),

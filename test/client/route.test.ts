@@ -9,6 +9,8 @@ describe('routes', () => {
     expect(parseRoute('/tests/')).toEqual({ page: 'tests' });
     expect(parseRoute('/jobs/tempest-full')).toEqual({ page: 'job', name: 'tempest-full' });
     expect(parseRoute('/runs/3f2a9c')).toEqual({ page: 'run', id: '3f2a9c' });
+    expect(parseRoute('/cis/acme-ci')).toEqual({ page: 'ci', account: 'acme-ci' });
+    expect(parseRoute('/changes/912345')).toEqual({ page: 'change', number: 912345 });
     expect(parseRoute('/tests/tempest.api.compute.test_servers.ServersTest.test_list')).toEqual({
       page: 'test',
       testId: 'tempest.api.compute.test_servers.ServersTest.test_list',
@@ -26,6 +28,11 @@ describe('routes', () => {
     expect(parseRoute('/jobs')).toEqual({ page: 'not-found', path: '/jobs' });
     expect(parseRoute('/jobs/a/b')).toEqual({ page: 'not-found', path: '/jobs/a/b' });
     expect(parseRoute('/nowhere')).toEqual({ page: 'not-found', path: '/nowhere' });
+    // A change number is a positive integer Gerrit could have given.
+    for (const path of ['/changes/abc', '/changes/0', '/changes/012', '/changes/1.5', '/changes']) {
+      expect(parseRoute(path)).toEqual({ page: 'not-found', path });
+    }
+    expect(parseRoute('/cis/a/b')).toEqual({ page: 'not-found', path: '/cis/a/b' });
   });
 
   it('makes links that read back as the same route', () => {
@@ -35,6 +42,9 @@ describe('routes', () => {
       { page: 'job', name: 'periodic/stable job #1' },
       { page: 'test', testId: 'a/b/c.Test.test_x[id-1?] & more' },
       { page: 'run', id: '3f2a9c1e-0000-4000-8000-000000000000' },
+      { page: 'ci', account: 'email:ci@example.org' },
+      { page: 'ci', account: 'a/b ci' },
+      { page: 'change', number: 912345 },
     ];
     for (const route of routes) {
       const href = hrefOf(route);

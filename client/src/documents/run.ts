@@ -22,6 +22,17 @@ export const RUN_SUMMARY = graphql(`
       summedTime
       workers
       artifactsUrl
+      gerritChange {
+        number
+        subject
+      }
+      patchSet {
+        number
+      }
+      ci {
+        ci
+        name
+      }
       metadata {
         key
         value

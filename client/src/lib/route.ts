@@ -6,9 +6,12 @@ export type Route =
   | { page: 'job'; name: string }
   | { page: 'test'; testId: string }
   | { page: 'run'; id: string }
+  | { page: 'ci'; account: string }
+  | { page: 'change'; number: number }
   | { page: 'not-found'; path: string };
 
-/** The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`). */
+/** The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`, `/cis/acme-ci`,
+ * `/changes/912345`). */
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, ...rest] = parts;
@@ -18,6 +21,10 @@ export function parseRoute(pathname: string): Route {
   if (head === 'tests') return { page: 'test', testId: rest.join('/') };
   if (head === 'jobs' && rest.length === 1) return { page: 'job', name: rest[0]! };
   if (head === 'runs' && rest.length === 1) return { page: 'run', id: rest[0]! };
+  if (head === 'cis' && rest.length === 1) return { page: 'ci', account: rest[0]! };
+  if (head === 'changes' && rest.length === 1 && /^[1-9]\d{0,9}$/.test(rest[0]!)) {
+    return { page: 'change', number: Number(rest[0]) };
+  }
   return { page: 'not-found', path: pathname };
 }
 
@@ -38,6 +45,10 @@ export function hrefOf(
         return `/tests/${route.testId.split('/').map(encodeURIComponent).join('/')}`;
       case 'run':
         return `/runs/${encodeURIComponent(route.id)}`;
+      case 'ci':
+        return `/cis/${encodeURIComponent(route.account)}`;
+      case 'change':
+        return `/changes/${route.number}`;
       case 'not-found':
         return route.path;
     }

@@ -27,7 +27,7 @@ export interface Sort {
 export const DEFAULT_SORT: Sort = { key: 'failures', order: 'desc' };
 
 /** Names first A→Z, figures biggest first: what a click on a new column shows. */
-export function defaultOrder(key: SortKey): SortOrder {
+export function defaultOrder(key: string): SortOrder {
   return key === 'testId' ? 'asc' : 'desc';
 }
 
@@ -38,12 +38,19 @@ export function parseSort(key: string, order: string, fallback: Sort = DEFAULT_S
   return { key: known, order: order === 'asc' || order === 'desc' ? order : defaultOrder(known) };
 }
 
-/** A click on a column header: the same column flips its order, another starts at its default. */
-export function nextSort(current: Sort, clicked: SortKey): Sort {
+/**
+ * A click on a column header: the same column flips its order, another starts at its default
+ * (`orderOf`, for tables of other columns than the tests').
+ */
+export function nextSort<K extends string = SortKey>(
+  current: { key: K; order: SortOrder },
+  clicked: K,
+  orderOf: (key: K) => SortOrder = defaultOrder,
+): { key: K; order: SortOrder } {
   if (current.key === clicked) {
     return { key: clicked, order: current.order === 'asc' ? 'desc' : 'asc' };
   }
-  return { key: clicked, order: defaultOrder(clicked) };
+  return { key: clicked, order: orderOf(clicked) };
 }
 
 /** `JobTestOrder` and `TestOrder` hold the same values. */
