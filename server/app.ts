@@ -62,11 +62,12 @@ export async function createApp(config: Config): Promise<App> {
 async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   const { services } = runtime;
   const { config } = services;
-  const context = (authorization: string | null): Context =>
+  const context = (authorization: string | null, clientAddress: string): Context =>
     createContext({
       db: services.db,
       config,
       events: services.events,
+      clientAddress,
       createLoaders: () => api.createLoaders(services.db),
       authenticate: () => authenticate(services.db, authorization),
     });
@@ -134,7 +135,7 @@ function mountRoutes(
   services: Services,
   api: ComposedApi,
   apollo: ApolloServer<Context>,
-  context: (authorization: string | null) => Context,
+  context: (authorization: string | null, clientAddress: string) => Context,
 ): void {
   app.disable('x-powered-by');
   // Only then do req.protocol and req.host read X-Forwarded-Proto and X-Forwarded-Host.
@@ -164,7 +165,8 @@ function mountRoutes(
     requireJsonBody,
     express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => context(req.headers.authorization ?? null),
+      context: async ({ req }) =>
+        context(req.headers.authorization ?? null, req.ip ?? req.socket.remoteAddress ?? ''),
     }),
     graphqlRequestError(services.config.server.dev),
   );

@@ -16,6 +16,7 @@ import {
   hidePassword,
   httpUrl,
   list,
+  longDurationOrOff,
   nonEmpty,
   port,
   redisUrl,
@@ -257,6 +258,66 @@ export const SECTIONS = {
       parse: channelPrefix,
     }),
   },
+  scrape: {
+    concurrency: setting({
+      key: 'concurrency',
+      env: 'GATEWATCH_SCRAPE_CONCURRENCY',
+      default: '2',
+      fileTypes: ['number'],
+      description: 'scrape tasks one process runs at once',
+      parse: count,
+    }),
+    maxAttempts: setting({
+      key: 'maxAttempts',
+      env: 'GATEWATCH_SCRAPE_MAX_ATTEMPTS',
+      default: '3',
+      fileTypes: ['number'],
+      description:
+        'attempts of a scrape task before it fails (transient errors and dead processes retried)',
+      parse: count,
+    }),
+    retryDelay: setting({
+      key: 'retryDelay',
+      env: 'GATEWATCH_SCRAPE_RETRY_DELAY',
+      default: '10s',
+      fileTypes: ['number'],
+      description: 'wait before a scrape task is retried, doubled at each attempt',
+      parse: duration,
+    }),
+    lease: setting({
+      key: 'lease',
+      env: 'GATEWATCH_SCRAPE_LEASE',
+      default: '30s',
+      fileTypes: ['number'],
+      description:
+        'how long a running scrape task is held without renewal: the task of a process that died is taken up again after it',
+      parse: duration,
+    }),
+    retention: setting({
+      key: 'retention',
+      env: 'GATEWATCH_SCRAPE_RETENTION',
+      default: '7d',
+      description: 'serve purges scraped runs older than this, hourly (0: never)',
+      parse: longDurationOrOff,
+    }),
+    publicScrape: setting({
+      key: 'publicScrape',
+      flag: 'public-scrape',
+      env: 'GATEWATCH_PUBLIC_SCRAPE',
+      default: '0',
+      fileTypes: ['boolean'],
+      description: 'the scrape mutation needs no token (rate-limited per client address)',
+      parse: flagValue,
+    }),
+    publicRateLimit: setting({
+      key: 'publicRateLimit',
+      env: 'GATEWATCH_PUBLIC_SCRAPE_RATE',
+      default: '10',
+      fileTypes: ['number'],
+      description: 'scrapes a minute one client address may ask for without a token',
+      parse: count,
+    }),
+  },
 } as const;
 
 /**
@@ -401,7 +462,7 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis, gerrit)',
+  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, gerrit)',
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */

@@ -12,6 +12,8 @@ export interface Context<L = unknown> {
   readonly db: Database;
   readonly config: Config;
   readonly events: Events;
+  /** The client's address: the socket's, or the proxy's X-Forwarded-For with `server.trustProxy`. */
+  readonly clientAddress: string;
   /** Request-scoped caches: what one event or request read is not served to the next. */
   readonly loaders: L;
   /** Replaces the loaders with empty ones; the server calls it after each subscription event. */
@@ -24,6 +26,7 @@ export interface ContextOptions<L> {
   db: Database;
   config: Config;
   events: Events;
+  clientAddress: string;
   /** Fresh, empty loaders. */
   createLoaders(): L;
   /** Checks the request's credentials once, on first use; resolves to the token's name. */
@@ -37,6 +40,7 @@ export function createContext<L>(options: ContextOptions<L>): Context<L> {
     db: options.db,
     config: options.config,
     events: options.events,
+    clientAddress: options.clientAddress,
     get loaders() {
       return loaders;
     },
