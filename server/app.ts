@@ -26,10 +26,13 @@ import {
   requireJsonBody,
 } from './graphql/http.js';
 import type { QueryLimits } from './graphql/limits.js';
+import { createRateLimiter } from './graphql/rate-limit.js';
 import { createWebSocketServer, serveWebSocket } from './graphql/websocket.js';
 import { listen } from './http/listen.js';
 import { sendPage, staticFiles } from './http/static.js';
 import { openRuntime, type Runtime, type Services } from './runtime.js';
+import { createFetcher } from './scrape/fetcher.js';
+import { startScrapeQueue } from './scrape/queue.js';
 import { authenticate } from './tokens/token.auth.js';
 
 export interface App {
@@ -51,6 +54,8 @@ export async function createApp(config: Config): Promise<App> {
   const runtime = await openRuntime(config);
   try {
     const url = await serveHttp(runtime, await composeApi());
+    // Scrape tasks asked of this server (or of another on the same database) run here.
+    startScrapeQueue(runtime, createFetcher(runtime.services));
     return { url, runtime, services: runtime.services, close: () => runtime.stop() };
   } catch (error) {
     await runtime.stop();
@@ -62,12 +67,14 @@ export async function createApp(config: Config): Promise<App> {
 async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   const { services } = runtime;
   const { config } = services;
+  const rateLimiter = createRateLimiter();
   const context = (authorization: string | null, clientAddress: string): Context =>
     createContext({
       db: services.db,
       config,
       events: services.events,
       clientAddress,
+      rateLimiter,
       createLoaders: () => api.createLoaders(services.db),
       authenticate: () => authenticate(services.db, authorization),
     });

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
 import type { Events } from './pubsub.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /**
  * What every resolver gets: built per HTTP request and per WebSocket operation. A subscription
@@ -14,6 +15,8 @@ export interface Context<L = unknown> {
   readonly events: Events;
   /** The client's address: the socket's, or the proxy's X-Forwarded-For with `server.trustProxy`. */
   readonly clientAddress: string;
+  /** Counts this client's request of `bucket`; false when over `perMinute` (see rate-limit.ts). */
+  allow(bucket: string, perMinute: number): boolean;
   /** Request-scoped caches: what one event or request read is not served to the next. */
   readonly loaders: L;
   /** Replaces the loaders with empty ones; the server calls it after each subscription event. */
@@ -27,6 +30,8 @@ export interface ContextOptions<L> {
   config: Config;
   events: Events;
   clientAddress: string;
+  /** The server's: shared by every request. */
+  rateLimiter: RateLimiter;
   /** Fresh, empty loaders. */
   createLoaders(): L;
   /** Checks the request's credentials once, on first use; resolves to the token's name. */
@@ -41,6 +46,8 @@ export function createContext<L>(options: ContextOptions<L>): Context<L> {
     config: options.config,
     events: options.events,
     clientAddress: options.clientAddress,
+    allow: (bucket, perMinute) =>
+      options.rateLimiter.take(bucket, options.clientAddress, perMinute),
     get loaders() {
       return loaders;
     },

@@ -40,13 +40,16 @@ export function chooseJob(resolution: ChangeResolution, name: string | null): Sc
   throw new JobChoiceNeeded(jobs);
 }
 
-/** The task of `job` ({@link enqueue}); a new one is announced, so that queues claim it. */
+/**
+ * The task of `job` ({@link enqueue}; `created` when queued now); a new one is announced, so
+ * that queues claim it.
+ */
 export async function requestScrape(
   db: Database,
   events: Events,
   resolution: ChangeResolution,
   job: ScrapeJob,
-): Promise<Task> {
+): Promise<{ task: Task; created: boolean }> {
   const { task, created } = await enqueue(db, {
     url: job.logUrl,
     job: job.name,
@@ -58,5 +61,5 @@ export async function requestScrape(
     ci: job.ci,
   });
   if (created) events.publish(scrapeTaskChanged, eventOf(task));
-  return task;
+  return { task, created };
 }
