@@ -18,7 +18,7 @@ export async function serve(invocation: Invocation): Promise<number> {
   const { options, io } = invocation;
   const config = loadConfig(options, io.env);
   const gerrit = switchOption(invocation, 'collect') ? loadGerritServers(options, io.env) : [];
-  const app = await createApp(config);
+  const app = await createApp(config, { gerrit });
   const log = (message: string) => io.stderr.write(`${new Date().toISOString()} ${message}\n`);
   try {
     await startCollection(app.runtime, gerrit, log);

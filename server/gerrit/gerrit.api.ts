@@ -1,5 +1,10 @@
 import type { DomainApi } from '../domain.js';
-import { CiMatrixRowLinks, CiMissedPatchSetLinks, CiReportLinks, RunLinks } from './ci-links.resolver.js';
+import {
+  CiMatrixRowLinks,
+  CiMissedPatchSetLinks,
+  CiReportLinks,
+  RunLinks,
+} from './ci-links.resolver.js';
 import { gerritLoaders } from './gerrit.loaders.js';
 import {
   GerritChangeResolver,

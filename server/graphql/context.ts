@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
+import type { GerritServerOptions } from '../gerrit/options.js';
 import type { Events } from './pubsub.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -17,6 +18,8 @@ export interface Context<L = unknown> {
   readonly clientAddress: string;
   /** Counts this client's request of `bucket`; false when over `perMinute` (see rate-limit.ts). */
   allow(bucket: string, perMinute: number): boolean;
+  /** The configured Gerrit servers (empty when none). */
+  readonly gerrit: readonly GerritServerOptions[];
   /** Request-scoped caches: what one event or request read is not served to the next. */
   readonly loaders: L;
   /** Replaces the loaders with empty ones; the server calls it after each subscription event. */
@@ -32,6 +35,7 @@ export interface ContextOptions<L> {
   clientAddress: string;
   /** The server's: shared by every request. */
   rateLimiter: RateLimiter;
+  gerrit: readonly GerritServerOptions[];
   /** Fresh, empty loaders. */
   createLoaders(): L;
   /** Checks the request's credentials once, on first use; resolves to the token's name. */
@@ -48,6 +52,7 @@ export function createContext<L>(options: ContextOptions<L>): Context<L> {
     clientAddress: options.clientAddress,
     allow: (bucket, perMinute) =>
       options.rateLimiter.take(bucket, options.clientAddress, perMinute),
+    gerrit: options.gerrit,
     get loaders() {
       return loaders;
     },

@@ -5,14 +5,13 @@
  * Its lease is renewed while it works; downloaded files are always removed.
  */
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { GatewatchError } from '../errors.js';
 import { logInternal } from '../graphql/errors.js';
 import type { Events } from '../graphql/pubsub.js';
 import { messageOf } from '../ingest/ingest.js';
 import { ParseFailure } from '../ingest/pool.js';
 import type { Services } from '../runtime.js';
-import type { FetchProgress, JobArtifacts } from './contract.js';
+import type { FetchProgress, JobArtifacts } from './artifacts.js';
 import { eventOf, scrapeTaskChanged } from './scrape.topics.js';
 import type { HeldTask, Task, TaskStage } from './tasks.js';
 
@@ -88,7 +87,7 @@ async function scrape(
     if (artifacts.subunit === null) {
       // A console log alone is a job that ran no subunit-producing tests: nothing to store.
       throw new GatewatchError(
-        'NOT_SUBUNIT',
+        'NO_ARTIFACTS',
         artifacts.console === null
           ? `no subunit stream or console log under ${task.url}`
           : `no subunit stream under ${task.url} (console log found: ${artifacts.console.url})`,
@@ -115,8 +114,7 @@ async function scrape(
     if (!run) throw new Error(`run ${summary.run} vanished once stored`);
     return Number(run.id);
   } finally {
-    const files = [artifacts.subunit, artifacts.dstat, artifacts.console];
-    await Promise.all(files.map((file) => file && rm(file.path, { force: true })));
+    await artifacts.remove();
   }
 }
 

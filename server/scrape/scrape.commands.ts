@@ -6,6 +6,7 @@ export const scrapeCommands: readonly CommandSpec[] = [
     name: 'scrape',
     summary:
       "scrape a CI job's logs (a change, change,patchset, a Gerrit URL or a log URL) into a run",
+    settings: ['allow-host'],
     arguments: [
       { name: 'INPUT', description: 'a change number, change,patchset, Gerrit URL or job log URL' },
     ],

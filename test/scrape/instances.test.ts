@@ -115,7 +115,7 @@ describe.each(backends)('the scrape queue across processes on $name', (backend) 
         { input: url },
         token,
       );
-      await until(first.url, scrape.id, (t) => t.state === 'running' && t.bytesFetched > 0);
+      await until(first.url, scrape.id, (t) => t.state === 'RUNNING' && t.bytesFetched > 0);
       await first.kill();
       stalling = false;
       const second = await spawnServe(['--db', db.url], ENV);
@@ -123,9 +123,9 @@ describe.each(backends)('the scrape queue across processes on $name', (backend) 
         const done = await until(
           second.url,
           scrape.id,
-          (t) => t.state !== 'running' && t.state !== 'queued',
+          (t) => t.state !== 'RUNNING' && t.state !== 'QUEUED',
         );
-        expect(done).toMatchObject({ state: 'finished', attempts: 2, error: null });
+        expect(done).toMatchObject({ state: 'FINISHED', attempts: 2, error: null });
         expect(done.run).not.toBeNull();
       } finally {
         expect(await second.stop()).toBe(0);
@@ -159,10 +159,10 @@ describe.skipIf(byHandWithout(mariadb === undefined))('the scrape queue on one M
       }
       const ended = await Promise.all(
         ids.map((id) =>
-          until(apps[1]!.url, id, (t) => t.state === 'finished' || t.state === 'failed'),
+          until(apps[1]!.url, id, (t) => t.state === 'FINISHED' || t.state === 'FAILED'),
         ),
       );
-      expect(ended.map((t) => [t.state, t.attempts])).toEqual(shared.map(() => ['finished', 1]));
+      expect(ended.map((t) => [t.state, t.attempts])).toEqual(shared.map(() => ['FINISHED', 1]));
       expect(new Set(ended.map((t) => t.run!.id)).size).toBe(shared.length);
       expect([...counted.values()]).toEqual(shared.map(() => 1));
     } finally {
