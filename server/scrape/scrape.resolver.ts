@@ -17,7 +17,8 @@ import type { RunsContext } from '../runs/run.loaders.js';
 import { Run } from '../runs/run.type.js';
 import { resolveChange } from './resolve.service.js';
 import { chooseJob, requestScrape } from './scrape.service.js';
-import { ChangeResolution, ScrapeState, ScrapeTask } from './scrape.type.js';
+import type { ScrapeState } from './scrape.type.js';
+import { ChangeResolution, ScrapeTask } from './scrape.type.js';
 import { taskByUuid, type Task } from './tasks.js';
 import { taskUpdates } from './updates.js';
 
