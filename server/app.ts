@@ -26,10 +26,13 @@ import {
   requireJsonBody,
 } from './graphql/http.js';
 import type { QueryLimits } from './graphql/limits.js';
+import { createRateLimiter } from './graphql/rate-limit.js';
 import { createWebSocketServer, serveWebSocket } from './graphql/websocket.js';
 import { listen } from './http/listen.js';
 import { sendPage, staticFiles } from './http/static.js';
 import { openRuntime, type Runtime, type Services } from './runtime.js';
+import { createFetcher } from './scrape/fetcher.js';
+import { startScrapeQueue } from './scrape/queue.js';
 import { authenticate } from './tokens/token.auth.js';
 
 export interface App {
@@ -56,6 +59,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const runtime = await openRuntime(config, options.gerrit ? { gerrit: options.gerrit } : {});
   try {
     const url = await serveHttp(runtime, await composeApi());
+    // Scrape tasks asked of this server (or of another on the same database) run here.
+    startScrapeQueue(runtime, createFetcher(runtime.services));
     return { url, runtime, services: runtime.services, close: () => runtime.stop() };
   } catch (error) {
     await runtime.stop();
@@ -67,11 +72,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
   const { services } = runtime;
   const { config } = services;
-  const context = (authorization: string | null): Context =>
+  const rateLimiter = createRateLimiter();
+  const context = (authorization: string | null, clientAddress: string): Context =>
     createContext({
       db: services.db,
       config,
       events: services.events,
+      clientAddress,
+      rateLimiter,
       gerrit: services.gerrit,
       createLoaders: () => api.createLoaders(services.db),
       authenticate: () => authenticate(services.db, authorization),
@@ -140,7 +148,7 @@ function mountRoutes(
   services: Services,
   api: ComposedApi,
   apollo: ApolloServer<Context>,
-  context: (authorization: string | null) => Context,
+  context: (authorization: string | null, clientAddress: string) => Context,
 ): void {
   app.disable('x-powered-by');
   // Only then do req.protocol and req.host read X-Forwarded-Proto and X-Forwarded-Host.
@@ -170,7 +178,8 @@ function mountRoutes(
     requireJsonBody,
     express.json({ limit: MAX_GRAPHQL_BODY }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => context(req.headers.authorization ?? null),
+      context: async ({ req }) =>
+        context(req.headers.authorization ?? null, req.ip ?? req.socket.remoteAddress ?? ''),
     }),
     graphqlRequestError(services.config.server.dev),
   );

@@ -53,6 +53,10 @@ export const errorCatalogue = {
     exit: 1,
   },
   PAYLOAD_TOO_LARGE: { description: 'The body is larger than this server accepts.', http: 413 },
+  RATE_LIMITED: {
+    description: 'Too many requests from this client address of late; try again later.',
+    http: 429,
+  },
   DATABASE_UNAVAILABLE: { description: 'The database does not answer; try again.', http: 503 },
   INTERNAL_SERVER_ERROR: {
     description: 'Anything else; the server logs the cause and tells the client nothing of it.',

@@ -44,7 +44,7 @@ export function createIngestReport(
         io.stdout.write(`${JSON.stringify({ input, ...summaryJson(s) })}\n`);
         return;
       }
-      io.stdout.write(`${input}: ${describe(s)}\n`);
+      io.stdout.write(`${input}: ${describeSummary(s)}\n`);
     },
     failed(input, error) {
       notStored.push(input);
@@ -68,7 +68,8 @@ export function createIngestReport(
   };
 }
 
-function describe(s: IngestSummary): string {
+/** A stored run in words, as `gatewatch ingest` prints it. */
+export function describeSummary(s: IngestSummary): string {
   const parts = [
     `${s.passes} passed`,
     `${s.failures} failed`,

@@ -6,7 +6,16 @@ export const serveCommands: readonly CommandSpec[] = [
   {
     name: 'serve',
     summary: 'serve the GraphQL API, the explorer (/graphiql) and the dashboard (/)',
-    settings: ['port', 'host', 'max-upload', 'redis', 'base-url', 'trust-proxy'],
+    settings: [
+      'port',
+      'host',
+      'max-upload',
+      'redis',
+      'base-url',
+      'trust-proxy',
+      'public-scrape',
+      'allow-host',
+    ],
     options: [
       {
         flag: 'collect',

@@ -6,21 +6,23 @@ import { hidePassword } from '../config/parsers.js';
 import { startCollection } from '../gerrit/collection.js';
 import { loadGerritServers } from '../gerrit/options.js';
 import { switchOption, type Invocation } from '../command.js';
+import { schedulePurge } from '../scrape/purge.js';
 import { untilStopSignal } from './signals.js';
 
 /**
- * `gatewatch serve`: runs until SIGINT or SIGTERM, then drains and closes. With `--collect`,
- * it also collects from the Gerrit servers of the options or the config file.
+ * `gatewatch serve`: runs until SIGINT or SIGTERM, then drains and closes; it runs scrape
+ * tasks and purges old scraped runs. With `--collect`, it also collects from the Gerrit
+ * servers of the options or the config file.
  */
 export async function serve(invocation: Invocation): Promise<number> {
   const { options, io } = invocation;
   const config = loadConfig(options, io.env);
   const gerrit = switchOption(invocation, 'collect') ? loadGerritServers(options, io.env) : [];
   const app = await createApp(config, { gerrit });
+  const log = (message: string) => io.stderr.write(`${new Date().toISOString()} ${message}\n`);
   try {
-    await startCollection(app.runtime, gerrit, (message) =>
-      io.stderr.write(`${new Date().toISOString()} ${message}\n`),
-    );
+    await startCollection(app.runtime, gerrit, log);
+    schedulePurge(app.runtime, config.scrape.retention, log);
   } catch (error) {
     await app.close();
     throw error;

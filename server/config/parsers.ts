@@ -188,6 +188,11 @@ export function longDuration(text: string): number {
   return Math.round(Number(match[1]) * unit);
 }
 
+/** A {@link longDuration}, or `0`: off. */
+export function longDurationOrOff(text: string): number {
+  return text.trim() === '0' ? 0 : longDuration(text);
+}
+
 /** A {@link longDuration} a timer can wait (at most 24 days). */
 export function timerDuration(text: string): number {
   const ms = longDuration(text);

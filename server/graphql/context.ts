@@ -1,6 +1,7 @@
 import type { Config, ConfiguredGerrit } from '../config/config.js';
 import type { Database } from '../db/orm.js';
 import type { Events } from './pubsub.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /**
  * What every resolver gets: built per HTTP request and per WebSocket operation. A subscription
@@ -12,6 +13,10 @@ export interface Context<L = unknown> {
   readonly db: Database;
   readonly config: Config;
   readonly events: Events;
+  /** The client's address: the socket's, or the proxy's X-Forwarded-For with `server.trustProxy`. */
+  readonly clientAddress: string;
+  /** Counts this client's request of `bucket`; false when over `perMinute` (see rate-limit.ts). */
+  allow(bucket: string, perMinute: number): boolean;
   /** The configured Gerrit servers (empty when none). */
   readonly gerrit: readonly ConfiguredGerrit[];
   /** Request-scoped caches: what one event or request read is not served to the next. */
@@ -26,6 +31,9 @@ export interface ContextOptions<L> {
   db: Database;
   config: Config;
   events: Events;
+  clientAddress: string;
+  /** The server's: shared by every request. */
+  rateLimiter: RateLimiter;
   gerrit: readonly ConfiguredGerrit[];
   /** Fresh, empty loaders. */
   createLoaders(): L;
@@ -40,6 +48,9 @@ export function createContext<L>(options: ContextOptions<L>): Context<L> {
     db: options.db,
     config: options.config,
     events: options.events,
+    clientAddress: options.clientAddress,
+    allow: (bucket, perMinute) =>
+      options.rateLimiter.take(bucket, options.clientAddress, perMinute),
     gerrit: options.gerrit,
     get loaders() {
       return loaders;

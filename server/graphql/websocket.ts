@@ -62,8 +62,11 @@ export function serveWebSocket(
     dev: boolean;
     limits: QueryLimits;
     maxOperations: number;
-    /** The operation's context, from the `authorization` connection parameter. */
-    context(authorization: string | null): Context;
+    /**
+     * The operation's context, from the `authorization` connection parameter and the socket's
+     * address (a proxy's X-Forwarded-For is not read here).
+     */
+    context(authorization: string | null, clientAddress: string): Context;
   },
 ) {
   const format = formatError(options.dev);
@@ -73,7 +76,10 @@ export function serveWebSocket(
       schema,
       context: (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
-        return options.context(typeof authorization === 'string' ? authorization : null);
+        return options.context(
+          typeof authorization === 'string' ? authorization : null,
+          ctx.extra.request.socket.remoteAddress ?? '',
+        );
       },
       onSubscribe: (ctx, _id, payload) => {
         // graphql-ws has already reserved this operation's place.

@@ -52,6 +52,13 @@ describe('loadConfig', () => {
         timeout: 300_000,
         idleTimeout: 30_000,
         maxPages: 2,
+        concurrency: 2,
+        maxAttempts: 3,
+        retryDelay: 10_000,
+        lease: 30_000,
+        retention: 7 * 86_400_000,
+        publicScrape: false,
+        publicRateLimit: 10,
       },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -139,6 +146,13 @@ describe('loadConfig', () => {
         timeout: 300_000,
         idleTimeout: 30_000,
         maxPages: 2,
+        concurrency: 2,
+        maxAttempts: 3,
+        retryDelay: 10_000,
+        lease: 30_000,
+        retention: 7 * 86_400_000,
+        publicScrape: false,
+        publicRateLimit: 10,
       },
     };
     for (const path of [

@@ -15,6 +15,8 @@ export interface ServeProcess {
   waitForStderr(pattern: RegExp, times?: number): Promise<void>;
   /** SIGTERM, then the exit status. */
   stop(): Promise<number | null>;
+  /** SIGKILL (a crash: nothing is cleaned up), resolved once it exited. */
+  kill(): Promise<void>;
 }
 
 /** Starts `gatewatch serve --port 0 ARGS…` (in `cwd`, else this process's); resolves once it serves. */
@@ -72,6 +74,10 @@ export async function spawnServe(
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited.promise;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited.promise;
     },
   };
 }

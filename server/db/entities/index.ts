@@ -10,6 +10,7 @@ import { GerritProject } from './gerrit-project.entity.js';
 import { GerritServer } from './gerrit-server.entity.js';
 import { GerritStateChange } from './gerrit-state-change.entity.js';
 import { RunLogKey } from './run-log-key.entity.js';
+import { ScrapeTask } from './scrape-task.entity.js';
 import { Artifact } from './artifact.entity.js';
 import { ArtifactChunk } from './artifact-chunk.entity.js';
 import { Attachment } from './attachment.entity.js';
@@ -48,6 +49,7 @@ export {
   GerritServer,
   GerritStateChange,
   RunLogKey,
+  ScrapeTask,
 };
 
 export const entities = [
@@ -75,4 +77,5 @@ export const entities = [
   CiBuild,
   GerritLease,
   RunLogKey,
+  ScrapeTask,
 ];

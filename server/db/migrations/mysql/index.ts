@@ -6,6 +6,7 @@ import { Migration20261202164503_identifiers_run_keys } from './20261202164503-i
 import { Migration20261203085317_gerrit } from './20261203085317-gerrit.js';
 import { Migration20261203090000_run_status } from './20261203090000-run-status.js';
 import { Migration20261203132331_integer_sums } from './20261203132331-integer-sums.js';
+import { Migration20261203132407_scrape_tasks } from './20261203132407-scrape-tasks.js';
 
 /** Applied in order; a new migration is written by `server/db/make-migration.ts`. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: '20261203085317-gerrit', class: Migration20261203085317_gerrit },
   { name: '20261203090000-run-status', class: Migration20261203090000_run_status },
   { name: '20261203132331-integer-sums', class: Migration20261203132331_integer_sums },
+  { name: '20261203132407-scrape-tasks', class: Migration20261203132407_scrape_tasks },
 ];
