@@ -165,4 +165,11 @@ export class GerritEventNotice {
 
   @Field(() => DateTime)
   createdOn!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Who acted (commenter, uploader, submitter, abandoner, restorer), by account key as `GerritAccount.key` and `CiSystem.ci`; null for events not stored.',
+  })
+  author!: string | null;
 }
