@@ -6,9 +6,15 @@ export type Route =
   | { page: 'job'; name: string }
   | { page: 'test'; testId: string }
   | { page: 'run'; id: string }
+  | { page: 'projects' }
+  | { page: 'ci-matrix'; project: string }
+  | { page: 'live' }
   | { page: 'not-found'; path: string };
 
-/** The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`). */
+/**
+ * The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`,
+ * `/projects/openstack/nova/ci`).
+ */
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, ...rest] = parts;
@@ -18,6 +24,12 @@ export function parseRoute(pathname: string): Route {
   if (head === 'tests') return { page: 'test', testId: rest.join('/') };
   if (head === 'jobs' && rest.length === 1) return { page: 'job', name: rest[0]! };
   if (head === 'runs' && rest.length === 1) return { page: 'run', id: rest[0]! };
+  if (head === 'projects' && rest.length === 0) return { page: 'projects' };
+  // Project names hold slashes (`openstack/nova`): everything between /projects/ and /ci.
+  if (head === 'projects' && rest.length > 1 && rest.at(-1) === 'ci') {
+    return { page: 'ci-matrix', project: rest.slice(0, -1).join('/') };
+  }
+  if (head === 'live' && rest.length === 0) return { page: 'live' };
   return { page: 'not-found', path: pathname };
 }
 
@@ -38,6 +50,12 @@ export function hrefOf(
         return `/tests/${route.testId.split('/').map(encodeURIComponent).join('/')}`;
       case 'run':
         return `/runs/${encodeURIComponent(route.id)}`;
+      case 'projects':
+        return '/projects';
+      case 'ci-matrix':
+        return `/projects/${route.project.split('/').map(encodeURIComponent).join('/')}/ci`;
+      case 'live':
+        return '/live';
       case 'not-found':
         return route.path;
     }
