@@ -33,8 +33,11 @@ export const MAX_RANGE_DAYS = 90;
 /** `2026-05-13T12:30` (a `datetime-local` value, read as UTC) or any ISO instant; null if neither. */
 export function parseInstant(text: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(text)) return null;
-  const date = new Date(/[zZ]|[+-]\d{2}:\d{2}$/.test(text) ? text : `${text}Z`);
-  return Number.isNaN(date.getTime()) ? null : date;
+  const offset = /[zZ]|[+-]\d{2}:\d{2}$/.test(text);
+  const date = new Date(offset ? text : `${text}Z`);
+  if (Number.isNaN(date.getTime())) return null;
+  // Date rolls a day the calendar lacks over (Feb 30 → Mar 2): refuse it instead.
+  return offset || date.toISOString().slice(0, 16) === text.slice(0, 16) ? date : null;
 }
 
 /** An instant as a `datetime-local` value in UTC (`2026-05-13T12:30`). */
