@@ -244,15 +244,27 @@ describe('the CI matrix page', () => {
     }
   });
 
-  browserIt('says how to collect for a project no CI reported on', async () => {
-    const browser = await openDashboard(fed.server.url);
-    try {
-      const { page } = browser;
-      await page.goto(`${fed.server.url}/projects/openstack/unknown/ci`);
-      await page.getByTestId('how-to-collect').or(page.getByRole('alert')).first().waitFor();
-      expect(await accessibilityViolations(page)).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  });
+  browserIt(
+    'says what to do when no CI reported, and names a project it does not know',
+    async () => {
+      const browser = await openDashboard(fed.server.url);
+      try {
+        const { page } = browser;
+        const range = 'window=custom&since=2026-04-01T00:00&until=2026-04-02T00:00';
+        await page.goto(`${fed.server.url}/projects/${PROJECT}/ci?${range}`);
+        await page.getByTestId('how-to-collect').waitFor();
+        expect(await page.getByTestId('how-to-collect').innerText()).toContain('gatewatch collect');
+        expect(await page.getByLabel('From (UTC)').inputValue()).toBe('2026-04-01T00:00');
+        expect(await accessibilityViolations(page)).toEqual([]);
+
+        await page.goto(`${fed.server.url}/projects/openstack/unknown/ci`);
+        await expect
+          .poll(() => page.getByRole('alert').innerText())
+          .toContain('no project "openstack/unknown"');
+        expect(browser.problems).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });
