@@ -11,17 +11,21 @@ import {
   parseInstant,
 } from '../../client/src/lib/ci-window.js';
 import {
+  appendPage,
+  cellOf,
   cellTitle,
   ciHref,
   formatCis,
   formatVote,
   LEGEND,
   lookOf,
+  mergeFirstPage,
   NOT_REPORTED,
   parseCis,
+  patchSetLabel,
   shownColumns,
   toggleCi,
-  upstreamTone,
+  upstreamMark,
   VERDICTS,
 } from '../../client/src/pages/ci-matrix/matrix.js';
 import type { MatrixCell, MatrixCi, MatrixRow } from '../../client/src/documents/matrix.js';
@@ -53,11 +57,15 @@ const cell = (
   },
 });
 const missing = (ci: string): MatrixCell => ({ ci, reports: 0, latest: null });
-const row = (cells: MatrixCell[]): MatrixRow => ({
+const row = (
+  cells: MatrixCell[],
+  change = 10001,
+  createdAt = '2026-05-13T09:00:00.000Z',
+): MatrixRow => ({
   patchSet: {
     number: 2,
-    changeNumber: 10001,
-    createdAt: '2026-05-13T09:00:00.000Z',
+    changeNumber: change,
+    createdAt,
     change: { subject: 'Fix the cache', owner: { key: 'dev1', name: 'Developer 1' } },
   },
   cells,
@@ -121,17 +129,52 @@ describe('the CI matrix', () => {
     expect(toggleCi(all, ['acme-ci'], 'zuul')).toEqual(['zuul', 'acme-ci']);
   });
 
-  it("colours a line by the upstream CI's vote, whatever the other CIs said", () => {
+  it("colours a line by the upstream CI's vote, else its verdict, whatever the others said", () => {
     const cis = [ZUUL, ACME];
-    expect(
-      upstreamTone(cis, row([cell('zuul', 'SUCCESS', 1), cell('acme-ci', 'FAILURE', -1)])),
-    ).toBe('pass');
-    expect(
-      upstreamTone(cis, row([cell('zuul', 'FAILURE', -2), cell('acme-ci', 'SUCCESS', 1)])),
-    ).toBe('fail');
-    expect(upstreamTone(cis, row([missing('zuul'), cell('acme-ci', 'SUCCESS', 1)]))).toBeNull();
-    expect(upstreamTone(cis, row([cell('zuul', null, 0), missing('acme-ci')]))).toBeNull();
-    expect(upstreamTone([ACME], row([cell('acme-ci', 'SUCCESS', 1)]))).toBeNull();
+    const mark = (cells: MatrixCell[]) => upstreamMark(cis, row(cells));
+    expect(mark([cell('zuul', 'SUCCESS', 1), cell('acme-ci', 'FAILURE', -1)])).toEqual({
+      tone: 'pass',
+      text: '+1',
+    });
+    expect(mark([cell('zuul', 'FAILURE', -2), cell('acme-ci', 'SUCCESS', 1)])).toEqual({
+      tone: 'fail',
+      text: '-2',
+    });
+    // A recheck's result that repeats the vote Gerrit kept carries none: its verdict tells.
+    expect(mark([cell('zuul', 'FAILURE', null), missing('acme-ci')])).toEqual({
+      tone: 'fail',
+      text: 'FAILURE',
+    });
+    expect(mark([missing('zuul'), cell('acme-ci', 'SUCCESS', 1)])).toBeNull();
+    expect(mark([cell('zuul', null, 0), missing('acme-ci')])).toBeNull();
+    expect(upstreamMark([ACME], row([cell('acme-ci', 'SUCCESS', 1)]))).toBeNull();
+  });
+
+  it('finds a cell by its CI, a column the line was loaded without included', () => {
+    const line = row([cell('zuul', 'SUCCESS', 1)]);
+    expect(cellOf(line, ZUUL).latest?.verdict).toBe('SUCCESS');
+    expect(cellOf(line, ACME)).toEqual({ ci: 'acme-ci', reports: 0, latest: null });
+  });
+
+  it('merges the first page asked again over the lines loaded, and appends the next', () => {
+    const at = (hour: number) => `2026-05-13T${String(hour).padStart(2, '0')}:00:00.000Z`;
+    const loaded = [row([], 3, at(9)), row([], 2, at(8)), row([], 1, at(7))];
+    // A new patch set on top; line 3 now has a report; the first page no longer reaches line 1.
+    const first = [
+      row([], 4, at(10)),
+      row([cell('zuul', 'FAILURE', -1)], 3, at(9)),
+      row([], 2, at(8)),
+    ];
+    const merged = mergeFirstPage(loaded, first);
+    expect(merged.map(patchSetLabel)).toEqual(['4,2', '3,2', '2,2', '1,2']);
+    expect(merged[1]!.cells).toHaveLength(1);
+    expect(appendPage(merged, [row([], 1, at(7)), row([], 0, at(6))]).map(patchSetLabel)).toEqual([
+      '4,2',
+      '3,2',
+      '2,2',
+      '1,2',
+      '0,2',
+    ]);
   });
 
   it('links a CI by its account', () => {

@@ -30,14 +30,15 @@ import type { RawEvent } from '../helpers/gerrit-standin.js';
 const PROJECT = 'openstack/nova';
 const HOUR = 3_600_000;
 const NOW = PINNED_NOW.getTime();
-const CHANGES = 14;
+// Enough for a day's lines to fit one page (50) and two days' not to.
 const history = generateHistory({
   seed: 17,
-  changes: CHANGES,
+  changes: 70,
   projects: [PROJECT, 'openstack/glance'],
-  start: new Date(NOW - 30 * HOUR),
-  spanSeconds: 28 * 3600,
+  start: new Date(NOW - 46 * HOUR),
+  spanSeconds: 44 * 3600,
 }).events as RawEvent[];
+const PAGE = 50;
 const changeOf = (e: RawEvent) => (e as { change?: { number: number } }).change?.number;
 const projectOfChange = (e: RawEvent) => (e as { change?: { project: string } }).change?.project;
 // The newest change of the project is held back and streamed while the page is open.
@@ -177,7 +178,7 @@ describe('the CI matrix page', () => {
           .evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
       ).toEqual(failed.jobs.map((j) => j.url));
 
-      // The upstream CI's vote colours whole lines.
+      // The upstream CI's vote (the one Gerrit keeps: the newest it cast) colours whole lines.
       await page.getByLabel(/Highlight the upstream CI/).check();
       expect(new URL(page.url()).searchParams.get('highlight')).toBe('1');
       const tones = await page
@@ -206,12 +207,20 @@ describe('the CI matrix page', () => {
       expect(await accessibilityViolations(page)).toEqual([]);
       await browser.screenshot('ci-matrix');
 
-      // A longer window: more lines.
+      // A longer window: more lines than a page holds, the others loaded on demand.
+      expect(day.rows.length).toBeLessThanOrEqual(PAGE);
       await page.getByLabel('Window', { exact: true }).selectOption('48h');
       const twoDays = expectedMatrix(early, 48 * HOUR);
-      expect(twoDays.rows.length).toBeGreaterThan(day.rows.length);
-      await expect.poll(() => lineLabels(page)).toEqual(twoDays.rows.map((r) => r.label));
+      expect(twoDays.rows.length).toBeGreaterThan(PAGE);
+      const labels = twoDays.rows.map((r) => r.label);
+      await expect.poll(() => lineLabels(page)).toEqual(labels.slice(0, PAGE));
       expect(new URL(page.url()).searchParams.get('window')).toBe('48h');
+      expect(await page.getByTestId('patch-set-total').innerText()).toBe(
+        formatCount(labels.length),
+      );
+      await page.getByRole('button', { name: `Load ${PAGE} more` }).click();
+      await expect.poll(() => lineLabels(page)).toEqual(labels);
+      expect(await page.getByRole('button', { name: /^Load/ }).count()).toBe(0);
 
       // Live: a change streamed now shows up, with its reports, without a reload.
       for (const event of late) fed.standin.emit(event);

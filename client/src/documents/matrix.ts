@@ -1,9 +1,9 @@
 /** What the CI matrix page asks the server, and the shapes of the answers (typed from the schema). */
-import { graphql, type ResultOf } from '../lib/graphql/graphql.js';
+import { graphql, type ResultOf, type VariablesOf } from '../lib/graphql/graphql.js';
 
 export const CI_MATRIX = graphql(`
-  query CiMatrix($project: String!, $since: DateTime, $until: DateTime, $first: Int) {
-    ciMatrix(project: $project, since: $since, until: $until, first: $first) {
+  query CiMatrix($project: String!, $since: DateTime, $until: DateTime, $after: String) {
+    ciMatrix(project: $project, since: $since, until: $until, after: $after) {
       project
       since
       until
@@ -16,6 +16,7 @@ export const CI_MATRIX = graphql(`
         totalCount
         pageInfo {
           hasNextPage
+          endCursor
         }
         nodes {
           patchSet {
@@ -59,3 +60,4 @@ export type MatrixCi = Matrix['cis'][number];
 export type MatrixRow = Matrix['rows']['nodes'][number];
 export type MatrixCell = MatrixRow['cells'][number];
 export type MatrixReport = NonNullable<MatrixCell['latest']>;
+export type MatrixVariables = VariablesOf<typeof CI_MATRIX>;

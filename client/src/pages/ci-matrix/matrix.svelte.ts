@@ -1,6 +1,6 @@
 /**
- * The CI matrix page's view state, all of it in the URL (`?window=&since=&until=&cis=&highlight=`)
- * but for how many lines are loaded, and the window's end, which live updates move to now.
+ * The CI matrix page's view state, all of it in the URL (`?window=&since=&until=&cis=&highlight=`);
+ * a preset window ends when it was chosen (or the page opened).
  */
 import type { Client } from '@urql/core';
 import {
@@ -12,7 +12,7 @@ import {
 import { onCiActivity } from '../../lib/graphql/live.svelte.js';
 import { useLocation } from '../../lib/location.svelte.js';
 import { throttled } from '../../lib/throttle.svelte.js';
-import { formatCis, MAX_ROWS, PAGE_SIZE, parseCis, toggleCi } from './matrix.js';
+import { formatCis, parseCis, toggleCi } from './matrix.js';
 import type { MatrixCi } from '../../documents/matrix.js';
 
 /** The window the matrix opens with, as CI Watch did. */
@@ -22,7 +22,6 @@ export const MATRIX_WINDOW = '24h';
 export class MatrixView {
   #location = useLocation();
   #now = $state(Date.now());
-  #rows = $state(PAGE_SIZE);
 
   readonly window: CiWindow = $derived(
     ciWindowOf((name) => this.#location.param(name), new Date(this.#now), MATRIX_WINDOW),
@@ -32,14 +31,8 @@ export class MatrixView {
   /** Whether lines are coloured by the upstream CI's vote. */
   readonly highlight: boolean = $derived(this.#location.param('highlight') === '1');
 
-  /** How many lines to ask for. */
-  get rows(): number {
-    return this.#rows;
-  }
-
   setWindow(window: { name: CiWindowName; since?: string; until?: string }): void {
     this.#now = Date.now();
-    this.#rows = PAGE_SIZE;
     this.#location.setParams(ciWindowParams(window, MATRIX_WINDOW));
   }
 
@@ -51,19 +44,19 @@ export class MatrixView {
     this.#location.setParams({ highlight: on ? '1' : null });
   }
 
-  loadMore(): void {
-    this.#rows = Math.min(MAX_ROWS, this.#rows + PAGE_SIZE);
-  }
-
   /**
-   * Keeps the matrix live: every report stored and event accepted on the project moves a
-   * preset window's end to now and calls `refetch`, at most once per few seconds.
+   * Keeps the matrix live: every report stored and event accepted on the project calls
+   * `refresh` with the window as it is now (a preset's end moved to now), at most once per few
+   * seconds. The window chosen stays as it was: lines already loaded are kept.
    */
-  follow(client: Client, project: () => string, refetch: () => void): void {
-    const refresh = throttled(() => {
-      if (this.window.name !== 'custom') this.#now = Date.now();
-      refetch();
-    });
-    onCiActivity(client, project, refresh);
+  follow(client: Client, project: () => string, refresh: (window: CiWindow) => void): void {
+    const follow = throttled(() =>
+      refresh(
+        this.window.name === 'custom'
+          ? this.window
+          : ciWindowOf((name) => this.#location.param(name), new Date(), MATRIX_WINDOW),
+      ),
+    );
+    onCiActivity(client, project, follow);
   }
 }

@@ -98,12 +98,23 @@ export function shownColumns(cis: readonly MatrixCi[], chosen: readonly string[]
   return cis.flatMap((ci, i) => (chosen.length === 0 || chosen.includes(ci.ci) ? [i] : []));
 }
 
-/** The upstream CI's vote on a line's patch set as a tone: +1 pass, −1 fail, else none. */
-export function upstreamTone(cis: readonly MatrixCi[], row: MatrixRow): 'pass' | 'fail' | null {
-  const index = cis.findIndex((ci) => ci.upstream);
-  const vote = index < 0 ? null : (row.cells[index]?.latest?.vote ?? null);
-  if (vote === null || vote === 0) return null;
-  return vote > 0 ? 'pass' : 'fail';
+/**
+ * How the upstream CI's newest report colours a line: by its Verified vote (+1 pass, −1 fail),
+ * or, when the report carried no vote of its own (a recheck's result repeats the vote Gerrit
+ * kept), by its verdict; null when it did not report or said neither.
+ */
+export function upstreamMark(
+  cis: readonly MatrixCi[],
+  row: MatrixRow,
+): { tone: 'pass' | 'fail'; text: string } | null {
+  const upstream = cis.find((ci) => ci.upstream);
+  const latest = upstream === undefined ? null : cellOf(row, upstream).latest;
+  if (latest === null) return null;
+  if (latest.vote !== null && latest.vote !== 0) {
+    return { tone: latest.vote > 0 ? 'pass' : 'fail', text: formatVote(latest.vote) };
+  }
+  if (latest.verdict === null) return null;
+  return { tone: latest.verdict === 'SUCCESS' ? 'pass' : 'fail', text: latest.verdict };
 }
 
 /** `12345,2`: a patch set as Gerrit people write it. */
@@ -121,9 +132,38 @@ export function ciHref(account: string): string {
   return `/cis/${encodeURIComponent(account)}`;
 }
 
-/** How many lines the first page shows, and each "Load more" adds (the API allows 500). */
+/** How many lines the API sends a page (its default): each "Load more" adds as many. */
 export const PAGE_SIZE = 50;
-export const MAX_ROWS = 500;
+
+/** A line's cell of a CI (lines loaded earlier may lack a column that came later). */
+export function cellOf(row: MatrixRow, ci: MatrixCi): MatrixCell {
+  return row.cells.find((cell) => cell.ci === ci.ci) ?? { ci: ci.ci, reports: 0, latest: null };
+}
+
+const byCreatedDesc = (a: MatrixRow, b: MatrixRow) =>
+  a.patchSet.createdAt < b.patchSet.createdAt
+    ? 1
+    : a.patchSet.createdAt > b.patchSet.createdAt
+      ? -1
+      : 0;
+
+/**
+ * The lines shown once the first page is asked again (live updates): its lines, new or
+ * changed, replace those of the same patch set; the lines loaded beyond it stay; newest first.
+ */
+export function mergeFirstPage(
+  shown: readonly MatrixRow[],
+  first: readonly MatrixRow[],
+): MatrixRow[] {
+  const fresh = new Set(first.map(patchSetLabel));
+  return [...first, ...shown.filter((row) => !fresh.has(patchSetLabel(row)))].sort(byCreatedDesc);
+}
+
+/** The lines shown once the next page came: appended, none twice. */
+export function appendPage(shown: readonly MatrixRow[], next: readonly MatrixRow[]): MatrixRow[] {
+  const seen = new Set(shown.map(patchSetLabel));
+  return [...shown, ...next.filter((row) => !seen.has(patchSetLabel(row)))];
+}
 
 /** What hovering a change tells: its subject, then its commit message when known. */
 export function changeTitle(row: MatrixRow): string {
