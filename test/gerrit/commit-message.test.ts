@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/config.js';
 import type { GerritEvent, PatchSetCreated } from '../../server/gerrit/events.js';
 import { patchSetsById } from '../../server/gerrit/gerrit.service.js';
+import { changeToEvents } from '../../server/gerrit/rest-changes.js';
 import { openGerritStore, type GerritStore } from '../../server/gerrit/store.js';
 import { MAX_MESSAGE_BYTES } from '../../server/gerrit/store-sql.js';
 import { openRuntime, type Runtime } from '../../server/runtime.js';
@@ -72,6 +73,50 @@ describe.each(backends)('commit messages on $name', (backend) => {
     const cut = stored['3/1']!;
     expect(Buffer.byteLength(cut)).toBeLessThanOrEqual(MAX_MESSAGE_BYTES);
     expect(cut).toBe(LONG.slice(0, 6 + Math.floor((MAX_MESSAGE_BYTES - 6) / 2)));
+  });
+
+  it('takes each REST revision’s commit message (o=ALL_COMMITS) for its patch set', async () => {
+    const revision = (n: number, created: string, message?: string) => ({
+      _number: n,
+      created,
+      kind: 'REWORK',
+      ...(message === undefined ? {} : { commit: { subject: 'x', message } }),
+    });
+    const { events, warnings } = changeToEvents({
+      _number: 4,
+      project: 'openstack/nova',
+      branch: 'master',
+      subject: 'Speed up',
+      status: 'NEW',
+      revisions: {
+        aaaa: revision(1, '2026-11-30 12:00:00.000000000', 'Speed up\n\nFirst try'),
+        bbbb: revision(2, '2026-11-30 13:00:00.000000000', 'Speed up\n\nSecond try'),
+        cccc: revision(3, '2026-11-30 14:00:00.000000000'),
+      },
+      messages: [
+        {
+          id: 'm',
+          author: ACME,
+          date: '2026-11-30 13:30:00.000000000',
+          message: 'Patch Set 1: hi',
+        },
+      ],
+    });
+    expect(warnings).toEqual([]);
+    // Only a patch set's creation carries a message, its own.
+    expect(events.map((e) => [e.type, e.patchSet.number, e.change.commitMessage])).toEqual([
+      ['patchset-created', 1, 'Speed up\n\nFirst try'],
+      ['patchset-created', 2, 'Speed up\n\nSecond try'],
+      ['comment-added', 1, undefined],
+      ['patchset-created', 3, undefined],
+    ]);
+    await store.accept(events, 'rest');
+    const stored = await messages();
+    expect([stored['4/1'], stored['4/2'], stored['4/3']]).toEqual([
+      'Speed up\n\nFirst try',
+      'Speed up\n\nSecond try',
+      null,
+    ]);
   });
 
   it('never replaces a stored message with none', async () => {
