@@ -14,7 +14,20 @@ export const cisCommands: readonly CommandSpec[] = [
         valueName: 'WHEN',
         description: 'the window: 24h (default), 7d, 2w… back from now, or a date (2026-11-01)',
       },
-      { flag: 'json', description: 'a JSON array, one object per CI' },
+      { flag: 'json', description: 'a JSON array, one object per CI (with --matrix, the matrix)' },
+      {
+        flag: 'matrix',
+        valueName: 'PROJECT',
+        description:
+          "the project's CI matrix instead: one line per CI, one column per patch set, newest first",
+      },
+      { flag: 'server', valueName: 'S', description: 'with --matrix: the Gerrit server' },
+      {
+        flag: 'limit',
+        short: 'n',
+        valueName: 'N',
+        description: 'with --matrix: the newest N patch sets (default 20, at most 500)',
+      },
     ],
     details:
       'Read-only: a database that does not exist is not created, and one that needs migrating is refused.',

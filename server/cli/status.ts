@@ -2,16 +2,38 @@ import { ciFigures, type CiFigures } from '../cis/figures.service.js';
 import { windowStart } from '../cis/window.js';
 import { switchOption, textOption, type Invocation } from '../command.js';
 import { GatewatchError } from '../errors.js';
+import type { Database } from '../db/orm.js';
 import { withDatabase } from './database.js';
+import { matrixOptions, matrixStatus } from './status-matrix.js';
 
 /** `gatewatch status`: one row per CI over the window, as a table or a JSON array. Read-only. */
 export async function status(invocation: Invocation): Promise<number> {
+  const matrix = textOption(invocation, 'matrix');
+  if (matrix !== undefined) {
+    const options = matrixOptions(invocation, matrix);
+    return withCiTables(invocation, async (db) => {
+      invocation.io.stdout.write(`${await matrixStatus(db, options)}\n`);
+      return 0;
+    });
+  }
   const until = new Date();
   const since = windowStart(textOption(invocation, 'since') ?? '24h', until);
   const project = textOption(invocation, 'project') ?? null;
   if (project !== null && (project === '' || project.length > 255)) {
     throw new GatewatchError('BAD_ARGUMENT', '--project: a project name of 1–255 characters');
   }
+  return withCiTables(invocation, async (db) => {
+    const figures = await ciFigures(db, { since, until, project });
+    const json = switchOption(invocation, 'json');
+    invocation.io.stdout.write(
+      `${json ? JSON.stringify(figures.map(asJson), null, 2) : formatTable(figures, since, project)}\n`,
+    );
+    return 0;
+  });
+}
+
+/** The database, read-only, refused unless it has the CI tables. */
+function withCiTables(invocation: Invocation, use: (db: Database) => Promise<number>) {
   return withDatabase(
     invocation,
     async (db) => {
@@ -22,12 +44,7 @@ export async function status(invocation: Invocation): Promise<number> {
           'the database is older than this gatewatch (it has no CI tables): run gatewatch migrate',
         );
       }
-      const figures = await ciFigures(db, { since, until, project });
-      const json = switchOption(invocation, 'json');
-      invocation.io.stdout.write(
-        `${json ? JSON.stringify(figures.map(asJson), null, 2) : formatTable(figures, since, project)}\n`,
-      );
-      return 0;
+      return use(db);
     },
     { migrate: false },
   );

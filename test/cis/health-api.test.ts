@@ -13,7 +13,7 @@ const MATRIX = `query ($project: String!, $since: DateTime, $until: DateTime, $c
       totalCount
       pageInfo { hasNextPage endCursor }
       nodes {
-        patchSet { number change { number subject } }
+        patchSet { number commitMessage change { number subject } }
         cells { ci reports latest { verdict vote createdAt builds { job result logUrl } } }
       }
     }
@@ -27,7 +27,11 @@ interface MatrixData {
       totalCount: number;
       pageInfo: { hasNextPage: boolean; endCursor: string | null };
       nodes: {
-        patchSet: { number: number; change: { number: number; subject: string } };
+        patchSet: {
+          number: number;
+          commitMessage: string | null;
+          change: { number: number; subject: string };
+        };
         cells: {
           ci: string;
           reports: number;
@@ -70,6 +74,9 @@ describe.each(backends)('CI health over GraphQL on $name', (backend) => {
     const rows = m.rows.nodes.map((n) => `${n.patchSet.change.number}/${n.patchSet.number}`);
     expect(rows).toEqual(['2/2', '5/1', '3/1', '2/1', '1/2']);
     expect(m.rows.nodes[0]!.patchSet.change.subject).toBe('Change 2');
+    // For the hover: told by 2/2's patchset-created; 5/1's told none.
+    expect(m.rows.nodes[0]!.patchSet.commitMessage).toBe('Change 2\n\nSecond try');
+    expect(m.rows.nodes[1]!.patchSet.commitMessage).toBeNull();
     // 1/2: zuul failed (unit), then passed after the recheck.
     expect(m.rows.nodes[4]!.cells).toEqual([
       {

@@ -3,7 +3,7 @@
  * W = [T0, T0 + 24 h); the window before it P = [T0 − 24 h, T0). The expected figures are worked
  * out from these events in each test.
  */
-import type { CommentAdded, GerritEvent } from '../../server/gerrit/events.js';
+import type { CommentAdded, GerritEvent, PatchSetCreated } from '../../server/gerrit/events.js';
 import { openGerritStore } from '../../server/gerrit/store.js';
 import type { Services } from '../../server/runtime.js';
 import {
@@ -45,6 +45,11 @@ export const ZUUL_FAILED_JOBS: JobLine[] = [
 export const ACME_JOBS: JobLine[] = [
   { job: 'acme-smoke', result: 'FAILURE', url: 'https://logs.example.org/acme' },
 ];
+
+export const withCommitMessage = (event: PatchSetCreated, commitMessage: string) => ({
+  ...event,
+  change: { ...event.change, commitMessage },
+});
 
 /** A Jenkins-style `Build unstable.` report, no vote. */
 export function unstableReport(spec: ChangeSpec, ps: number, at: number, author = ACME) {
@@ -97,7 +102,7 @@ export const reviewHistory: GerritEvent[] = [
   patchSetCreated(C5, 1, T0 + 3 * HOUR),
   reportAdded(C3, 1, T0 + 3.5 * HOUR, ACME, false, ACME_JOBS),
   mergeFailedReport(C5, 1, T0 + 3.6 * HOUR),
-  patchSetCreated(C2, 2, T0 + 4 * HOUR),
+  withCommitMessage(patchSetCreated(C2, 2, T0 + 4 * HOUR), 'Change 2\n\nSecond try'),
   reportAdded(C6, 1, T0 + 6 * HOUR, ACME, true, [
     { job: 'acme-smoke', result: 'SUCCESS', url: 'https://logs.example.org/acme-6' },
   ]),
