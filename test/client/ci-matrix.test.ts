@@ -14,6 +14,7 @@ import {
   appendPage,
   cellOf,
   cellTitle,
+  changeTitle,
   ciHref,
   formatCis,
   formatVote,
@@ -66,6 +67,7 @@ const row = (
     number: 2,
     changeNumber: change,
     createdAt,
+    commitMessage: 'Fix the cache\n\nIt kept stale entries.\n\nChange-Id: I0123\n',
     change: { subject: 'Fix the cache', owner: { key: 'dev1', name: 'Developer 1' } },
   },
   cells,
@@ -175,6 +177,16 @@ describe('the CI matrix', () => {
       '1,2',
       '0,2',
     ]);
+  });
+
+  it('tells a change by its subject and commit message on hover', () => {
+    const line = row([]);
+    expect(changeTitle(line)).toBe(
+      'Fix the cache (patch set 2)\n\nFix the cache\n\nIt kept stale entries.\n\nChange-Id: I0123',
+    );
+    expect(changeTitle({ ...line, patchSet: { ...line.patchSet, commitMessage: null } })).toBe(
+      'Fix the cache (patch set 2)',
+    );
   });
 
   it('links a CI by its account', () => {

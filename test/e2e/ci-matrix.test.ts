@@ -31,13 +31,25 @@ const PROJECT = 'openstack/nova';
 const HOUR = 3_600_000;
 const NOW = PINNED_NOW.getTime();
 // Enough for a day's lines to fit one page (50) and two days' not to.
-const history = generateHistory({
-  seed: 17,
-  changes: 70,
-  projects: [PROJECT, 'openstack/glance'],
-  start: new Date(NOW - 46 * HOUR),
-  spanSeconds: 44 * 3600,
-}).events as RawEvent[];
+// Each patchset-created event carries its commit message, as Gerrit's does.
+const commitMessage = (change: number, patchSet: number) =>
+  `Change ${change}, revision ${patchSet}\n\nWhy it is needed.\n\nChange-Id: I${change}${patchSet}\n`;
+const history = (
+  generateHistory({
+    seed: 17,
+    changes: 70,
+    projects: [PROJECT, 'openstack/glance'],
+    start: new Date(NOW - 46 * HOUR),
+    spanSeconds: 44 * 3600,
+  }).events as RawEvent[]
+).map((e) => {
+  const { change, patchSet } = e as { change?: { number: number }; patchSet?: { number: number } };
+  if (e.type !== 'patchset-created' || !change || !patchSet) return e;
+  return {
+    ...e,
+    change: { ...change, commitMessage: commitMessage(change.number, patchSet.number) },
+  };
+});
 const PAGE = 50;
 const changeOf = (e: RawEvent) => (e as { change?: { number: number } }).change?.number;
 const projectOfChange = (e: RawEvent) => (e as { change?: { project: string } }).change?.project;
@@ -158,6 +170,10 @@ describe('the CI matrix page', () => {
         `/changes/${day.rows[0]!.change}`,
       );
       expect(await firstLine.locator('.subject').innerText()).toBe(day.rows[0]!.subject);
+      const [change, patchSet] = day.rows[0]!.label.split(',').map(Number) as [number, number];
+      expect(await firstLine.locator('a.change').getAttribute('title')).toBe(
+        `${day.rows[0]!.subject} (patch set ${patchSet})\n\n${commitMessage(change, patchSet).trim()}`,
+      );
 
       // A failed cell: its jobs on hover, and opened, each job's log link.
       const failedAt = day.rows.flatMap((row, r) =>

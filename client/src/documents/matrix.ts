@@ -23,6 +23,7 @@ export const CI_MATRIX = graphql(`
             number
             changeNumber
             createdAt
+            commitMessage
             change {
               subject
               owner {

@@ -168,5 +168,7 @@ export function appendPage(shown: readonly MatrixRow[], next: readonly MatrixRow
 /** What hovering a change tells: its subject, then its commit message when known. */
 export function changeTitle(row: MatrixRow): string {
   const subject = row.patchSet.change.subject ?? `Change ${row.patchSet.changeNumber}`;
-  return `${subject} (patch set ${row.patchSet.number})`;
+  const head = `${subject} (patch set ${row.patchSet.number})`;
+  const message = row.patchSet.commitMessage?.trim();
+  return message ? `${head}\n\n${message}` : head;
 }
