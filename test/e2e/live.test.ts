@@ -21,7 +21,6 @@ import {
   projectOf,
   reportsOf,
   startFedServer,
-  until,
   type FedServer,
 } from '../helpers/gerrit-fed.js';
 import { defaultCis, generateHistory } from '../helpers/gerrit-history.js';

@@ -133,24 +133,30 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The page's figures, project by project, in the shape of {@link expectedProjects}. */
 async function shown(page: Page) {
-  return page.locator('section.project').evaluateAll((sections) =>
-    sections.map((s) => ({
+  return page.locator('section.project').evaluateAll((sections) => {
+    // Words as read, the stacked tables' labels (hidden on wide screens) left out.
+    const text = (e: { textContent: string | null } | null) =>
+      (e?.textContent ?? '')
+        .replace(/Coverage|Reports|Last report/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return sections.map((s) => ({
       project: s.querySelector('h2')!.textContent!.trim(),
       href: s.querySelector('h2 a')!.getAttribute('href'),
       patchSets: s.querySelector('[data-testid="patch-sets"]')!.textContent!.trim(),
       cis: [...s.querySelectorAll('tr[data-ci]')].map((tr) => [
         tr.getAttribute('data-ci'),
         tr.querySelector('th a')!.getAttribute('href'),
-        (tr.querySelector('.coverage .text') as HTMLElement).innerText.trim(),
-        (tr.querySelector('.reports') as HTMLElement).innerText.replace('Reports', '').trim(),
-        (tr.querySelector('.last') as HTMLElement).innerText.replace('Last report', '').trim(),
+        text(tr.querySelector('.coverage .text')),
+        text(tr.querySelector('.reports')),
+        text(tr.querySelector('.last')),
       ]),
       stopped: [...s.querySelectorAll('.stopped li[data-ci]')].map((li) => [
         li.getAttribute('data-ci'),
-        (li as HTMLElement).innerText.trim(),
+        text(li).replace(' :', ':'),
       ]),
-    })),
-  );
+    }));
+  });
 }
 
 const expectedShown = (projects: ReturnType<typeof expectedProjects>) =>
