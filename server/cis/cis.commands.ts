@@ -18,7 +18,8 @@ export const cisCommands: readonly CommandSpec[] = [
       {
         flag: 'server',
         valueName: 'S',
-        description: 'with --ci: its Gerrit server (when several have the account)',
+        description:
+          'with --ci or --matrix: the Gerrit server (when several have the account or project)',
       },
       {
         flag: 'since',
@@ -26,7 +27,22 @@ export const cisCommands: readonly CommandSpec[] = [
         description:
           'the window: 24h (default; 7d with --ci), 7d, 2w… back from now, or a date (2026-11-01)',
       },
-      { flag: 'json', description: 'a JSON array, one object per CI (with --ci, one object)' },
+      {
+        flag: 'matrix',
+        valueName: 'PROJECT',
+        description:
+          "the project's CI matrix instead: one line per CI, one column per patch set, newest first",
+      },
+      {
+        flag: 'limit',
+        short: 'n',
+        valueName: 'N',
+        description: 'with --matrix: the newest N patch sets (default 20, at most 500)',
+      },
+      {
+        flag: 'json',
+        description: 'a JSON array, one object per CI (with --ci, one object; with --matrix, the matrix)',
+      },
     ],
     details:
       'Read-only: a database that does not exist is not created, and one that needs migrating is refused.',

@@ -20,14 +20,20 @@ export interface SqlPart {
 export interface EligibleScope {
   readonly since: Date;
   readonly until: Date;
-  /** Only this project (its name, on any server). */
-  readonly project: string | null;
+  /** Only these projects: a `select id from gerrit_projects …` and its bindings; null for all. */
+  readonly projects: SqlPart | null;
   /** Only this CI (its row id). */
   readonly ciId: number | null;
 }
 
+/** The projects of that name, on any server, as an {@link EligibleScope}'s `projects`. */
+export function projectNamed(name: string): SqlPart {
+  return { sql: 'select id from gerrit_projects where name = ?', bindings: [name] };
+}
+
 /**
- * `from`: a `from … where …` over the eligible patch sets `ps` of each CI `cv.ci_id`;
+ * `from`: a `from … where …` over the eligible patch sets `ps` of each CI `cv.ci_id` (and
+ * project `cv.project_id`);
  * `reported`: the condition that the CI reported on `ps` before the window's end.
  */
 export function eligiblePatchSets(
@@ -40,10 +46,7 @@ export function eligiblePatchSets(
     dialect === 'sqlite'
       ? `ps.superseded_at > ps.created_at + ${SUPERSEDED_WITHIN_MS}`
       : `ps.superseded_at > date_add(ps.created_at, interval ${SUPERSEDED_WITHIN_MS / 1000} second)`;
-  const projectFilter =
-    scope.project === null
-      ? ''
-      : 'and r.project_id in (select id from gerrit_projects where name = ?)';
+  const projectFilter = scope.projects === null ? '' : `and r.project_id in (${scope.projects.sql})`;
   const ciFilter = scope.ciId === null ? '' : 'and r.ci_id = ?';
   const from = `from (select distinct r.ci_id, r.project_id from ci_reports r
       where r.created_at >= ? and r.created_at < ? ${projectFilter} ${ciFilter}) cv
@@ -56,7 +59,7 @@ export function eligiblePatchSets(
       bindings: [
         since,
         until,
-        ...(scope.project === null ? [] : [scope.project]),
+        ...(scope.projects?.bindings ?? []),
         ...(scope.ciId === null ? [] : [scope.ciId]),
         since,
         until,

@@ -14,7 +14,7 @@ import type { Knex } from '@mikro-orm/knex';
 import type { Database, Dialect } from '../db/orm.js';
 import { rawRows } from '../db/rows.js';
 import { timeParam, toDate } from '../db/sql.js';
-import { eligiblePatchSets, type EligibleScope } from './eligibility.js';
+import { eligiblePatchSets, projectNamed, type EligibleScope } from './eligibility.js';
 
 export interface FigureWindow {
   readonly since: Date;
@@ -122,7 +122,12 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
       .select('c.id as ci_id', knex.raw('count(*) as unparsed'))) as Row[],
   );
   const coverage = byCi(
-    await coverageRows(knex, dialect, { since: window.since, until: window.until, project, ciId }),
+    await coverageRows(db, {
+      since: window.since,
+      until: window.until,
+      projects: project === null ? null : projectNamed(project),
+      ciId,
+    }),
   );
   const last = byCi(
     (await ofCi(inProject(knex('ci_reports as r'), 'r.project_id'), 'r.ci_id')
@@ -162,16 +167,20 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
   );
 }
 
-/** Per CI: its eligible patch sets and how many of them it reported on. */
-function coverageRows(knex: Knex, dialect: Dialect, scope: EligibleScope): Promise<Row[]> {
-  const { from, reported } = eligiblePatchSets(dialect, scope);
+/**
+ * Per CI (and per project it covers, with `byProject`): its eligible patch sets and how many of
+ * them it reported on — `ci_id`, [`project_id`,] `eligible`, `reported`.
+ */
+export function coverageRows(db: Database, scope: EligibleScope, byProject = false): Promise<Row[]> {
+  const { from, reported } = eligiblePatchSets(db.dialect, scope);
+  const keys = byProject ? 'cv.ci_id, cv.project_id' : 'cv.ci_id';
   return rawRows(
-    knex,
-    dialect,
-    `select cv.ci_id, count(*) as eligible,
+    db.knex,
+    db.dialect,
+    `select ${keys}, count(*) as eligible,
       sum(case when ${reported.sql} then 1 else 0 end) as reported
     ${from.sql}
-    group by cv.ci_id`,
+    group by ${keys}`,
     [...reported.bindings, ...from.bindings],
   );
 }

@@ -19,7 +19,7 @@ export async function missedPatchSets(
   const { from, reported } = eligiblePatchSets(db.dialect, {
     since: window.since,
     until: window.until,
-    project: null,
+    projects: null,
     ciId: window.ciId,
   });
   const rows = await rawRows(

@@ -1,15 +1,26 @@
 import { ciFigures, type CiFigures } from '../cis/figures.service.js';
 import { windowStart } from '../cis/window.js';
 import { switchOption, textOption, type Invocation } from '../command.js';
+import type { Database } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
 import { ciStatus, ciStatusRequest, formatCiStatus } from './ci-status.js';
 import { withDatabase } from './database.js';
+import { matrixOptions, matrixStatus } from './status-matrix.js';
 
 /**
  * `gatewatch status`: one row per CI over the window, as a table or a JSON array; with `--ci`,
- * that CI's record (see ci-status.ts). Read-only.
+ * that CI's record (ci-status.ts); with `--matrix`, a project's matrix (status-matrix.ts).
+ * Read-only.
  */
 export async function status(invocation: Invocation): Promise<number> {
+  const matrix = textOption(invocation, 'matrix');
+  if (matrix !== undefined) {
+    const options = matrixOptions(invocation, matrix);
+    return withCiTables(invocation, async (db) => {
+      invocation.io.stdout.write(`${await matrixStatus(db, options)}\n`);
+      return 0;
+    });
+  }
   const until = new Date();
   const ci = ciStatusRequest(invocation);
   const since = windowStart(textOption(invocation, 'since') ?? (ci ? '7d' : '24h'), until);
@@ -17,6 +28,25 @@ export async function status(invocation: Invocation): Promise<number> {
   if (project !== null && (project === '' || project.length > 255)) {
     throw new GatewatchError('BAD_ARGUMENT', '--project: a project name of 1–255 characters');
   }
+  const json = switchOption(invocation, 'json');
+  return withCiTables(invocation, async (db) => {
+    if (ci) {
+      const record = await ciStatus(db, ci, { since, until });
+      invocation.io.stdout.write(
+        `${json ? JSON.stringify(record, null, 2) : formatCiStatus(record)}\n`,
+      );
+      return 0;
+    }
+    const figures = await ciFigures(db, { since, until, project });
+    invocation.io.stdout.write(
+      `${json ? JSON.stringify(figures.map(asJson), null, 2) : formatTable(figures, since, project)}\n`,
+    );
+    return 0;
+  });
+}
+
+/** The database, read-only, refused unless it has the CI tables. */
+function withCiTables(invocation: Invocation, use: (db: Database) => Promise<number>) {
   return withDatabase(
     invocation,
     async (db) => {
@@ -27,19 +57,7 @@ export async function status(invocation: Invocation): Promise<number> {
           'the database is older than this gatewatch (it has no CI tables): run gatewatch migrate',
         );
       }
-      const json = switchOption(invocation, 'json');
-      if (ci) {
-        const record = await ciStatus(db, ci, { since, until });
-        invocation.io.stdout.write(
-          `${json ? JSON.stringify(record, null, 2) : formatCiStatus(record)}\n`,
-        );
-        return 0;
-      }
-      const figures = await ciFigures(db, { since, until, project });
-      invocation.io.stdout.write(
-        `${json ? JSON.stringify(figures.map(asJson), null, 2) : formatTable(figures, since, project)}\n`,
-      );
-      return 0;
+      return use(db);
     },
     { migrate: false },
   );

@@ -3,6 +3,7 @@
  * (stream-events over SSH, a REST catch-up, a replay file). Everything downstream — the store,
  * the CI report parser, the subscriptions — reads only these types.
  */
+import { accountKey } from './store-sql.js';
 
 /** An account as Gerrit names it; any part may be missing (old servers send no username). */
 export interface GerritAccount {
@@ -126,16 +127,36 @@ export interface EventSummary {
   readonly patchSet: number | null;
   /** Epoch seconds. */
   readonly createdOn: number;
+  /** The account key (as `gerrit_accounts.key`) of who acted; null when unsaid or not kept. */
+  readonly author: string | null;
+}
+
+/** Who made a stored event happen: the commenter, uploader, submitter, abandoner or restorer. */
+function actorOf(event: StoredEvent): GerritAccount | undefined {
+  switch (event.type) {
+    case 'comment-added':
+      return event.author;
+    case 'patchset-created':
+      return event.uploader ?? event.patchSet.uploader;
+    case 'change-merged':
+      return event.submitter;
+    case 'change-abandoned':
+      return event.abandoner;
+    case 'change-restored':
+      return event.restorer;
+  }
 }
 
 export function summarise(event: GerritEvent): EventSummary {
   if (isStored(event)) {
+    const actor = actorOf(event);
     return {
       type: event.type,
       project: event.change.project,
       change: event.change.number,
       patchSet: event.patchSet.number,
       createdOn: event.createdOn,
+      author: actor === undefined ? null : accountKey(actor),
     };
   }
   const other = event as OtherEvent;
@@ -145,5 +166,6 @@ export function summarise(event: GerritEvent): EventSummary {
     change: other.change ?? null,
     patchSet: other.patchSet ?? null,
     createdOn: other.createdOn,
+    author: null,
   };
 }

@@ -107,6 +107,13 @@ export class GerritPatchSet {
   @Field(() => String, { nullable: true, description: 'REWORK, TRIVIAL_REBASE, …' })
   kind!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Its commit message (from its patchset-created event), cut to 64 KiB; null when not told.',
+  })
+  commitMessage!: string | null;
+
   @Field(() => DateTime, { nullable: true, description: 'When the next patch set was created.' })
   supersededAt!: Date | null;
 
@@ -165,6 +172,13 @@ export class GerritEventNotice {
 
   @Field(() => DateTime)
   createdOn!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Who acted (commenter, uploader, submitter, abandoner, restorer), by account key as `GerritAccount.key` and `CiSystem.ci`; null for events not stored.',
+  })
+  author!: string | null;
 }
 
 @ObjectType({

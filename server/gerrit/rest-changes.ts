@@ -1,5 +1,5 @@
 /**
- * A REST `ChangeInfo` (queried with `o=ALL_REVISIONS&o=MESSAGES&o=DETAILED_ACCOUNTS`) → the
+ * A REST `ChangeInfo` (queried with `o=ALL_REVISIONS&o=ALL_COMMITS&o=MESSAGES&o=DETAILED_ACCOUNTS`) → the
  * events stream-events would have sent for it, so that the REST catch-up recovers what a stream
  * outage lost and the store, which keys comments by `commentIdentity`, keeps one copy of what
  * arrives both ways. Pure: the HTTP client has already stripped Gerrit's `)]}'` prefix.
@@ -133,6 +133,10 @@ export function changeToEvents(info: unknown): ChangeEvents {
       createdOn: created,
       patchSet,
       ...defined('uploader', uploader),
+      ...defined(
+        'commitMessage',
+        isObject(revision.commit) ? text(revision.commit.message) : undefined,
+      ),
     });
   }
   const patchSetOf = (psNumber: number): GerritPatchSet =>
@@ -226,9 +230,14 @@ export function changeToEvents(info: unknown): ChangeEvents {
   return { events: withStatus(events, change), warnings };
 }
 
-/** An event before its change is attached; `order` breaks ties between equal times. */
+/**
+ * An event before its change is attached; `order` breaks ties between equal times. A patch set's
+ * creation carries its revision's commit message (`o=ALL_COMMITS`), which goes to its change.
+ */
 type Timed = { readonly order: number } & (
-  | Omit<Extract<StoredEvent, { type: 'patchset-created' }>, 'change'>
+  | (Omit<Extract<StoredEvent, { type: 'patchset-created' }>, 'change'> & {
+      readonly commitMessage?: string;
+    })
   | Omit<Extract<StoredEvent, { type: 'comment-added' }>, 'change'>
   | Omit<Extract<StoredEvent, { type: 'change-merged' }>, 'change'>
   | Omit<Extract<StoredEvent, { type: 'change-abandoned' }>, 'change'>
@@ -245,9 +254,13 @@ const statusAfter: Readonly<Partial<Record<StoredEvent['type'], string>>> = {
 function withStatus(events: Timed[], change: GerritChange): StoredEvent[] {
   events.sort((a, b) => a.createdOn - b.createdOn || a.order - b.order);
   let status = 'NEW';
-  return events.map(({ order: _order, ...event }) => {
+  return events.map(({ order: _order, ...timed }) => {
+    const { commitMessage, ...event } = timed as typeof timed & { commitMessage?: string };
     status = statusAfter[event.type] ?? status;
-    return { ...event, change: { ...change, status } } as StoredEvent;
+    return {
+      ...event,
+      change: { ...change, status, ...defined('commitMessage', commitMessage) },
+    } as StoredEvent;
   });
 }
 

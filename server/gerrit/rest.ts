@@ -27,12 +27,12 @@ export interface GerritRest {
   readonly url: string;
   /**
    * Every change updated at or after `since` (in `projects` when given), newest first, as
-   * Gerrit's ChangeInfo (`o=ALL_REVISIONS&o=MESSAGES&o=DETAILED_ACCOUNTS`).
+   * Gerrit's ChangeInfo (`o=ALL_REVISIONS&o=ALL_COMMITS&o=MESSAGES&o=DETAILED_ACCOUNTS`).
    */
   changesUpdatedSince(since: Date, projects?: ProjectFilter): AsyncIterable<unknown>;
 }
 
-const OPTIONS = ['ALL_REVISIONS', 'MESSAGES', 'DETAILED_ACCOUNTS'];
+const OPTIONS = ['ALL_REVISIONS', 'ALL_COMMITS', 'MESSAGES', 'DETAILED_ACCOUNTS'];
 
 export function createGerritRest(options: GerritRestOptions): GerritRest {
   const base = options.url.replace(/\/+$/, '');

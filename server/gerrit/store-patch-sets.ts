@@ -4,7 +4,7 @@ import type { Dialect } from '../db/orm.js';
 import { toDate } from '../db/sql.js';
 import type { StoredEvent } from './events.js';
 import type { WriteContext } from './report-writer.js';
-import { accountKey, bindTime, cut, eventDate, selectIn } from './store-sql.js';
+import { accountKey, bindTime, cut, cutMessage, eventDate, selectIn } from './store-sql.js';
 
 /** A patch set's key in a batch: its change id and number. */
 export type PatchSetKey = string;
@@ -18,6 +18,8 @@ interface PatchSetRow {
   createdAt: Date;
   uploader: string | null;
   kind: string | null;
+  /** Only a patchset-created event's: a comment's change carries the current patch set's. */
+  commitMessage: string | null;
   /** Told by a patchset-created event (its facts win over a comment's). */
   announced: boolean;
 }
@@ -72,6 +74,10 @@ export async function writePatchSets(
       createdAt: eventDate(ps.createdOn ?? event.createdOn),
       uploader: uploader ? accountKey(uploader) : null,
       kind: cut(ps.kind, 32),
+      commitMessage:
+        announced && event.change.commitMessage !== undefined
+          ? cutMessage(event.change.commitMessage)
+          : null,
       announced,
     };
     const seen = rows.get(key);
@@ -83,7 +89,16 @@ export async function writePatchSets(
   }
   await ctx.bulk.upsert(
     'gerrit_patch_sets',
-    ['change_id', 'project_id', 'number', 'revision', 'created_at', 'uploader_id', 'kind'],
+    [
+      'change_id',
+      'project_id',
+      'number',
+      'revision',
+      'created_at',
+      'uploader_id',
+      'kind',
+      'commit_message',
+    ],
     ['change_id', 'number'],
     (i) =>
       [
@@ -92,6 +107,7 @@ export async function writePatchSets(
         `revision = coalesce(revision, ${i('revision')})`,
         `uploader_id = coalesce(uploader_id, ${i('uploader_id')})`,
         `kind = coalesce(kind, ${i('kind')})`,
+        `commit_message = coalesce(commit_message, ${i('commit_message')})`,
       ].join(', '),
     // Only new patch sets, and those stored from a comment that their patchset-created completes.
     [...rows]
@@ -104,6 +120,7 @@ export async function writePatchSets(
         bindTime(ctx.dialect, r.createdAt),
         r.uploader === null ? null : (accounts.get(r.uploader) ?? null),
         r.kind,
+        r.commitMessage,
       ]),
   );
   const grown = [

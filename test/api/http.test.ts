@@ -120,7 +120,8 @@ describe.each(backends)('GraphQL over HTTP on $name', (backend) => {
   });
 
   it("serves the dashboard's page at / and at its client-side routes", async () => {
-    for (const path of ['/', '/tests', '/tests/a.b.c', '/jobs/tempest-full', `/runs/${runId}`]) {
+    const paths = ['/', '/tests', '/tests/a.b.c', '/jobs/tempest-full', `/runs/${runId}`];
+    for (const path of [...paths, '/projects', '/projects/openstack/nova/ci', '/live']) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type'), path).toMatch(/^text\/html/);

@@ -16,10 +16,10 @@ import {
   isStale,
   parseWhere,
   passFailColumns,
-  refreshDelay,
   withoutKey,
   withPair,
 } from '../../client/src/pages/home/home.js';
+import { refreshDelay } from '../../client/src/lib/refresh.js';
 import type { Bucket, GroupSeries } from '../../client/src/documents/home.js';
 
 const bucket = (start: string, passedRuns: number, failedRuns: number): Bucket => ({

@@ -15,6 +15,20 @@ describe('routes', () => {
       page: 'test',
       testId: 'tempest.api.compute.test_servers.ServersTest.test_list',
     });
+    expect(parseRoute('/projects')).toEqual({ page: 'projects' });
+    expect(parseRoute('/live')).toEqual({ page: 'live' });
+  });
+
+  it('takes everything between /projects/ and /ci as the project, slashes included', () => {
+    expect(parseRoute('/projects/openstack/nova/ci')).toEqual({
+      page: 'ci-matrix',
+      project: 'openstack/nova',
+    });
+    expect(parseRoute('/projects/x/ci/ci')).toEqual({ page: 'ci-matrix', project: 'x/ci' });
+    expect(parseRoute('/projects/openstack/nova')).toEqual({
+      page: 'not-found',
+      path: '/projects/openstack/nova',
+    });
   });
 
   it('takes everything after /tests/ as the test id, slashes included', () => {
@@ -45,6 +59,9 @@ describe('routes', () => {
       { page: 'ci', account: 'email:ci@example.org' },
       { page: 'ci', account: 'a/b ci' },
       { page: 'change', number: 912345 },
+      { page: 'projects' },
+      { page: 'ci-matrix', project: 'openstack/nova-specs #2' },
+      { page: 'live' },
     ];
     for (const route of routes) {
       const href = hrefOf(route);
@@ -53,6 +70,10 @@ describe('routes', () => {
     expect(hrefOf({ page: 'job', name: 'a/b' })).toBe('/jobs/a%2Fb');
     // A test id's slashes stay path separators.
     expect(hrefOf({ page: 'test', testId: 'a/b c' })).toBe('/tests/a/b%20c');
+    // So do a project's.
+    expect(hrefOf({ page: 'ci-matrix', project: 'openstack/nova' })).toBe(
+      '/projects/openstack/nova/ci',
+    );
   });
 
   it('adds query parameters, leaving out empty ones', () => {

@@ -39,6 +39,7 @@ describe('GerritRest.changesUpdatedSince', () => {
     ]);
     expect(standin.restRequests[0]!.getAll('o')).toEqual([
       'ALL_REVISIONS',
+      'ALL_COMMITS',
       'MESSAGES',
       'DETAILED_ACCOUNTS',
     ]);

@@ -238,7 +238,7 @@ describe.each(backends)('the Gerrit store on $name', (backend) => {
     expect((await knex()('gerrit_changes').first('status')).status).toBe('MERGED');
   });
 
-  it('publishes each newly stored event and report after the commit, duplicates not', async () => {
+  it('publishes each newly stored event (with who acted) and report after the commit, duplicates not', async () => {
     const events = runtime.services.events;
     const summaries = events.subscribe(gerritEvent)[Symbol.asyncIterator]();
     const reports = events.subscribe(ciReport)[Symbol.asyncIterator]();
@@ -259,6 +259,7 @@ describe.each(backends)('the Gerrit store on $name', (backend) => {
         change: 101,
         patchSet: 1,
         createdOn: T0,
+        author: ALICE.username,
       },
       {
         type: 'ref-updated',
@@ -266,6 +267,7 @@ describe.each(backends)('the Gerrit store on $name', (backend) => {
         change: null,
         patchSet: null,
         createdOn: T0 + 5,
+        author: null,
       },
       {
         type: 'comment-added',
@@ -273,6 +275,7 @@ describe.each(backends)('the Gerrit store on $name', (backend) => {
         change: 101,
         patchSet: 1,
         createdOn: T0 + 60,
+        author: ZUUL.username,
       },
     ]);
     const report = (await firstReport).value as CiReportEvent;

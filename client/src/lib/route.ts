@@ -8,10 +8,15 @@ export type Route =
   | { page: 'run'; id: string }
   | { page: 'ci'; account: string }
   | { page: 'change'; number: number }
+  | { page: 'projects' }
+  | { page: 'ci-matrix'; project: string }
+  | { page: 'live' }
   | { page: 'not-found'; path: string };
 
-/** The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`, `/cis/acme-ci`,
- * `/changes/912345`). */
+/**
+ * The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`,
+ * `/cis/acme-ci`, `/changes/912345`, `/projects/openstack/nova/ci`).
+ */
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, ...rest] = parts;
@@ -25,6 +30,12 @@ export function parseRoute(pathname: string): Route {
   if (head === 'changes' && rest.length === 1 && /^[1-9]\d{0,9}$/.test(rest[0]!)) {
     return { page: 'change', number: Number(rest[0]) };
   }
+  if (head === 'projects' && rest.length === 0) return { page: 'projects' };
+  // Project names hold slashes (`openstack/nova`): everything between /projects/ and /ci.
+  if (head === 'projects' && rest.length > 1 && rest.at(-1) === 'ci') {
+    return { page: 'ci-matrix', project: rest.slice(0, -1).join('/') };
+  }
+  if (head === 'live' && rest.length === 0) return { page: 'live' };
   return { page: 'not-found', path: pathname };
 }
 
@@ -49,6 +60,12 @@ export function hrefOf(
         return `/cis/${encodeURIComponent(route.account)}`;
       case 'change':
         return `/changes/${route.number}`;
+      case 'projects':
+        return '/projects';
+      case 'ci-matrix':
+        return `/projects/${route.project.split('/').map(encodeURIComponent).join('/')}/ci`;
+      case 'live':
+        return '/live';
       case 'not-found':
         return route.path;
     }

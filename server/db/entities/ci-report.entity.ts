@@ -31,6 +31,8 @@ export const CiReport = defineEntity({
     { properties: ['patchSet', 'ci'] },
     // Who reports on a project.
     { properties: ['project', 'createdAt'] },
+    // Who has CI: every project's reports over a window, read from the index alone.
+    { properties: ['createdAt', 'project', 'ci'] },
   ],
 });
 export type CiReport = InferEntity<typeof CiReport>;

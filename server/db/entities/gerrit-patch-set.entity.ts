@@ -20,6 +20,8 @@ export const GerritPatchSet = defineEntity({
     uploader: p.manyToOne(GerritAccount).nullable().deleteRule('set null'),
     /** REWORK, TRIVIAL_REBASE, NO_CODE_CHANGE, NO_CHANGE, MERGE_FIRST_PARENT_UPDATE. */
     kind: p.string().length(32).nullable(),
+    /** Its commit message, from its patchset-created event or REST revision, cut to 64 KiB. */
+    commitMessage: p.text().columnType('mediumtext').nullable(),
     /** When the first later patch set of the change was created. */
     supersededAt: p.datetime().nullable(),
     mergedAt: p.datetime().nullable(),

@@ -5,6 +5,7 @@
 import type { Client } from '@urql/core';
 import { onRunIngested } from '../../lib/graphql/live.svelte.js';
 import { useLocation } from '../../lib/location.svelte.js';
+import { throttled } from '../../lib/throttle.svelte.js';
 import {
   defaultResolution,
   DEFAULT_PERIOD,
@@ -18,7 +19,6 @@ import {
   DEFAULT_GROUP_KEY,
   formatWhere,
   parseWhere,
-  refreshDelay,
   withoutKey,
   type MetadataPair,
 } from './home.js';
@@ -79,25 +79,11 @@ export class HomeView {
    * at most once per few seconds however fast runs arrive. Call while a component initializes.
    */
   follow(client: Client, refetch: () => void): void {
-    let last = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const refresh = throttled(() => {
+      this.#now = Date.now();
+      refetch();
+    });
     // Any run can change the page: the newest run tells how fresh the data is.
-    onRunIngested(
-      client,
-      () => null,
-      () => {
-        if (timer !== undefined) return;
-        timer = setTimeout(
-          () => {
-            timer = undefined;
-            last = Date.now();
-            this.#now = last;
-            refetch();
-          },
-          refreshDelay(last, Date.now()),
-        );
-      },
-    );
-    $effect(() => () => clearTimeout(timer));
+    onRunIngested(client, () => null, refresh);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The home page's logic as plain functions: the metadata filter as it reads in URLs, time
- * buckets filled out for charts, the chart columns, links of groups, staleness, throttling.
+ * buckets filled out for charts, the chart columns, links of groups, staleness.
  */
 import { alignBuckets, epochSeconds } from '../../lib/buckets.js';
 import { hrefOf } from '../../lib/route.js';
@@ -14,9 +14,6 @@ export const JOB_KEY = 'build_name';
 
 /** Data older than this (seconds) earns the stale-data warning: a collector has stalled. */
 export const STALE_AFTER_SECONDS = 24 * 3600;
-
-/** Live updates refetch at most this often (ms), however many runs arrive. */
-export const MIN_REFRESH_MS = 3000;
 
 /** How many groups get their own line in the failure-rate chart (the busiest ones). */
 export const MAX_CHART_GROUPS = 6;
@@ -163,11 +160,6 @@ export function ageAt(newestRunAt: string | null, now: string): number | null {
 /** Whether data of this age (seconds; null: no data at all) is stale. */
 export function isStale(ageSeconds: number | null, threshold = STALE_AFTER_SECONDS): boolean {
   return ageSeconds === null || ageSeconds > threshold;
-}
-
-/** How long (ms) to wait before refetching, given the last refetch: at most one per `min`. */
-export function refreshDelay(lastAt: number, now: number, min = MIN_REFRESH_MS): number {
-  return Math.max(0, lastAt + min - now);
 }
 
 /** Distinct line colours for groups, readable on white (the overall line is the text colour). */

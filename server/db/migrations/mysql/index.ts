@@ -7,6 +7,7 @@ import { Migration20261203085317_gerrit } from './20261203085317-gerrit.js';
 import { Migration20261203090000_run_status } from './20261203090000-run-status.js';
 import { Migration20261203132331_integer_sums } from './20261203132331-integer-sums.js';
 import { Migration20261203132407_scrape_tasks } from './20261203132407-scrape-tasks.js';
+import { Migration20261203133723_patch_set_commit_message } from './20261203133723-patch-set-commit-message.js';
 
 /** Applied in order; a new migration is written by `server/db/make-migration.ts`. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -24,4 +25,8 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: '20261203090000-run-status', class: Migration20261203090000_run_status },
   { name: '20261203132331-integer-sums', class: Migration20261203132331_integer_sums },
   { name: '20261203132407-scrape-tasks', class: Migration20261203132407_scrape_tasks },
+  {
+    name: '20261203133723-patch-set-commit-message',
+    class: Migration20261203133723_patch_set_commit_message,
+  },
 ];
