@@ -41,7 +41,8 @@ export const cisCommands: readonly CommandSpec[] = [
       },
       {
         flag: 'json',
-        description: 'a JSON array, one object per CI (with --ci, one object; with --matrix, the matrix)',
+        description:
+          'a JSON array, one object per CI (with --ci, one object; with --matrix, the matrix)',
       },
     ],
     details:

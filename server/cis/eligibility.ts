@@ -46,7 +46,8 @@ export function eligiblePatchSets(
     dialect === 'sqlite'
       ? `ps.superseded_at > ps.created_at + ${SUPERSEDED_WITHIN_MS}`
       : `ps.superseded_at > date_add(ps.created_at, interval ${SUPERSEDED_WITHIN_MS / 1000} second)`;
-  const projectFilter = scope.projects === null ? '' : `and r.project_id in (${scope.projects.sql})`;
+  const projectFilter =
+    scope.projects === null ? '' : `and r.project_id in (${scope.projects.sql})`;
   const ciFilter = scope.ciId === null ? '' : 'and r.ci_id = ?';
   const from = `from (select distinct r.ci_id, r.project_id from ci_reports r
       where r.created_at >= ? and r.created_at < ? ${projectFilter} ${ciFilter}) cv

@@ -11,7 +11,7 @@
  * - `lastReport`: its newest report before the window's end (in the project, with one).
  */
 import type { Knex } from '@mikro-orm/knex';
-import type { Database, Dialect } from '../db/orm.js';
+import type { Database } from '../db/orm.js';
 import { rawRows } from '../db/rows.js';
 import { timeParam, toDate } from '../db/sql.js';
 import { eligiblePatchSets, projectNamed, type EligibleScope } from './eligibility.js';
@@ -171,7 +171,11 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
  * Per CI (and per project it covers, with `byProject`): its eligible patch sets and how many of
  * them it reported on — `ci_id`, [`project_id`,] `eligible`, `reported`.
  */
-export function coverageRows(db: Database, scope: EligibleScope, byProject = false): Promise<Row[]> {
+export function coverageRows(
+  db: Database,
+  scope: EligibleScope,
+  byProject = false,
+): Promise<Row[]> {
   const { from, reported } = eligiblePatchSets(db.dialect, scope);
   const keys = byProject ? 'cv.ci_id, cv.project_id' : 'cv.ci_id';
   return rawRows(

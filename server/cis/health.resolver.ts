@@ -1,5 +1,4 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { PageArgs } from '../graphql/pagination.js';
 import { Resolution } from '../graphql/resolution.js';
 import { DateTime } from '../graphql/scalars.js';

@@ -92,15 +92,15 @@ export async function projectsCi(db: Database, request: ProjectsCiRequest): Prom
     )) as Row[];
   const key = (r: Row) => `${Number(r.project_id)}:${Number(r.ci_id)}`;
   const coverageNow = new Map(
-    (await coverageRows(db, { since, until, projects: scope, ciId: null }, true)).map((r) => [key(r), r]),
+    (await coverageRows(db, { since, until, projects: scope, ciId: null }, true)).map((r) => [
+      key(r),
+      r,
+    ]),
   );
   const coverageBefore = new Map(
     (
       await coverageRows(db, { since: previous, until: since, projects: scope, ciId: null }, true)
-    ).map((r) => [
-      key(r),
-      r,
-    ]),
+    ).map((r) => [key(r), r]),
   );
   const systems = await ciSystemsById(knex, [...new Set(reports.map((r) => Number(r.ci_id)))]);
 

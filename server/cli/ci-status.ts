@@ -25,7 +25,8 @@ export function ciStatusRequest(invocation: Invocation): CiStatusRequest | null 
   const ci = textOption(invocation, 'ci');
   const server = textOption(invocation, 'server') ?? null;
   if (ci === undefined) {
-    if (server !== null) throw new GatewatchError('BAD_ARGUMENT', '--server goes with --ci or --matrix');
+    if (server !== null)
+      throw new GatewatchError('BAD_ARGUMENT', '--server goes with --ci or --matrix');
     return null;
   }
   const name = (flag: string, value: string) => {

@@ -8,7 +8,8 @@ import type { Knex } from '@mikro-orm/knex';
  */
 export async function rollupsOf(knex: Knex): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const dayOf = (day: unknown) => String(day instanceof Date ? day.toISOString() : day).slice(0, 10);
+  const dayOf = (day: unknown) =>
+    String(day instanceof Date ? day.toISOString() : day).slice(0, 10);
   for (const t of await knex('tests').select('*')) {
     out[`tests ${t.test_id}`] = JSON.stringify([
       t.id,
