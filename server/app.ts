@@ -16,6 +16,7 @@ import compression from 'compression';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { composeApi, type ComposedApi } from './api.js';
 import type { Config } from './config/config.js';
+import type { GerritServerOptions } from './gerrit/options.js';
 import { createContext, type Context } from './graphql/context.js';
 import { ApiError, classify, ErrorCode, formatError, logInternal } from './graphql/errors.js';
 import {
@@ -46,9 +47,14 @@ export const CLIENT_DIR = fileURLToPath(
   new URL(import.meta.url.endsWith('.ts') ? '../dist/client/' : '../client/', import.meta.url),
 );
 
+export interface AppOptions {
+  /** The configured Gerrit servers: the collector's, and where changes are looked up. */
+  readonly gerrit?: readonly GerritServerOptions[];
+}
+
 /** Opens a runtime for `config` and serves it over HTTP. */
-export async function createApp(config: Config): Promise<App> {
-  const runtime = await openRuntime(config);
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const runtime = await openRuntime(config, options.gerrit ? { gerrit: options.gerrit } : {});
   try {
     const url = await serveHttp(runtime, await composeApi());
     return { url, runtime, services: runtime.services, close: () => runtime.stop() };
@@ -67,6 +73,7 @@ async function serveHttp(runtime: Runtime, api: ComposedApi): Promise<string> {
       db: services.db,
       config,
       events: services.events,
+      gerrit: services.gerrit,
       createLoaders: () => api.createLoaders(services.db),
       authenticate: () => authenticate(services.db, authorization),
     });

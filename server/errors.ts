@@ -151,6 +151,25 @@ export const errorCatalogue = {
     exit: 1,
     api: 'INTERNAL_SERVER_ERROR',
   },
+  HOST_REFUSED: {
+    description:
+      'A fetch was refused: its host is not on the allow-list, resolves to a private address, or its scheme is not http(s).',
+    http: 400,
+    exit: 1,
+    api: 'BAD_USER_INPUT',
+  },
+  NO_ARTIFACTS: {
+    description: "A job's log directory holds neither a subunit stream nor a console log.",
+    http: 404,
+    exit: 1,
+    api: 'NOT_FOUND',
+  },
+  CHANGE_NOT_FOUND: {
+    description: 'A change is neither known to gatewatch nor found on a configured Gerrit.',
+    http: 404,
+    exit: 1,
+    api: 'NOT_FOUND',
+  },
 } as const satisfies Record<string, CatalogueEntry>;
 
 type Catalogue = typeof errorCatalogue;

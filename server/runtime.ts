@@ -4,6 +4,7 @@
  * commands (`ingest`, the coming `collect`) run under one.
  */
 import type { Config } from './config/config.js';
+import type { GerritServerOptions } from './gerrit/options.js';
 import { openDatabase, type Database, type OpenOptions } from './db/orm.js';
 import { createEvents, type Events } from './graphql/pubsub.js';
 import { createIngestService, ingestLimits, type IngestService } from './ingest/ingest.service.js';
@@ -16,6 +17,8 @@ export interface Services {
   readonly pool: ParserPool;
   readonly events: Events;
   readonly ingest: IngestService;
+  /** The configured Gerrit servers (`serve --collect`); empty when none. */
+  readonly gerrit: readonly GerritServerOptions[];
 }
 
 /**
@@ -46,6 +49,7 @@ export interface Runtime {
 export interface RuntimeOptions {
   database?: OpenOptions;
   pool?: PoolOptions;
+  gerrit?: readonly GerritServerOptions[];
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -73,7 +77,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       events,
       limits,
     });
-    return runtime({ config, db, pool, events, ingest });
+    return runtime({ config, db, pool, events, ingest, gerrit: options.gerrit ?? [] });
   } catch (error) {
     await stopAll(running);
     throw error;

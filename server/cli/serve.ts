@@ -16,7 +16,7 @@ export async function serve(invocation: Invocation): Promise<number> {
   const { options, io } = invocation;
   const config = loadConfig(options, io.env);
   const gerrit = switchOption(invocation, 'collect') ? loadGerritServers(options, io.env) : [];
-  const app = await createApp(config);
+  const app = await createApp(config, { gerrit });
   try {
     await startCollection(app.runtime, gerrit, (message) =>
       io.stderr.write(`${new Date().toISOString()} ${message}\n`),

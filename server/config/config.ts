@@ -67,8 +67,13 @@ function resolve(
   file: ConfigFile | null,
 ): unknown {
   const given = setting.flag === undefined ? undefined : flags[optionName(setting.flag)];
-  // A switch's flag (no value) turns it on.
-  const flag = given === true && setting.valueName === undefined ? 'on' : given;
+  // A switch's flag (no value) turns it on; a repeated flag (`--allow-host A --allow-host B`) is a list.
+  const flag =
+    given === true && setting.valueName === undefined
+      ? 'on'
+      : Array.isArray(given) && given.length > 0
+        ? given.map(String).join(',')
+        : given;
   const show = (text: string) => setting.shown?.(text) ?? text;
   if (typeof flag === 'string') {
     return parseFrom(setting, flag, `--${setting.flag} ${show(flag)}`);
@@ -206,6 +211,12 @@ function settingsOf(name: string, document: unknown): Map<string, string> {
         );
       }
       const types: FileValueType[] = ['string', ...(setting.fileTypes ?? [])];
+      const listed =
+        types.includes('list') && Array.isArray(value) && value.every((v) => typeof v === 'string');
+      if (listed) {
+        values.set(`${section}.${key}`, (value as string[]).join(','));
+        continue;
+      }
       if (!(types as string[]).includes(typeof value)) {
         throw new GatewatchError(
           'BAD_CONFIG',

@@ -279,3 +279,20 @@ export function list(text: string): string[] {
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }
+
+/**
+ * Host names (or IP addresses) separated by commas, lower-cased, IPv6 without brackets: the
+ * scraper's allow-list. A URL, a port or a path is refused: a listed host is allowed on any port.
+ */
+export function hostList(text: string): string[] {
+  return list(text).map((item) => {
+    const host = item.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+    const plain = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$/.test(host) || /^[0-9a-f:.]+$/.test(host);
+    if (!plain || !host.replace(/\.$/, '')) {
+      throw new InvalidValue(
+        `${JSON.stringify(item)} is not a host name: expected HOST or an IP address (no scheme, port or path)`,
+      );
+    }
+    return host.replace(/\.$/, '');
+  });
+}

@@ -14,6 +14,7 @@ import {
   durationOrDate,
   flagValue,
   hidePassword,
+  hostList,
   httpUrl,
   list,
   nonEmpty,
@@ -35,7 +36,7 @@ export function processEnv(): Env {
 }
 
 /** What a config file may hold for a setting besides a string. */
-export type FileValueType = 'string' | 'number' | 'boolean';
+export type FileValueType = 'string' | 'number' | 'boolean' | 'list';
 
 /** One setting. `T` is its parsed value. */
 export interface Setting<T> {
@@ -257,6 +258,67 @@ export const SECTIONS = {
       parse: channelPrefix,
     }),
   },
+  scrape: {
+    allowHosts: setting({
+      key: 'allowHosts',
+      flag: 'allow-host',
+      valueName: 'HOST',
+      env: 'GATEWATCH_SCRAPE_ALLOW_HOSTS',
+      default: null,
+      fileTypes: ['list'],
+      description:
+        'hosts logs are scraped from besides those the collector saw in CI reports, private or loopback addresses included; repeatable or a,b',
+      parse: hostList,
+    }),
+    maxStreamBytes: setting({
+      key: 'maxStream',
+      env: 'GATEWATCH_SCRAPE_MAX_STREAM',
+      default: '64MiB',
+      fileTypes: ['number'],
+      description: 'largest subunit stream a scrape downloads (as served, compressed or not)',
+      parse: size,
+    }),
+    maxFileBytes: setting({
+      key: 'maxFile',
+      env: 'GATEWATCH_SCRAPE_MAX_FILE',
+      default: '64MiB',
+      fileTypes: ['number'],
+      description: 'largest dstat CSV or console log a scrape downloads (as served)',
+      parse: size,
+    }),
+    maxExpandedBytes: setting({
+      key: 'maxExpanded',
+      env: 'GATEWATCH_SCRAPE_MAX_EXPANDED',
+      default: '512MiB',
+      fileTypes: ['number'],
+      description: 'largest scraped file once decompressed (gzip bombs are cut there)',
+      parse: size,
+    }),
+    timeout: setting({
+      key: 'timeout',
+      env: 'GATEWATCH_SCRAPE_TIMEOUT',
+      default: '5m',
+      fileTypes: ['number'],
+      description: 'longest one scrape request may take, connecting to last byte',
+      parse: duration,
+    }),
+    idleTimeout: setting({
+      key: 'idleTimeout',
+      env: 'GATEWATCH_SCRAPE_IDLE_TIMEOUT',
+      default: '30s',
+      fileTypes: ['number'],
+      description: 'longest silence of a log server, before its answer or within it',
+      parse: duration,
+    }),
+    maxPages: setting({
+      key: 'maxPages',
+      env: 'GATEWATCH_SCRAPE_MAX_PAGES',
+      default: '20',
+      fileTypes: ['number'],
+      description: 'directory listings a scrape reads per job',
+      parse: count,
+    }),
+  },
 } as const;
 
 /**
@@ -401,7 +463,7 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis, gerrit)',
+  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, gerrit)',
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */

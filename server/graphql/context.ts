@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/orm.js';
+import type { GerritServerOptions } from '../gerrit/options.js';
 import type { Events } from './pubsub.js';
 
 /**
@@ -12,6 +13,8 @@ export interface Context<L = unknown> {
   readonly db: Database;
   readonly config: Config;
   readonly events: Events;
+  /** The configured Gerrit servers (empty when none). */
+  readonly gerrit: readonly GerritServerOptions[];
   /** Request-scoped caches: what one event or request read is not served to the next. */
   readonly loaders: L;
   /** Replaces the loaders with empty ones; the server calls it after each subscription event. */
@@ -24,6 +27,7 @@ export interface ContextOptions<L> {
   db: Database;
   config: Config;
   events: Events;
+  gerrit: readonly GerritServerOptions[];
   /** Fresh, empty loaders. */
   createLoaders(): L;
   /** Checks the request's credentials once, on first use; resolves to the token's name. */
@@ -37,6 +41,7 @@ export function createContext<L>(options: ContextOptions<L>): Context<L> {
     db: options.db,
     config: options.config,
     events: options.events,
+    gerrit: options.gerrit,
     get loaders() {
       return loaders;
     },

@@ -1,9 +1,21 @@
 /**
  * The one outgoing HTTP client: every request gatewatch makes to another server (Gerrit's
  * REST API, the scraper's log servers) goes through it, so that each has time-outs, a size
- * cap, bounded retries and errors that name the URL.
+ * cap, bounded retries, redirects re-checked by its guard, and errors that name the URL.
  */
 import { GatewatchError } from '../errors.js';
+import { downloadOnce, type DownloadOptions, type Downloaded } from './download.js';
+import {
+  asUpstreamError,
+  openResponse,
+  shown,
+  type OpenOptions,
+  type RequestGuard,
+  type Timeouts,
+} from './transport.js';
+
+export type { DownloadOptions, Downloaded } from './download.js';
+export type { CheckedAddress, RequestGuard } from './transport.js';
 
 export interface HttpClientOptions {
   /** Sent with every request. Default `gatewatch`. */
@@ -19,7 +31,7 @@ export interface HttpClientOptions {
   readonly idleTimeoutMs?: number;
   /** The whole request, body included, ms. Default 120 s. */
   readonly totalTimeoutMs?: number;
-  /** The largest body accepted, bytes. Default 64 MiB. */
+  /** The largest body `get` accepts, bytes. Default 64 MiB. */
   readonly maxBytes?: number;
   /** Further attempts after a network error, a time-out, 429 or 5xx. Default 3. */
   readonly retries?: number;
@@ -29,6 +41,10 @@ export interface HttpClientOptions {
   readonly maxBackoffMs?: number;
   /** 0 ≤ x < 1, for the jitter. Default `Math.random`. */
   readonly random?: () => number;
+  /** Checks every URL requested, redirects included (the scraper's host guard). Default: none. */
+  readonly guard?: RequestGuard;
+  /** Aborts every request in flight and refuses new ones. */
+  readonly signal?: AbortSignal;
 }
 
 /** A response read whole (within the cap). */
@@ -40,10 +56,25 @@ export interface HttpResponse {
 }
 
 export interface HttpClient {
-  /** GET with retries; an error status (after retries) is an `UPSTREAM_STATUS` error. */
+  /** GET with retries; an error status (after retries) is an {@link HttpStatusError}. */
   get(url: string, headers?: Record<string, string>): Promise<HttpResponse>;
   /** GET and parse JSON, Gerrit's `)]}'` first line stripped when present. */
   getJson(url: string): Promise<unknown>;
+  /**
+   * GET streamed to a file (gzip data decompressed on the way), within the caps of `options`,
+   * with the same retries as `get`.
+   */
+  download(url: string, options: DownloadOptions): Promise<Downloaded>;
+}
+
+/** An error status, after the retries: `status` tells whether trying later may help. */
+export class HttpStatusError extends GatewatchError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super('UPSTREAM_STATUS', message);
+  }
 }
 
 const DEFAULTS = {
@@ -56,22 +87,33 @@ const DEFAULTS = {
   backoffMs: 500,
   maxBackoffMs: 30_000,
   random: Math.random,
-} satisfies Required<Omit<HttpClientOptions, 'auth'>>;
+} satisfies Required<Omit<HttpClientOptions, 'auth' | 'guard' | 'signal'>>;
+
+type Settings = typeof DEFAULTS & {
+  readonly guard?: RequestGuard;
+  readonly signal?: AbortSignal;
+};
 
 /** Gerrit's guard against cross-site script inclusion, on the first line of every JSON body. */
 const XSSI_PREFIX = ")]}'";
 
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const settings = { ...DEFAULTS, ...options };
+  const settings: Settings = { ...DEFAULTS, ...options };
   const baseHeaders: Record<string, string> = { 'user-agent': settings.userAgent };
   if (options.auth) {
     baseHeaders.authorization = basic(options.auth.user, options.auth.password);
   }
 
-  async function get(url: string, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  /** `attempt` once per try; network errors, time-outs, 429 and 5xx are retried. */
+  async function withRetries<T extends { status: number; headers: Headers }>(
+    url: string,
+    headers: Record<string, string>,
+    attempt: (url: URL, headers: Record<string, string>) => Promise<T>,
+    detail: (response: T) => string,
+  ): Promise<T> {
     const target = checkedUrl(url);
     const sent = { ...baseHeaders, ...headers };
-    // fetch refuses URLs with credentials: they travel as basic auth instead.
+    // Credentials in the URL travel as basic auth, never in the request line.
     if (target.username !== '' && options.auth === undefined) {
       const user = decodeURIComponent(target.username);
       sent.authorization = basic(user, decodeURIComponent(target.password));
@@ -79,33 +121,36 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     const bare = new URL(target);
     bare.username = '';
     bare.password = '';
-    for (let attempt = 0; ; attempt++) {
-      let response: HttpResponse;
+    for (let tries = 0; ; tries++) {
+      let response: T;
       try {
-        response = await attemptOnce(bare, sent, settings);
+        response = await attempt(bare, sent);
       } catch (error) {
         const retryable =
           error instanceof GatewatchError &&
           (error.code === 'UPSTREAM_UNREACHABLE' || error.code === 'UPSTREAM_TIMEOUT');
-        if (!retryable || attempt >= settings.retries) throw error;
-        await delay(backoff(attempt, settings));
+        if (!retryable || tries >= settings.retries) throw error;
+        await delay(backoff(tries, settings));
         continue;
       }
       if (response.status < 400) return response;
       const retryable = response.status === 429 || response.status >= 500;
-      if (!retryable || attempt >= settings.retries) {
-        throw new GatewatchError(
-          'UPSTREAM_STATUS',
-          `GET ${shown(bare)}: answered ${response.status}${statusDetail(response)}` +
-            (attempt > 0 ? ` (after ${attempt + 1} attempts)` : ''),
+      if (!retryable || tries >= settings.retries) {
+        throw new HttpStatusError(
+          response.status,
+          `GET ${shown(bare)}: answered ${response.status}${detail(response)}` +
+            (tries > 0 ? ` (after ${tries + 1} attempts)` : ''),
         );
       }
       const asked = retryAfter(response.headers.get('retry-after'));
       await delay(
-        asked === null ? backoff(attempt, settings) : Math.min(asked, settings.maxBackoffMs),
+        asked === null ? backoff(tries, settings) : Math.min(asked, settings.maxBackoffMs),
       );
     }
   }
+
+  const get = (url: string, headers: Record<string, string> = {}): Promise<HttpResponse> =>
+    withRetries(url, headers, (target, sent) => attemptOnce(target, sent, settings), statusDetail);
 
   async function getJson(url: string): Promise<unknown> {
     const response = await get(url, { accept: 'application/json' });
@@ -119,73 +164,79 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
     }
   }
 
-  return { get, getJson };
+  const download = (url: string, downloadOptions: DownloadOptions): Promise<Downloaded> =>
+    withRetries(
+      url,
+      {},
+      async (target, sent) =>
+        downloadOnce(
+          await openResponse(target, {
+            headers: sent,
+            timeouts: timeoutsOf(settings),
+            ...guarded(settings),
+          }),
+          downloadOptions,
+        ),
+      () => '',
+    );
+
+  return { get, getJson, download };
+}
+
+function guarded(settings: Settings): Pick<OpenOptions, 'guard' | 'signal'> {
+  return {
+    ...(settings.guard ? { guard: settings.guard } : {}),
+    ...(settings.signal ? { signal: settings.signal } : {}),
+  };
+}
+
+function timeoutsOf(settings: Settings): Timeouts {
+  return {
+    connectMs: settings.connectTimeoutMs,
+    idleMs: settings.idleTimeoutMs,
+    totalMs: settings.totalTimeoutMs,
+  };
 }
 
 async function attemptOnce(
   url: URL,
   headers: Record<string, string>,
-  settings: typeof DEFAULTS,
+  settings: Settings,
 ): Promise<HttpResponse> {
-  const controller = new AbortController();
-  let timedOut: string | null = null;
-  const abortAfter = (ms: number, what: string) =>
-    setTimeout(() => {
-      timedOut = `${what} time-out of ${ms} ms`;
-      controller.abort();
-    }, ms);
-  const total = abortAfter(settings.totalTimeoutMs, 'total');
-  let phase = abortAfter(settings.connectTimeoutMs, 'connect');
   const name = shown(url);
-  const failure = (error: unknown): GatewatchError => {
-    if (error instanceof GatewatchError) return error;
-    if (timedOut !== null) {
-      return new GatewatchError(
-        'UPSTREAM_TIMEOUT',
-        `GET ${name}: no answer within the ${timedOut}`,
-      );
-    }
-    return new GatewatchError('UPSTREAM_UNREACHABLE', `GET ${name}: ${networkCause(error)}`);
-  };
+  const opened = await openResponse(url, {
+    headers,
+    timeouts: timeoutsOf(settings),
+    ...guarded(settings),
+  });
   try {
-    let response: Response;
-    try {
-      response = await fetch(url, { headers, signal: controller.signal, redirect: 'follow' });
-    } catch (error) {
-      throw failure(error);
-    }
-    clearTimeout(phase);
-    const declared = Number(response.headers.get('content-length') ?? NaN);
+    const declared = Number(opened.headers.get('content-length') ?? NaN);
     if (declared > settings.maxBytes) {
-      controller.abort();
+      opened.body.destroy();
       throw tooLarge(name, settings.maxBytes);
     }
     const chunks: Buffer[] = [];
     let bytes = 0;
     try {
-      phase = abortAfter(settings.idleTimeoutMs, 'idle');
-      for await (const chunk of response.body ?? []) {
-        clearTimeout(phase);
+      for await (const chunk of opened.body as AsyncIterable<Buffer>) {
         bytes += chunk.byteLength;
         if (bytes > settings.maxBytes) {
-          controller.abort();
+          opened.body.destroy();
           throw tooLarge(name, settings.maxBytes);
         }
-        chunks.push(Buffer.from(chunk));
-        phase = abortAfter(settings.idleTimeoutMs, 'idle');
+        chunks.push(chunk);
       }
     } catch (error) {
-      throw failure(error);
+      throw asUpstreamError(error, url);
     }
     return {
-      url: response.url || url.href,
-      status: response.status,
-      headers: response.headers,
+      url: opened.url,
+      status: opened.status,
+      headers: opened.headers,
       body: Buffer.concat(chunks),
     };
   } finally {
-    clearTimeout(total);
-    clearTimeout(phase);
+    opened.close();
   }
 }
 
@@ -205,17 +256,6 @@ function checkedUrl(url: string): URL {
   return parsed;
 }
 
-/** A URL for a message: credentials in it are hidden. */
-function shown(url: string | URL): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return String(url);
-  }
-}
-
 function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 }
@@ -227,19 +267,13 @@ function tooLarge(name: string, cap: number): GatewatchError {
   );
 }
 
-function networkCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 function statusDetail(response: HttpResponse): string {
   const text = response.body.toString('utf8', 0, Math.min(response.body.length, 200)).trim();
   return text === '' ? '' : `: ${text.split('\n')[0]}`;
 }
 
 /** Exponential backoff with equal jitter: half the delay fixed, half random. */
-function backoff(attempt: number, settings: typeof DEFAULTS): number {
+function backoff(attempt: number, settings: Settings): number {
   const ceiling = Math.min(settings.maxBackoffMs, settings.backoffMs * 2 ** attempt);
   return ceiling / 2 + (ceiling / 2) * settings.random();
 }

@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../graphql/context.js';
 import { ApiError, ErrorCode } from '../graphql/errors.js';
+import { resolveChange } from './resolve.service.js';
 import { ChangeResolution, ScrapeTask } from './scrape.type.js';
 
 // CONTRACT STUB (session 5): the helpers replace every body below.
@@ -14,10 +15,10 @@ export class ScrapeResolver {
       'A change number, `change,patchset`, a Gerrit change URL or a job’s log URL → the latest CI result of each job.',
   })
   resolveChange(
-    @Arg('input', () => String) _input: string,
-    @Ctx() _ctx: Context,
+    @Arg('input', () => String) input: string,
+    @Ctx() ctx: Context,
   ): Promise<ChangeResolution> {
-    throw todo('resolveChange');
+    return resolveChange(ctx.db, ctx.gerrit, input);
   }
 
   @Mutation(() => ScrapeTask, {

@@ -44,6 +44,15 @@ describe('loadConfig', () => {
         dev: false,
       },
       redis: { url: null, prefix: 'gatewatch' },
+      scrape: {
+        allowHosts: null,
+        maxStreamBytes: 64 << 20,
+        maxFileBytes: 64 << 20,
+        maxExpandedBytes: 512 << 20,
+        timeout: 300_000,
+        idleTimeout: 30_000,
+        maxPages: 20,
+      },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -122,6 +131,15 @@ describe('loadConfig', () => {
         dev: true,
       },
       redis: { url: 'redis://127.0.0.1:6379', prefix: 'gw:' },
+      scrape: {
+        allowHosts: null,
+        maxStreamBytes: 64 << 20,
+        maxFileBytes: 64 << 20,
+        maxExpandedBytes: 512 << 20,
+        timeout: 300_000,
+        idleTimeout: 30_000,
+        maxPages: 20,
+      },
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),
@@ -193,7 +211,7 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
@@ -202,7 +220,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,

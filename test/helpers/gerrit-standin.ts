@@ -1,7 +1,7 @@
 /**
  * A Gerrit stand-in the tests start on 127.0.0.1, port 0: a real SSH server (ssh2's server
- * side) answering `gerrit stream-events`, and an HTTP server for `GET [/a]/changes/` whose
- * ChangeInfos are derived from the same events. Its key files live in a temp directory.
+ * side) answering `gerrit stream-events`, and an HTTP server for `GET [/a]/changes/` and
+ * `GET [/a]/changes/N/detail` whose ChangeInfos are derived from the same events. Its key files live in a temp directory.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -146,6 +146,17 @@ export async function startGerritStandin(options: StandinOptions = {}): Promise<
       }
     }
     const path = authenticated ? url.pathname.slice(2) : url.pathname;
+    const detail = /^\/changes\/(\d+)\/detail$/.exec(path);
+    if (detail) {
+      const info = deriveChanges(events).find((c) => c._number === Number(detail[1]));
+      if (info === undefined) {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${detail[1]}`);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(`)]}'\n${JSON.stringify(info)}\n`);
+      return;
+    }
     if (path !== '/changes/') {
       res.writeHead(404).end('Not found');
       return;

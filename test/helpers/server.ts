@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import WebSocket from 'ws';
-import { createApp, type App } from '../../server/app.js';
+import { createApp, type App, type AppOptions } from '../../server/app.js';
 import { loadConfig } from '../../server/config/config.js';
 import type { IngestSummary } from '../../server/ingest/ingest.js';
 import type { Backend } from './databases.js';
@@ -56,18 +56,20 @@ afterAll(async () => {
 });
 
 /**
- * Starts a server over a fresh database; `env` sets GATEWATCH_* settings. It is closed (and
+ * Starts a server over a fresh database; `env` sets GATEWATCH_* settings, `options` what
+ * `serve` passes besides them (the Gerrit servers). It is closed (and
  * its database dropped) automatically: after the test that started it, or after the file when
  * started in a `beforeAll`; `close()` closes it earlier.
  */
 export async function startServer(
   backend: Backend,
   env: Record<string, string> = {},
+  options: AppOptions = {},
 ): Promise<TestServer> {
   const database = await backend.create();
   let app: App;
   try {
-    app = await createApp(loadConfig({ db: database.url, port: '0' }, env));
+    app = await createApp(loadConfig({ db: database.url, port: '0' }, env), options);
   } catch (error) {
     await database.drop();
     throw error;
