@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../client/src/lib/format.js';
 import { progressOf, resultLook, STAGES } from '../../client/src/pages/scrape/results.js';
-import { scrapeCommand } from '../../client/src/pages/scrape/token.js';
+import { scrapeCommand } from '../../client/src/pages/scrape/command.js';
 
 describe('the scrape page', () => {
   it('marks passed, failed and broken jobs apart, keeping the CI’s word', () => {

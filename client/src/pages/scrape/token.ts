@@ -1,5 +1,3 @@
-import { shellQuote } from '../../lib/shell.js';
-
 /**
  * The token the scrape page sends when the server wants one (public scraping off): kept for the
  * browser tab only (sessionStorage), sent as `Authorization: Bearer …` on the mutation alone.
@@ -28,10 +26,4 @@ export function saveToken(token: string): void {
 /** The request headers a token makes. */
 export function authorizationOf(token: string | null): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
-}
-
-/** The command that does the same scrape with the CLI, quoted for a POSIX shell. */
-export function scrapeCommand(input: string, job: string | null): string {
-  const words = ['npx', 'gatewatch', 'scrape', ...(job === null ? [] : ['--job', job]), input];
-  return words.map(shellQuote).join(' ');
 }
