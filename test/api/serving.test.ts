@@ -71,7 +71,14 @@ describe('answers outside GraphQL', () => {
       expect(response.status, name).toBe(200);
       expect(response.headers.get('cache-control'), name).toBe(IMMUTABLE);
     }
-    for (const page of ['/', '/index.html', '/jobs/gate-nova', '/runs/abcd', '/graphiql/']) {
+    const pages = [
+      ...['/', '/index.html', '/jobs/gate-nova', '/runs/abcd', '/graphiql/'],
+      // The scrape page, its input a link's single escaped segment, typed by hand, or a query.
+      `/go/${encodeURIComponent('https://logs.example.org/26/271726/2/check/job/7c374a7/')}`,
+      '/go/https://review.example.org/c/271726/2',
+      '/go?input=271726',
+    ];
+    for (const page of pages) {
       const response = await fetch(`${server.url}${page}`);
       expect(response.status, page).toBe(200);
       expect(response.headers.get('content-type'), page).toMatch(/^text\/html/);

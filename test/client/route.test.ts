@@ -62,6 +62,7 @@ describe('routes', () => {
       { page: 'projects' },
       { page: 'ci-matrix', project: 'openstack/nova-specs #2' },
       { page: 'live' },
+      { page: 'go', input: 'https://review.opendev.org/#/c/271726/2' },
     ];
     for (const route of routes) {
       const href = hrefOf(route);
@@ -85,5 +86,49 @@ describe('routes', () => {
     );
     const url = new URL(hrefOf({ page: 'tests' }, { q: 'a&b=c', mode: 'prefix' }), 'http://x');
     expect(Object.fromEntries(url.searchParams)).toEqual({ q: 'a&b=c', mode: 'prefix' });
+  });
+
+  describe('the scrape page, /go/<input>', () => {
+    const inputs = [
+      '271726',
+      '271726,3',
+      '271726/3',
+      'https://review.opendev.org/#/c/271726/',
+      'https://review.opendev.org/c/openstack/nova/+/271726/3',
+      'http://logs.openstack.org/26/271726/2/check/gate-stackviz-pep8/7c374a7/',
+      'https://logs.example.org/periodic/job?x=1&y=2#top',
+      'a %zz stray percent, spaces and ünïcode',
+    ];
+
+    it('carries any input in one escaped segment and reads it back whole', () => {
+      for (const input of inputs) {
+        const url = new URL(hrefOf({ page: 'go', input }), 'http://x');
+        expect(url.pathname.split('/'), input).toHaveLength(3);
+        expect(url.search + url.hash, input).toBe('');
+        expect(parseRoute(url.pathname, url.search, url.hash), input).toEqual({
+          page: 'go',
+          input,
+        });
+      }
+    });
+
+    it('reads a URL typed after /go/ by hand, its slashes, query and fragment included', () => {
+      for (const input of inputs.filter((text) => /^https?:/.test(text))) {
+        const url = new URL(`http://x/go/${input}`);
+        expect(parseRoute(url.pathname, url.search, url.hash), input).toEqual({
+          page: 'go',
+          input,
+        });
+      }
+    });
+
+    it('reads ?input= and takes a stray % as itself', () => {
+      expect(parseRoute('/go', '?input=271726%2C3')).toEqual({ page: 'go', input: '271726,3' });
+      expect(parseRoute('/go/', '?input=a%26b')).toEqual({ page: 'go', input: 'a&b' });
+      expect(parseRoute('/go')).toEqual({ page: 'go', input: '' });
+      expect(parseRoute('/go/100%')).toEqual({ page: 'go', input: '100%' });
+      // Only /go itself: a longer first segment is no scrape page.
+      expect(parseRoute('/gone')).toEqual({ page: 'not-found', path: '/gone' });
+    });
   });
 });

@@ -7,7 +7,9 @@ import { parseRoute, type Route } from './route.js';
 
 export class AppLocation {
   #url = $state(new URL(window.location.href));
-  readonly route: Route = $derived(parseRoute(this.#url.pathname));
+  readonly route: Route = $derived(
+    parseRoute(this.#url.pathname, this.#url.search, this.#url.hash),
+  );
 
   constructor() {
     window.addEventListener('popstate', () => {
@@ -20,10 +22,14 @@ export class AppLocation {
     return this.#url.searchParams.get(name) ?? fallback;
   }
 
-  /** Goes to another view (a new history entry). */
-  navigate(href: string): void {
+  /**
+   * Goes to another view: a new history entry, or with `replace` instead of this one (a view
+   * that moves on by itself, which Back must not return to).
+   */
+  navigate(href: string, { replace = false } = {}): void {
     const url = new URL(href, window.location.href);
-    window.history.pushState(null, '', url);
+    if (replace) window.history.replaceState(null, '', url);
+    else window.history.pushState(null, '', url);
     this.#url = url;
     window.scrollTo(0, 0);
   }

@@ -11,13 +11,16 @@ export type Route =
   | { page: 'projects' }
   | { page: 'ci-matrix'; project: string }
   | { page: 'live' }
+  | { page: 'go'; input: string }
   | { page: 'not-found'; path: string };
 
 /**
  * The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`,
- * `/cis/acme-ci`, `/changes/912345`, `/projects/openstack/nova/ci`).
+ * `/cis/acme-ci`, `/changes/912345`, `/projects/openstack/nova/ci`); the query string and
+ * fragment matter only to `/go`, whose input may be a URL typed in by hand.
  */
-export function parseRoute(pathname: string): Route {
+export function parseRoute(pathname: string, search = '', hash = ''): Route {
+  if (pathname === '/go' || pathname.startsWith('/go/')) return goRoute(pathname, search, hash);
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, ...rest] = parts;
   if (parts.length === 0) return { page: 'home' };
@@ -66,6 +69,9 @@ export function hrefOf(
         return `/projects/${route.project.split('/').map(encodeURIComponent).join('/')}/ci`;
       case 'live':
         return '/live';
+      case 'go':
+        // One segment: the input's slashes, `#` and `?` are all escaped.
+        return `/go/${encodeURIComponent(route.input)}`;
       case 'not-found':
         return route.path;
     }
@@ -76,4 +82,24 @@ export function hrefOf(
   }
   const search = query.toString();
   return search ? `${path}?${search}` : path;
+}
+
+/**
+ * `/go/<input>`: what follows `/go/` is the input, decoded as a whole. Links escape it into one
+ * segment; a URL typed after `/go/` by hand keeps its slashes, its query and its fragment
+ * (`/#/c/N/`), which the browser split off. `/go?input=…` is read too.
+ */
+function goRoute(pathname: string, search: string, hash: string): Route {
+  const fromQuery = new URLSearchParams(search).get('input');
+  if (pathname === '/go' || pathname === '/go/') return { page: 'go', input: fromQuery ?? '' };
+  return { page: 'go', input: decodeLeniently(pathname.slice('/go/'.length) + search + hash) };
+}
+
+/** A stray `%` (no escape after it) leaves the text as typed rather than failing the page. */
+function decodeLeniently(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
