@@ -27,8 +27,8 @@ export const CiReport = defineEntity({
   indexes: [
     // Reports per CI over time; the figures.
     { properties: ['ci', 'createdAt'] },
-    // The CI matrix: a page of patch sets × CIs.
-    { properties: ['patchSet', 'ci'] },
+    // The CI matrix (a page of patch sets × CIs) and coverage (did it report before the end?).
+    { properties: ['patchSet', 'ci', 'createdAt'] },
     // Who reports on a project.
     { properties: ['project', 'createdAt'] },
     // Who has CI: every project's reports over a window, read from the index alone.
