@@ -1,9 +1,9 @@
 // First: the scrape task's state is a GraphQL enum, whose decorators need the polyfill.
 import 'reflect-metadata';
-import { loadConfig, readConfigList } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
 import { Run } from '../db/entities/index.js';
 import { GatewatchError } from '../errors.js';
-import { loadGerritServers } from '../gerrit/options.js';
+import { configuredGerritServers } from '../gerrit/options.js';
 import { summaryJson } from '../ingest/summary.js';
 import { countsOf } from '../runs/run.service.js';
 import { openRuntime, type Runtime } from '../runtime.js';
@@ -26,8 +26,7 @@ export async function scrape(invocation: Invocation): Promise<number> {
   const input = invocation.args[0]!;
   const config = loadConfig(options, io.env);
   // Changes unknown to the database are looked up on the config file's Gerrit servers.
-  const gerrit =
-    readConfigList(options, io.env, 'gerrit') === null ? [] : loadGerritServers(options, io.env);
+  const gerrit = configuredGerritServers(options, io.env);
   const runtime = await openRuntime(config, { gerrit });
   try {
     const { db, events } = runtime.services;

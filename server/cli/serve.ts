@@ -4,24 +4,27 @@ import { createApp } from '../app.js';
 import { describeDb, loadConfig } from '../config/config.js';
 import { hidePassword } from '../config/parsers.js';
 import { startCollection } from '../gerrit/collection.js';
-import { loadGerritServers } from '../gerrit/options.js';
+import { configuredGerritServers, loadGerritServers } from '../gerrit/options.js';
 import { switchOption, type Invocation } from '../command.js';
 import { schedulePurge } from '../scrape/purge.js';
 import { untilStopSignal } from './signals.js';
 
 /**
  * `gatewatch serve`: runs until SIGINT or SIGTERM, then drains and closes; it runs scrape
- * tasks and purges old scraped runs. With `--collect`, it also collects from the Gerrit
- * servers of the options or the config file.
+ * tasks and purges old scraped runs, looking changes up on the config file's Gerrit servers.
+ * With `--collect`, it also collects from the Gerrit servers of the options or the config file.
  */
 export async function serve(invocation: Invocation): Promise<number> {
   const { options, io } = invocation;
   const config = loadConfig(options, io.env);
-  const gerrit = switchOption(invocation, 'collect') ? loadGerritServers(options, io.env) : [];
+  const collect = switchOption(invocation, 'collect');
+  const gerrit = collect
+    ? loadGerritServers(options, io.env)
+    : configuredGerritServers(options, io.env);
   const app = await createApp(config, { gerrit });
   const log = (message: string) => io.stderr.write(`${new Date().toISOString()} ${message}\n`);
   try {
-    await startCollection(app.runtime, gerrit, log);
+    await startCollection(app.runtime, collect ? gerrit : [], log);
     schedulePurge(app.runtime, config.scrape.retention, log);
   } catch (error) {
     await app.close();
@@ -36,7 +39,7 @@ export async function serve(invocation: Invocation): Promise<number> {
       `  events shared through Redis at ${hidePassword(config.redis.url)} (prefix ${config.redis.prefix})\n`,
     );
   }
-  if (gerrit.length > 0) {
+  if (collect) {
     io.stdout.write(`  collecting Gerrit events from ${gerrit.map((s) => s.name).join(', ')}\n`);
   }
   const signal = await untilStopSignal();

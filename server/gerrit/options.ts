@@ -51,6 +51,14 @@ type Values = { [F in Field]: ReturnType<(typeof GERRIT_SERVER)[F]['parse']> | n
 type Source = (field: Field, text: string) => string;
 
 /**
+ * The config file's Gerrit servers (none without a `gerrit` list): what commands that only
+ * look changes up (scraping) know of Gerrit, collecting or not.
+ */
+export function configuredGerritServers(flags: ConfigFlags, env: Env): GerritServerOptions[] {
+  return readConfigList(flags, env, 'gerrit') === null ? [] : loadGerritServers(flags, env);
+}
+
+/**
  * The servers to collect from. `replay`: a `--replay` run, which needs neither SSH nor REST
  * (the flags still name the server).
  */
