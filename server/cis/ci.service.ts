@@ -68,7 +68,8 @@ export async function ciSystemsById(
   return new Map(rows.map((r) => [Number(r.id), ciOf(r)]));
 }
 
-const REPORT_COLUMNS = [
+/** The columns {@link reportOf} reads, from {@link reports}. */
+export const REPORT_COLUMNS = [
   'r.id',
   'r.ci_id',
   'r.patch_set_id',
@@ -79,7 +80,8 @@ const REPORT_COLUMNS = [
   'r.created_at',
 ];
 
-function reports(knex: Knex): Knex.QueryBuilder {
+/** Reports (`r`) with their project (`p`). */
+export function reports(knex: Knex): Knex.QueryBuilder {
   return knex('ci_reports as r').join('gerrit_projects as p', 'p.id', 'r.project_id');
 }
 

@@ -11,7 +11,7 @@
  * - `lastReport`: its newest report before the window's end (in the project, with one).
  */
 import type { Knex } from '@mikro-orm/knex';
-import type { Database, Dialect } from '../db/orm.js';
+import type { Database } from '../db/orm.js';
 import { timeParam, toDate } from '../db/sql.js';
 
 /** A patch set superseded sooner than this after its creation is not eligible. */
@@ -105,7 +105,16 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
       .groupBy('c.id')
       .select('c.id as ci_id', knex.raw('count(*) as unparsed'))) as Row[],
   );
-  const coverage = byCi(await coverageRows(knex, dialect, since, until, project));
+  const coverage = byCi(
+    await coverageRows(
+      db,
+      window,
+      project === null
+        ? null
+        : { sql: 'select id from gerrit_projects where name = ?', bindings: [project] },
+      false,
+    ),
+  );
   const last = byCi(
     (await inProject(knex('ci_reports as r'), 'r.project_id')
       .where('r.created_at', '<', until)
@@ -144,30 +153,44 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
   );
 }
 
-/** Per CI: its eligible patch sets and how many of them it reported on. */
-async function coverageRows(
-  knex: Knex,
-  dialect: Dialect,
-  since: number | Date,
-  until: number | Date,
-  project: string | null,
+/** Which projects coverage is counted in: a `select id …` of gerrit_projects and its bindings. */
+export interface ProjectScope {
+  readonly sql: string;
+  readonly bindings: readonly Knex.RawBinding[];
+}
+
+/**
+ * Per CI (and per project it covers, with `byProject`): its eligible patch sets and how many of
+ * them it reported on — `ci_id`, [`project_id`,] `eligible`, `reported`.
+ */
+export async function coverageRows(
+  db: Database,
+  window: { readonly since: Date; readonly until: Date },
+  scope: ProjectScope | null,
+  byProject: boolean,
 ): Promise<Row[]> {
+  const { knex, dialect } = db;
+  const since = timeParam(dialect, window.since);
+  const until = timeParam(dialect, window.until);
   const notSoonSuperseded =
     dialect === 'sqlite'
       ? `ps.superseded_at > ps.created_at + ${SUPERSEDED_WITHIN_MS}`
       : `ps.superseded_at > date_add(ps.created_at, interval ${SUPERSEDED_WITHIN_MS / 1000} second)`;
-  const projectFilter =
-    project === null ? '' : 'and r.project_id in (select id from gerrit_projects where name = ?)';
-  const sql = `select cv.ci_id, count(*) as eligible,
+  const projectFilter = scope === null ? '' : `and r.project_id in (${scope.sql})`;
+  const keys = byProject ? 'cv.ci_id, cv.project_id' : 'cv.ci_id';
+  const sql = `select ${keys}, count(*) as eligible,
       sum(case when exists (select 1 from ci_reports r2 where r2.patch_set_id = ps.id and r2.ci_id = cv.ci_id and r2.created_at < ?) then 1 else 0 end) as reported
     from (select distinct r.ci_id, r.project_id from ci_reports r where r.created_at >= ? and r.created_at < ? ${projectFilter}) cv
     join gerrit_patch_sets ps on ps.project_id = cv.project_id
     where ps.created_at >= ? and ps.created_at < ? and (ps.superseded_at is null or ${notSoonSuperseded})
-    group by cv.ci_id`;
-  const bindings = [until, since, until, ...(project === null ? [] : [project]), since, until];
-  const result = (await knex.raw(sql, bindings as Knex.RawBinding[])) as unknown;
-  // knex.raw answers rows on SQLite, [rows, fields] on MySQL.
-  return (dialect === 'sqlite' ? result : (result as unknown[])[0]) as Row[];
+    group by ${keys}`;
+  const bindings = [until, since, until, ...(scope?.bindings ?? []), since, until];
+  return rawRows(db, await knex.raw(sql, bindings));
+}
+
+/** knex.raw answers rows on SQLite, [rows, fields] on MySQL. */
+export function rawRows(db: Database, result: unknown): Row[] {
+  return (db.dialect === 'sqlite' ? result : (result as unknown[])[0]) as Row[];
 }
 
 function byCi(rows: Row[]): Map<number, Row> {

@@ -4,6 +4,8 @@ import { PageArgs } from '../graphql/pagination.js';
 import { Resolution } from '../graphql/resolution.js';
 import { DateTime } from '../graphql/scalars.js';
 import type { CisContext } from './ci.loaders.js';
+import { ciMatrix } from './matrix.service.js';
+import { projectsCi } from './projects-ci.service.js';
 import {
   CiMatrix,
   CiMissedPatchSetConnection,
@@ -23,19 +25,19 @@ export class CiMatrixResolver {
       "A project's matrix: its patch sets created in the window (default: the 24 hours before `until`, default now) × its CIs.",
   })
   ciMatrix(
-    @Arg('project', () => String) _project: string,
-    @Arg('server', () => String, { nullable: true }) _server: string | undefined,
-    @Arg('since', () => DateTime, { nullable: true }) _since: Date | undefined,
-    @Arg('until', () => DateTime, { nullable: true }) _until: Date | undefined,
+    @Arg('project', () => String) project: string,
+    @Arg('server', () => String, { nullable: true }) server: string | undefined,
+    @Arg('since', () => DateTime, { nullable: true }) since: Date | undefined,
+    @Arg('until', () => DateTime, { nullable: true }) until: Date | undefined,
     @Arg('cis', () => [String], {
       nullable: true,
       description: 'The columns, by account (default: every CI that reported in the window).',
     })
-    _cis: string[] | undefined,
-    @Args(() => PageArgs) _page: PageArgs,
-    @Ctx() _ctx: CisContext,
+    cis: string[] | undefined,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: CisContext,
   ): Promise<CiMatrix> {
-    throw todo('ciMatrix');
+    return ciMatrix(ctx.db, { project, server, since, until, cis, page });
   }
 
   @Query(() => [ProjectCi], {
@@ -43,13 +45,13 @@ export class CiMatrixResolver {
       'Who has CI: per project (of one server, or one project), the CIs that reported in the window and those that stopped.',
   })
   projectsCi(
-    @Arg('server', () => String, { nullable: true }) _server: string | undefined,
-    @Arg('project', () => String, { nullable: true }) _project: string | undefined,
-    @Arg('since', () => DateTime, { nullable: true }) _since: Date | undefined,
-    @Arg('until', () => DateTime, { nullable: true }) _until: Date | undefined,
-    @Ctx() _ctx: CisContext,
+    @Arg('server', () => String, { nullable: true }) server: string | undefined,
+    @Arg('project', () => String, { nullable: true }) project: string | undefined,
+    @Arg('since', () => DateTime, { nullable: true }) since: Date | undefined,
+    @Arg('until', () => DateTime, { nullable: true }) until: Date | undefined,
+    @Ctx() ctx: CisContext,
   ): Promise<ProjectCi[]> {
-    throw todo('projectsCi');
+    return projectsCi(ctx.db, { server, project, since, until });
   }
 }
 
