@@ -27,8 +27,10 @@ export const CiReport = defineEntity({
   indexes: [
     // Reports per CI over time; the figures.
     { properties: ['ci', 'createdAt'] },
-    // The CI matrix: a page of patch sets × CIs.
-    { properties: ['patchSet', 'ci'] },
+    // The CI matrix: a page of patch sets × CIs; whether a CI reported on a patch set by then.
+    { properties: ['patchSet', 'ci', 'createdAt'] },
+    // The CIs reporting on each project in a window (coverage), from the index alone.
+    { properties: ['createdAt', 'ci', 'project'] },
     // Who reports on a project.
     { properties: ['project', 'createdAt'] },
   ],

@@ -5,6 +5,7 @@ import { Migration20261122174000_analytics_indexes } from './20261122174000-anal
 import { Migration20261202164503_identifiers_run_keys } from './20261202164503-identifiers-run-keys.js';
 import { Migration20261203085317_gerrit } from './20261203085317-gerrit.js';
 import { Migration20261203090000_run_status } from './20261203090000-run-status.js';
+import { Migration20261203140000_ci_health_indexes } from './20261203140000-ci-health-indexes.js';
 
 /** Applied in order; a new migration is written by `server/db/make-migration.ts`. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const sqliteMigrations: MigrationObject[] = [
   },
   { name: '20261203085317-gerrit', class: Migration20261203085317_gerrit },
   { name: '20261203090000-run-status', class: Migration20261203090000_run_status },
+  { name: '20261203140000-ci-health-indexes', class: Migration20261203140000_ci_health_indexes },
 ];

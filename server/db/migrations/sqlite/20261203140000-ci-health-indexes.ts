@@ -1,0 +1,27 @@
+import { Migration } from '@mikro-orm/migrations';
+
+/**
+ * Indexes for the CI health queries (bench `ci`): whether a CI reported on a patch set before
+ * an instant is answered from one index entry (the coverage count asks it per eligible patch
+ * set; without the time in the index SQLite walked all of the CI's reports instead), and the
+ * CIs reporting on each project in a window are read from a range of one covering index.
+ */
+export class Migration20261203140000_ci_health_indexes extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`drop index \`ci_reports_patch_set_id_ci_id_index\`;`);
+    this.addSql(
+      `create index \`ci_reports_patch_set_id_ci_id_created_at_index\` on \`ci_reports\` (\`patch_set_id\`, \`ci_id\`, \`created_at\`);`,
+    );
+    this.addSql(
+      `create index \`ci_reports_created_at_ci_id_project_id_index\` on \`ci_reports\` (\`created_at\`, \`ci_id\`, \`project_id\`);`,
+    );
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`drop index \`ci_reports_created_at_ci_id_project_id_index\`;`);
+    this.addSql(`drop index \`ci_reports_patch_set_id_ci_id_created_at_index\`;`);
+    this.addSql(
+      `create index \`ci_reports_patch_set_id_ci_id_index\` on \`ci_reports\` (\`patch_set_id\`, \`ci_id\`);`,
+    );
+  }
+}
