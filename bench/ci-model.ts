@@ -151,7 +151,7 @@ export function ciSpecs(shape: CiShape): CiSpec[] {
         seconds: Math.round(600 + rand() * 5400),
       })),
       votes: rand() < 0.6,
-      unparsed: i % 5 === 0 ? 0.02 : 0,
+      unparsed: i % 5 === 2 ? 0.02 : 0,
       stopsAt: i === shape.cis - 1 ? shape.end.getTime() - STOPPED_BEFORE_END_MS : null,
     });
   }

@@ -74,7 +74,7 @@ export class CiStory {
     );
     const times = Array.from(
       { length: count },
-      () => dayStart + Math.floor(this.rand() * DAY_MS),
+      () => dayStart + wholeSeconds(this.rand() * DAY_MS),
     ).sort((a, b) => a - b);
     for (const t of times) this.change(t);
     return this.rows.batch;
@@ -91,7 +91,7 @@ export class CiStory {
     const times = [createdAt];
     while (times.length < wanted) {
       const gap = r() < 0.3 ? (5 + r() * 170) * MINUTE_MS : (181 + r() * 2700) * MINUTE_MS;
-      const at = times.at(-1)! + Math.round(gap);
+      const at = times.at(-1)! + wholeSeconds(gap);
       if (at >= this.end) break;
       times.push(at);
     }
@@ -101,10 +101,10 @@ export class CiStory {
     let status = 'NEW';
     let statusAt: number | null = null;
     if (fate < 0.62 && !lastBroken) {
-      const at = last + Math.round((2 + r() * 34) * 3_600_000);
+      const at = last + wholeSeconds((2 + r() * 34) * 3_600_000);
       if (at < this.end) [status, statusAt] = ['MERGED', at];
     } else if (fate > 0.9) {
-      const at = last + Math.round((24 + r() * 120) * 3_600_000);
+      const at = last + wholeSeconds((24 + r() * 120) * 3_600_000);
       if (at < this.end) [status, statusAt] = ['ABANDONED', at];
     }
     let updatedAt = statusAt ?? last;
@@ -152,7 +152,7 @@ export class CiStory {
       }
       updatedAt = Math.max(updatedAt, this.reportsOn(ps));
       if (merged !== null) {
-        const gateAt = merged - Math.round((20 + r() * 40) * MINUTE_MS);
+        const gateAt = merged - wholeSeconds((20 + r() * 40) * MINUTE_MS);
         if (gateAt > at) this.rows.report(this.cis[0]!, ps, gateAt, 'gate');
       }
       if (ps.eligible) for (const i of ps.reporters) this.tallies[i]!.reportedEligible++;
@@ -190,7 +190,7 @@ export class CiStory {
       newest = Math.max(newest, at);
       const verdict = this.rows.report(ci, ps, at, 'check');
       if (!ci.upstream || verdict !== 'FAILURE' || r() >= 0.4) continue;
-      const recheckAt = at + Math.round((5 + r() * 85) * MINUTE_MS);
+      const recheckAt = at + wholeSeconds((5 + r() * 85) * MINUTE_MS);
       if (recheckAt >= this.end) continue;
       const body = recheckBodies[Math.floor(r() * recheckBodies.length)]!;
       this.rows.comment(ps, this.humanAccountId(ps.owner), recheckAt, 'recheck', body);
@@ -207,8 +207,13 @@ export class CiStory {
   private latency(ci: CiSpec): number {
     const gaussian =
       Math.sqrt(-2 * Math.log(1 - this.rand())) * Math.cos(2 * Math.PI * this.rand());
-    return Math.max(MINUTE_MS, Math.round(ci.latency * 1000 * Math.exp(0.7 * gaussian)));
+    return Math.max(MINUTE_MS, wholeSeconds(ci.latency * 1000 * Math.exp(0.7 * gaussian)));
   }
+}
+
+/** Every instant is a whole second: MariaDB's DATETIME keeps no more, and both must agree. */
+function wholeSeconds(ms: number): number {
+  return Math.round(ms / 1000) * 1000;
 }
 
 function date(ms: number | null): Date | null {

@@ -1,0 +1,14 @@
+import { openDatabase } from '../server/db/orm.js';
+import { parseDbUrl } from '../server/config/config.js';
+import { generateCiHistory } from './ci-data.js';
+import { rmSync } from 'node:fs';
+const url = process.argv[2]!;
+const perDay = Number(process.argv[3] ?? 11);
+const t = parseDbUrl(url);
+if (t.dialect === 'sqlite') rmSync(t.path, { force: true });
+const db = await openDatabase(t);
+const t0 = Date.now();
+const { story, rows } = await generateCiHistory(db, { days: 90, projects: 50, cis: 30, changesPerDay: perDay, end: new Date('2026-12-01T00:00:00Z') });
+console.log((Date.now() - t0) / 1000, rows);
+console.log(story.tallies.map((t, i) => `${story.cis[i]!.account}:${t.reports}/${t.builds}/${t.reportedEligible}`).join(' '));
+await db.close();
