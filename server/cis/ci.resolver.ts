@@ -16,7 +16,7 @@ import {
   CiSystem,
 } from './ci.type.js';
 import { ciFigures } from './figures.service.js';
-import { MAX_WINDOW_MS } from './window.js';
+import { queryWindow } from './window.js';
 
 const DAY_MS = 86_400_000;
 
@@ -56,15 +56,7 @@ export class CiSystemResolver {
     @Arg('project', () => String, { nullable: true }) project: string | undefined,
     @Ctx() ctx: CisContext,
   ): Promise<CiFigures[]> {
-    const end = until ?? new Date();
-    const start = since ?? new Date(end.getTime() - DAY_MS);
-    if (start >= end) {
-      throw new ApiError(ErrorCode.BAD_USER_INPUT, 'since must be before until');
-    }
-    if (end.getTime() - start.getTime() > MAX_WINDOW_MS) {
-      throw new ApiError(ErrorCode.BAD_USER_INPUT, 'the window is at most ten years');
-    }
-    return ciFigures(ctx.db, { since: start, until: end, project: project ?? null });
+    return ciFigures(ctx.db, { ...queryWindow(since, until, DAY_MS), project: project ?? null });
   }
 }
 

@@ -12,16 +12,17 @@
  */
 import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
+import { rawRows } from '../db/rows.js';
 import { timeParam, toDate } from '../db/sql.js';
-
-/** A patch set superseded sooner than this after its creation is not eligible. */
-export const SUPERSEDED_WITHIN_MS = 3 * 3_600_000;
+import { eligiblePatchSets, projectNamed, type EligibleScope } from './eligibility.js';
 
 export interface FigureWindow {
   readonly since: Date;
   readonly until: Date;
   /** Only this project (its name, on any server). */
   readonly project?: string | null;
+  /** Only this CI (its row id). */
+  readonly ciId?: number | null;
 }
 
 export interface CiFigures {
@@ -45,12 +46,18 @@ export interface CiFigures {
 
 type Row = Record<string, unknown>;
 
-/** Every CI's figures over the window (with a project, the CIs that ever reported on it), upstream first, then by name. */
+/**
+ * Every CI's figures over the window (with a project, the CIs that ever reported on it; with a
+ * CI, that one only), upstream first, then by name.
+ */
 export async function ciFigures(db: Database, window: FigureWindow): Promise<CiFigures[]> {
   const { knex, dialect } = db;
   const since = timeParam(dialect, window.since);
   const until = timeParam(dialect, window.until);
   const project = window.project ?? null;
+  const ciId = window.ciId ?? null;
+  const ofCi = (q: Knex.QueryBuilder, column: string) =>
+    ciId === null ? q : q.where(column, ciId);
   const inProject = (q: Knex.QueryBuilder, column: string) => {
     if (project !== null) {
       q.whereIn(column, knex('gerrit_projects').select('id').where('name', project));
@@ -60,7 +67,7 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
   const inWindow = (q: Knex.QueryBuilder, column: string) =>
     q.where(column, '>=', since).andWhere(column, '<', until);
 
-  const cis = (await knex('ci_systems as c')
+  const cis = (await ofCi(knex('ci_systems as c'), 'c.id')
     .join('gerrit_accounts as a', 'a.id', 'c.account_id')
     .join('gerrit_servers as s', 's.id', 'a.server_id')
     .select('c.id', 'a.key', 'c.name', 'c.upstream', 's.name as server')
@@ -71,7 +78,10 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
     })) as Row[];
 
   const reports = byCi(
-    (await inWindow(inProject(knex('ci_reports as r'), 'r.project_id'), 'r.created_at')
+    (await inWindow(
+      ofCi(inProject(knex('ci_reports as r'), 'r.project_id'), 'r.ci_id'),
+      'r.created_at',
+    )
       .groupBy('r.ci_id')
       .select(
         'r.ci_id',
@@ -82,9 +92,12 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
   );
   const builds = byCi(
     (await inWindow(
-      inProject(
-        knex('ci_builds as b').join('ci_reports as r', 'r.id', 'b.report_id'),
-        'r.project_id',
+      ofCi(
+        inProject(
+          knex('ci_builds as b').join('ci_reports as r', 'r.id', 'b.report_id'),
+          'r.project_id',
+        ),
+        'r.ci_id',
       ),
       'r.created_at',
     )
@@ -93,12 +106,15 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
   );
   const unparsed = byCi(
     (await inWindow(
-      inProject(
-        knex('gerrit_comments as m')
-          .join('ci_systems as c', 'c.account_id', 'm.author_id')
-          .join('gerrit_patch_sets as ps', 'ps.id', 'm.patch_set_id')
-          .where('m.kind', 'unparsed'),
-        'ps.project_id',
+      ofCi(
+        inProject(
+          knex('gerrit_comments as m')
+            .join('ci_systems as c', 'c.account_id', 'm.author_id')
+            .join('gerrit_patch_sets as ps', 'ps.id', 'm.patch_set_id')
+            .where('m.kind', 'unparsed'),
+          'ps.project_id',
+        ),
+        'c.id',
       ),
       'm.created_at',
     )
@@ -108,15 +124,17 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
   const coverage = byCi(
     await coverageRows(
       db,
-      window,
-      project === null
-        ? null
-        : { sql: 'select id from gerrit_projects where name = ?', bindings: [project] },
+      {
+        since: window.since,
+        until: window.until,
+        projects: project === null ? null : projectNamed(project),
+        ciId,
+      },
       false,
     ),
   );
   const last = byCi(
-    (await inProject(knex('ci_reports as r'), 'r.project_id')
+    (await ofCi(inProject(knex('ci_reports as r'), 'r.project_id'), 'r.ci_id')
       .where('r.created_at', '<', until)
       .groupBy('r.ci_id')
       .select('r.ci_id', knex.raw('max(r.created_at) as last_report'))) as Row[],
@@ -153,44 +171,26 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
   );
 }
 
-/** Which projects coverage is counted in: a `select id …` of gerrit_projects and its bindings. */
-export interface ProjectScope {
-  readonly sql: string;
-  readonly bindings: readonly Knex.RawBinding[];
-}
-
 /**
  * Per CI (and per project it covers, with `byProject`): its eligible patch sets and how many of
  * them it reported on — `ci_id`, [`project_id`,] `eligible`, `reported`.
  */
-export async function coverageRows(
+export function coverageRows(
   db: Database,
-  window: { readonly since: Date; readonly until: Date },
-  scope: ProjectScope | null,
+  scope: EligibleScope,
   byProject: boolean,
 ): Promise<Row[]> {
-  const { knex, dialect } = db;
-  const since = timeParam(dialect, window.since);
-  const until = timeParam(dialect, window.until);
-  const notSoonSuperseded =
-    dialect === 'sqlite'
-      ? `ps.superseded_at > ps.created_at + ${SUPERSEDED_WITHIN_MS}`
-      : `ps.superseded_at > date_add(ps.created_at, interval ${SUPERSEDED_WITHIN_MS / 1000} second)`;
-  const projectFilter = scope === null ? '' : `and r.project_id in (${scope.sql})`;
+  const { from, reported } = eligiblePatchSets(db.dialect, scope);
   const keys = byProject ? 'cv.ci_id, cv.project_id' : 'cv.ci_id';
-  const sql = `select ${keys}, count(*) as eligible,
-      sum(case when exists (select 1 from ci_reports r2 where r2.patch_set_id = ps.id and r2.ci_id = cv.ci_id and r2.created_at < ?) then 1 else 0 end) as reported
-    from (select distinct r.ci_id, r.project_id from ci_reports r where r.created_at >= ? and r.created_at < ? ${projectFilter}) cv
-    join gerrit_patch_sets ps on ps.project_id = cv.project_id
-    where ps.created_at >= ? and ps.created_at < ? and (ps.superseded_at is null or ${notSoonSuperseded})
-    group by ${keys}`;
-  const bindings = [until, since, until, ...(scope?.bindings ?? []), since, until];
-  return rawRows(db, await knex.raw(sql, bindings));
-}
-
-/** knex.raw answers rows on SQLite, [rows, fields] on MySQL. */
-export function rawRows(db: Database, result: unknown): Row[] {
-  return (db.dialect === 'sqlite' ? result : (result as unknown[])[0]) as Row[];
+  return rawRows(
+    db.knex,
+    db.dialect,
+    `select ${keys}, count(*) as eligible,
+      sum(case when ${reported.sql} then 1 else 0 end) as reported
+    ${from.sql}
+    group by ${keys}`,
+    [...reported.bindings, ...from.bindings],
+  );
 }
 
 function byCi(rows: Row[]): Map<number, Row> {

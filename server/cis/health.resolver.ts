@@ -1,11 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { ApiError, ErrorCode } from '../graphql/errors.js';
 import { PageArgs } from '../graphql/pagination.js';
 import { Resolution } from '../graphql/resolution.js';
 import { DateTime } from '../graphql/scalars.js';
 import type { CisContext } from './ci.loaders.js';
 import { ciMatrix } from './matrix.service.js';
 import { projectsCi } from './projects-ci.service.js';
+import { missedPatchSets } from './missed.service.js';
+import { ciRecord, ciReportSeries } from './record.service.js';
+import { queryWindow, type RecordWindow } from './window.js';
 import {
   CiMatrix,
   CiMissedPatchSetConnection,
@@ -13,10 +15,6 @@ import {
   CiReportBucket,
   ProjectCi,
 } from './health.type.js';
-
-// CONTRACT STUB (session 5): the helpers replace every body below.
-const todo = (what: string) =>
-  new ApiError(ErrorCode.INTERNAL_SERVER_ERROR, `${what}: not implemented yet`);
 
 @Resolver(() => CiMatrix)
 export class CiMatrixResolver {
@@ -63,34 +61,49 @@ export class CiRecordResolver {
       "One CI's record over a window (default: the 7 days before `until`, default now); null when no such CI.",
   })
   ciRecord(
-    @Arg('ci', () => String) _ci: string,
-    @Arg('server', () => String, { nullable: true }) _server: string | undefined,
-    @Arg('since', () => DateTime, { nullable: true }) _since: Date | undefined,
-    @Arg('until', () => DateTime, { nullable: true }) _until: Date | undefined,
-    @Ctx() _ctx: CisContext,
+    @Arg('ci', () => String) ci: string,
+    @Arg('server', () => String, { nullable: true }) server: string | undefined,
+    @Arg('since', () => DateTime, { nullable: true }) since: Date | undefined,
+    @Arg('until', () => DateTime, { nullable: true }) until: Date | undefined,
+    @Ctx() ctx: CisContext,
   ): Promise<CiRecord | null> {
-    throw todo('ciRecord');
+    return ciRecord(ctx.db, {
+      ci,
+      server: server ?? null,
+      ...queryWindow(since, until, RECORD_WINDOW_MS),
+    });
   }
 
   @FieldResolver(() => [CiReportBucket], {
     description: 'Its reports per bucket over the window, oldest first; empty buckets left out.',
   })
   overTime(
-    @Root() _record: CiRecord,
-    @Arg('resolution', () => Resolution, { defaultValue: Resolution.DAY }) _resolution: Resolution,
-    @Ctx() _ctx: CisContext,
+    @Root() record: CiRecord,
+    @Arg('resolution', () => Resolution, { defaultValue: Resolution.DAY }) resolution: Resolution,
+    @Ctx() ctx: CisContext,
   ): Promise<CiReportBucket[]> {
-    throw todo('overTime');
+    return ciReportSeries(ctx.db, windowOf(record), resolution);
   }
 
   @FieldResolver(() => CiMissedPatchSetConnection, {
     description: 'The eligible patch sets it did not report on, newest first.',
   })
   missed(
-    @Root() _record: CiRecord,
-    @Args(() => PageArgs) _page: PageArgs,
-    @Ctx() _ctx: CisContext,
+    @Root() record: CiRecord,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() ctx: CisContext,
   ): Promise<CiMissedPatchSetConnection> {
-    throw todo('missed');
+    return missedPatchSets(
+      ctx.db,
+      windowOf(record),
+      page,
+      async () => (await record.figures).missed,
+    );
   }
+}
+
+const RECORD_WINDOW_MS = 7 * 86_400_000;
+
+function windowOf(record: CiRecord): RecordWindow {
+  return { ciId: record.ciId, since: record.since, until: record.until };
 }

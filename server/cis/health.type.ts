@@ -74,10 +74,13 @@ export class CiLatency {
   @Field(() => Int, { description: 'Patch sets measured (those it reported on in the window).' })
   patchSets!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Seconds; nearest rank (the ⌈n/2⌉-th).' })
   median!: number | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Seconds; nearest rank (the ⌈0.95·n⌉-th).',
+  })
   p95!: number | null;
 }
 
@@ -104,7 +107,9 @@ export class CiReportBucket {
 export class CiAgreement {
   upstreamId!: number;
 
-  @Field(() => Int, { description: 'Patch sets both reported on with a verdict.' })
+  @Field(() => Int, {
+    description: 'Patch sets both passed or failed (the sum of the four counts).',
+  })
   patchSets!: number;
 
   @Field(() => Int)
@@ -134,10 +139,16 @@ export class CiJobRecord {
   @Field(() => Int, { description: 'Its builds (job lines) in the window.' })
   builds!: number;
 
-  @Field(() => Int, { description: 'Builds whose result is not SUCCESS.' })
+  @Field(() => Int, {
+    description:
+      'Builds whose result is neither SUCCESS nor a non-result (SKIPPED, NOT_BUILT, CANCELED, ABORTED).',
+  })
   failures!: number;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Failures ÷ builds with a result; null with none.',
+  })
   failureRate!: number | null;
 
   @Field(() => Int, {
@@ -146,10 +157,10 @@ export class CiJobRecord {
   })
   flips!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Its newest build’s result.' })
   lastResult!: string | null;
 
-  @Field(() => DateTime, { nullable: true })
+  @Field(() => DateTime, { nullable: true, description: 'Its newest build’s report time.' })
   lastAt!: Date | null;
 }
 
@@ -169,6 +180,7 @@ export class CiMissedPatchSetConnection extends Connection(CiMissedPatchSet) {}
 
 @ObjectType({ simpleResolvers: true, description: "One CI's record over a window." })
 export class CiRecord {
+  // The parts are promises: each is computed only when a query asks for it.
   ciId!: number;
 
   @Field(() => CiSystem)
@@ -181,21 +193,22 @@ export class CiRecord {
   until!: Date;
 
   @Field(() => CiFigures)
-  figures!: CiFigures;
+  figures!: Promise<CiFigures>;
 
   @Field(() => CiLatency)
-  latency!: CiLatency;
+  latency!: Promise<CiLatency>;
 
   @Field(() => CiAgreement, {
     nullable: true,
     description: 'Null for the upstream CI itself, or when its server has no upstream CI.',
   })
-  agreement!: CiAgreement | null;
+  agreement!: Promise<CiAgreement | null>;
 
   @Field(() => [CiJobRecord], {
-    description: 'Unstable first: flips, then failure rate, descending.',
+    description:
+      'Unstable first: flips, then failure rate, descending, then by name; at most 1,000.',
   })
-  jobs!: CiJobRecord[];
+  jobs!: Promise<CiJobRecord[]>;
 }
 
 @ObjectType({ simpleResolvers: true, description: "A CI's place in a project over a window." })

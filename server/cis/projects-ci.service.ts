@@ -13,7 +13,8 @@ import { timeParam, toDate } from '../db/sql.js';
 import { GatewatchError } from '../errors.js';
 import { ciSystemsById } from './ci.service.js';
 import type { CiSystem } from './ci.type.js';
-import { coverageRows, type ProjectScope } from './figures.service.js';
+import type { SqlPart } from './eligibility.js';
+import { coverageRows } from './figures.service.js';
 import { byUpstreamThenName, checkName, healthWindow } from './matrix.service.js';
 import { MAX_WINDOW_MS } from './window.js';
 
@@ -91,13 +92,15 @@ export async function projectsCi(db: Database, request: ProjectsCiRequest): Prom
     )) as Row[];
   const key = (r: Row) => `${Number(r.project_id)}:${Number(r.ci_id)}`;
   const coverageNow = new Map(
-    (await coverageRows(db, { since, until }, scope, true)).map((r) => [key(r), r]),
-  );
-  const coverageBefore = new Map(
-    (await coverageRows(db, { since: previous, until: since }, scope, true)).map((r) => [
+    (await coverageRows(db, { since, until, projects: scope, ciId: null }, true)).map((r) => [
       key(r),
       r,
     ]),
+  );
+  const coverageBefore = new Map(
+    (
+      await coverageRows(db, { since: previous, until: since, projects: scope, ciId: null }, true)
+    ).map((r) => [key(r), r]),
   );
   const systems = await ciSystemsById(knex, [...new Set(reports.map((r) => Number(r.ci_id)))]);
 
@@ -151,7 +154,7 @@ export async function projectsCi(db: Database, request: ProjectsCiRequest): Prom
 }
 
 /** The projects asked for, as a subquery; null for every project. */
-function scopeOf(server: string | null, project: string | null): ProjectScope | null {
+function scopeOf(server: string | null, project: string | null): SqlPart | null {
   const conditions: string[] = [];
   const bindings: string[] = [];
   if (server !== null) {

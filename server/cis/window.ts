@@ -31,3 +31,29 @@ export function windowStart(text: string, now: Date): Date {
   }
   return start;
 }
+
+/**
+ * The window a query asks over: `until` (default now) and `since` (default `until` − `length`).
+ * Refused (BAD_ARGUMENT): `since` not before `until`, a window over ten years.
+ */
+export function queryWindow(
+  since: Date | null | undefined,
+  until: Date | null | undefined,
+  length: number,
+): { since: Date; until: Date } {
+  const end = until ?? new Date();
+  const start = since ?? new Date(end.getTime() - length);
+  if (start >= end) throw new GatewatchError('BAD_ARGUMENT', 'since must be before until');
+  if (end.getTime() - start.getTime() > MAX_WINDOW_MS) {
+    throw new GatewatchError('BAD_ARGUMENT', 'the window is at most ten years');
+  }
+  return { since: start, until: end };
+}
+
+/** What every part of one CI's record is computed over. */
+export interface RecordWindow {
+  /** The CI's row id. */
+  readonly ciId: number;
+  readonly since: Date;
+  readonly until: Date;
+}

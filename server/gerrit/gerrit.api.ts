@@ -1,10 +1,16 @@
 import type { DomainApi } from '../domain.js';
-import { CiMatrixRowLinks, CiMissedPatchSetLinks, CiReportLinks, RunLinks } from './ci-links.resolver.js';
+import {
+  CiMatrixRowLinks,
+  CiMissedPatchSetLinks,
+  CiReportLinks,
+  RunLinks,
+} from './ci-links.resolver.js';
 import { gerritLoaders } from './gerrit.loaders.js';
 import {
   GerritChangeResolver,
   GerritEventSubscription,
   GerritPatchSetResolver,
+  GerritRecheckResolver,
   GerritServerResolver,
 } from './gerrit.resolver.js';
 import { gerritEvent } from './gerrit.topics.js';
@@ -14,6 +20,7 @@ export const gerritApi: DomainApi<unknown> = {
     GerritServerResolver,
     GerritChangeResolver,
     GerritPatchSetResolver,
+    GerritRecheckResolver,
     GerritEventSubscription,
     CiReportLinks,
     CiMatrixRowLinks,

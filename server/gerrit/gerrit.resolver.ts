@@ -12,6 +12,8 @@ import {
 } from 'type-graphql';
 import { CiReport } from '../cis/ci.type.js';
 import { PageArgs } from '../graphql/pagination.js';
+import { Run } from '../runs/run.type.js';
+import { MAX_CHANGE_RUNS } from './change-activity.service.js';
 import type { EventSummary } from './events.js';
 import type { GerritContext } from './gerrit.loaders.js';
 import {
@@ -31,6 +33,7 @@ import {
   GerritPatchSet,
   GerritPatchSetConnection,
   GerritProjectConnection,
+  GerritRecheck,
   GerritServer,
 } from './gerrit.type.js';
 
@@ -86,6 +89,33 @@ export class GerritChangeResolver {
   @FieldResolver(() => [GerritPatchSet], { description: 'By number.' })
   patchSets(@Root() change: GerritChange, @Ctx() ctx: GerritContext): Promise<GerritPatchSet[]> {
     return ctx.loaders.patchSetsOfChange.load(change.rowId);
+  }
+
+  @FieldResolver(() => [GerritRecheck], {
+    description: 'Its `recheck`/`reverify` comments, oldest first.',
+  })
+  rechecks(@Root() change: GerritChange, @Ctx() ctx: GerritContext): Promise<GerritRecheck[]> {
+    return ctx.loaders.rechecksOfChange.load(change.rowId);
+  }
+
+  @FieldResolver(() => Int, { description: 'How many `rechecks` it has.' })
+  async recheckCount(@Root() change: GerritChange, @Ctx() ctx: GerritContext): Promise<number> {
+    return (await ctx.loaders.rechecksOfChange.load(change.rowId)).length;
+  }
+
+  @FieldResolver(() => [Run], {
+    description: `The runs ingested for it, newest first, at most ${MAX_CHANGE_RUNS}: those its reports' builds link to and those whose \`build_change\` metadata is its number in its project.`,
+  })
+  runs(@Root() change: GerritChange, @Ctx() ctx: GerritContext): Promise<Run[]> {
+    return ctx.loaders.runsOfChange.load(change.rowId);
+  }
+}
+
+@Resolver(() => GerritRecheck)
+export class GerritRecheckResolver {
+  @FieldResolver(() => GerritAccount)
+  async author(@Root() recheck: GerritRecheck, @Ctx() ctx: GerritContext): Promise<GerritAccount> {
+    return (await ctx.loaders.gerritAccount.load(recheck.authorId))!;
   }
 }
 

@@ -166,3 +166,29 @@ export class GerritEventNotice {
   @Field(() => DateTime)
   createdOn!: Date;
 }
+
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A `recheck` or `reverify` comment on a change, asking its CIs to run again.',
+})
+export class GerritRecheck {
+  authorId!: number;
+
+  @Field(() => Int, { description: 'The patch set it was left on.' })
+  patchSet!: number;
+
+  @Field(() => DateTime)
+  createdAt!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The text after the word (`recheck bug 123` → `bug 123`); null when none.',
+  })
+  reason!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The CI a `recheck-<ci>` is aimed at; null for a plain recheck.',
+  })
+  ci!: string | null;
+}
