@@ -43,7 +43,7 @@ const TRACEBACK = Buffer.from(
 );
 
 /** A seeded generator (mulberry32): same data on every machine. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { api } from './api.bench.js';
+import { ci } from './ci.bench.js';
 import { dashboard } from './dashboard.bench.js';
 import { decode } from './decode.bench.js';
 import { gerrit } from './gerrit.bench.js';
@@ -19,7 +20,7 @@ import { formatSeconds, timed } from './measure.js';
 import { memory } from './memory.bench.js';
 import { startup } from './startup.bench.js';
 
-const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api, dashboard, startup, gerrit];
+const BENCHMARKS: Benchmark[] = [decode, ingest, memory, api, dashboard, startup, gerrit, ci];
 const DEFAULT_MYSQL = 'mysql://root@127.0.0.1:3306/';
 
 function usage(): string {

@@ -39,23 +39,29 @@ export async function ciAgreement(db: Database, window: RecordWindow): Promise<C
   const since = timeParam(db.dialect, window.since);
   const until = timeParam(db.dialect, window.until);
   const list = (verdicts: readonly string[]) => verdicts.map((v) => `'${v}'`).join(', ');
-  const newest = `select r.patch_set_id,
+  // One pass over both CIs' reports, paired per patch set by grouping: a join of the two
+  // newest-report lists made SQLite compare every pair (22 s of CPU for 90 days of the bench).
+  const newest = `select r.patch_set_id, r.ci_id,
       case when r.verdict in (${list(PASSING_VERDICTS)}) then 1 else 0 end as passed,
-      row_number() over (partition by r.patch_set_id order by r.created_at desc, r.id desc) as k
+      row_number() over (partition by r.patch_set_id, r.ci_id order by r.created_at desc, r.id desc)
+        as k
     from ci_reports r
-    where r.ci_id = ? and r.created_at >= ? and r.created_at < ?
+    where r.ci_id in (?, ?) and r.created_at >= ? and r.created_at < ?
       and r.verdict in (${list([...PASSING_VERDICTS, ...FAILING_VERDICTS])})`;
+  const pairs = `select max(case when n.ci_id = ? then n.passed end) as mine,
+      max(case when n.ci_id = ? then n.passed end) as upstream
+    from (${newest}) n where n.k = 1 group by n.patch_set_id`;
   const rows = await rawRows(
     db.knex,
     db.dialect,
     `select count(*) as patch_sets,
-      sum(case when m.passed = 1 and u.passed = 1 then 1 else 0 end) as both_passed,
-      sum(case when m.passed = 0 and u.passed = 0 then 1 else 0 end) as both_failed,
-      sum(case when m.passed = 0 and u.passed = 1 then 1 else 0 end) as failed_where_passed,
-      sum(case when m.passed = 1 and u.passed = 0 then 1 else 0 end) as passed_where_failed
-    from (${newest}) m join (${newest}) u on u.patch_set_id = m.patch_set_id
-    where m.k = 1 and u.k = 1`,
-    [window.ciId, since, until, upstreamId, since, until],
+      sum(case when p.mine = 1 and p.upstream = 1 then 1 else 0 end) as both_passed,
+      sum(case when p.mine = 0 and p.upstream = 0 then 1 else 0 end) as both_failed,
+      sum(case when p.mine = 0 and p.upstream = 1 then 1 else 0 end) as failed_where_passed,
+      sum(case when p.mine = 1 and p.upstream = 0 then 1 else 0 end) as passed_where_failed
+    from (${pairs}) p
+    where p.mine is not null and p.upstream is not null`,
+    [window.ciId, upstreamId, window.ciId, upstreamId, since, until],
   );
   const row = rows[0] ?? {};
   const patchSets = Number(row.patch_sets ?? 0);

@@ -24,6 +24,10 @@ export const GerritComment = defineEntity({
     source: p.string().length(8),
   }),
   uniques: [{ properties: ['patchSet', 'author', 'digest', 'createdAt'] }],
-  indexes: [{ properties: ['author', 'kind', 'createdAt'] }],
+  indexes: [
+    { properties: ['author', 'kind', 'createdAt'] },
+    // The unparsed comments of every CI in a window (the figures).
+    { properties: ['kind', 'createdAt', 'author'] },
+  ],
 });
 export type GerritComment = InferEntity<typeof GerritComment>;
