@@ -44,7 +44,7 @@ export const ci: Benchmark = {
       ? { ...FULL, changesPerDay: Math.round(FULL.changesPerDay / 10) }
       : FULL;
     const repetitions = context.quick ? 10 : 40;
-    const name = `ci-${shape.days}d-${shape.projects}p-${shape.cis}ci-${shape.changesPerDay}c-v2`;
+    const name = `ci-${shape.days}d-${shape.projects}p-${shape.cis}ci-${shape.changesPerDay}c-v3`;
     context.report.line(
       `data: ${shape.days} days × ${shape.projects} projects × ${shape.cis} CIs, ` +
         `${shape.changesPerDay} new changes a weekday, ending ${END.toISOString()} (the queries' until); ` +
