@@ -8,9 +8,13 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config/config.js';
+import { openGerritStore } from '../../server/gerrit/store.js';
+import { openRuntime } from '../../server/runtime.js';
 import { createToken } from '../../server/tokens/token.service.js';
 import { gatewatch } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
+import { patchSetCreated, reportAdded, T0, ZUUL } from '../helpers/gerrit-events.js';
 import {
   startLogServer,
   type LogFile,
@@ -84,10 +88,22 @@ const flaky = tree({
 });
 const publicOnes = [1, 2, 3].map(() => tree({ 'testrepository.subunit': STREAM }));
 const cliTree = tree({ 'testrepository.subunit': STREAM }, 'nginx');
+/** Two jobs of one change the collector stored: the one to scrape must be named. */
+const unitJob = tree({ 'testrepository.subunit': STREAM });
+const docsJob = tree({ 'README.txt': Buffer.from('docs\n') });
 
 let logs: LogServer;
 beforeAll(async () => {
-  logs = await startLogServer([happy, consoleOnly, empty, flaky, ...publicOnes, cliTree]);
+  logs = await startLogServer([
+    happy,
+    consoleOnly,
+    empty,
+    flaky,
+    ...publicOnes,
+    cliTree,
+    unitJob,
+    docsJob,
+  ]);
 });
 afterAll(async () => {
   await logs?.close();
@@ -282,4 +298,66 @@ describe.each(backends)('scraping on $name', (backend) => {
       }
     },
   );
+
+  it('asks which job when a change has several: the mutation and the CLI list them; --job picks one', async () => {
+    const change = { number: 271799, project: 'openstack/nova' };
+    const storeIn = async (services: TestServer['app']['services']) => {
+      const store = await openGerritStore(services, {
+        name: 'review',
+        url: 'https://review.example.org',
+        cis: [],
+        upstream: null,
+      });
+      await store.accept(
+        [
+          patchSetCreated(change, 1, T0),
+          reportAdded(change, 1, T0 + 600, ZUUL, false, [
+            { job: 'nova-unit', result: 'SUCCESS', url: urlOf(unitJob) },
+            { job: 'nova-docs', result: 'FAILURE', url: urlOf(docsJob) },
+          ]),
+        ],
+        'stream',
+      );
+      await store.close();
+    };
+    await storeIn(server.app.services);
+    const asked = await server.query(SCRAPE, { input: String(change.number) }, auth);
+    expect(asked.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(asked.body.errors?.[0]?.message).toMatch(/nova-unit.*nova-docs|nova-docs.*nova-unit/);
+
+    const db = await backend.create();
+    try {
+      const runtime = await openRuntime(loadConfig({ db: db.url }, {}));
+      try {
+        await storeIn(runtime.services);
+      } finally {
+        await runtime.stop();
+      }
+      const listed = await gatewatch(['scrape', '--db', db.url, String(change.number)], {
+        env: {},
+      });
+      expect(listed.code).toBe(2);
+      expect(listed.stderr).toMatch(/nova-unit/);
+      expect(listed.stderr).toMatch(/nova-docs/);
+      const picked = await gatewatch(
+        [
+          'scrape',
+          '--db',
+          db.url,
+          '--allow-host',
+          '127.0.0.1',
+          '--job',
+          'nova-unit',
+          String(change.number),
+          '--json',
+        ],
+        { env: {} },
+      );
+      expect(picked.stderr).toBe('');
+      expect(picked.code).toBe(0);
+      expect(JSON.parse(picked.out)).toMatchObject({ url: urlOf(unitJob), duplicate: false });
+    } finally {
+      await db.drop();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * The scrape page's flow (scrape-flow.ts) wired to the server: it resolves the input, runs
- * the `scrape` mutation (with the tab's token, if any), follows `scrapeTaskUpdated`, and opens
+ * the mutation `scrape` with the tab's token (if any), follows `scrapeTaskUpdated`, and opens
  * the run. Create one while the page initializes; everything stops with the page.
  */
 import type { Client, CombinedError } from '@urql/core';
