@@ -9,6 +9,7 @@ import { GerritPatchSet } from './gerrit-patch-set.entity.js';
 import { GerritProject } from './gerrit-project.entity.js';
 import { GerritServer } from './gerrit-server.entity.js';
 import { GerritStateChange } from './gerrit-state-change.entity.js';
+import { InsightEvent } from './insight-event.entity.js';
 import { RunLogKey } from './run-log-key.entity.js';
 import { ScrapeTask } from './scrape-task.entity.js';
 import { Artifact } from './artifact.entity.js';
@@ -48,6 +49,7 @@ export {
   GerritProject,
   GerritServer,
   GerritStateChange,
+  InsightEvent,
   RunLogKey,
   ScrapeTask,
 };
@@ -78,4 +80,5 @@ export const entities = [
   GerritLease,
   RunLogKey,
   ScrapeTask,
+  InsightEvent,
 ];

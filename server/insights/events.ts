@@ -1,0 +1,56 @@
+/**
+ * What the insights tell the outside world, and the one way to say it: a transition is
+ * recorded in the insights outbox (`insight_events`) inside the transaction that made it, so
+ * a rolled-back ingest tells nobody and a committed one is never forgotten. Delivery — to the
+ * `insightEvents` subscription and to the configured webhooks — reads the outbox after commit.
+ */
+import type { Knex } from '@mikro-orm/knex';
+
+/** A test's standing on one scope (see README "Flaky and broken tests"). */
+export type TestVerdict = 'flaky' | 'broken' | 'fixed';
+
+/** A test became flaky or broken on a scope, or was fixed there. */
+export interface TestVerdictEvent {
+  kind: 'test.verdict';
+  /** The test id as in the stream. */
+  testId: string;
+  /** The scope the verdict holds on, as the flaky settings name it (`job:NAME`, …). */
+  scope: string;
+  /** The verdict before; null for a test's first verdict on the scope. */
+  from: TestVerdict | null;
+  to: TestVerdict;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** A failure whose signature was never seen before. */
+export interface NewSignatureEvent {
+  kind: 'signature.new';
+  /** The signature's fingerprint (hex). */
+  fingerprint: string;
+  /** The normalised message, as shown on the Signatures page. */
+  summary: string;
+  testId: string;
+  /** The run it first appeared in. */
+  run: string;
+  /** ISO 8601. */
+  at: string;
+}
+
+export type InsightEventPayload = TestVerdictEvent | NewSignatureEvent;
+
+/** Records `events` in the outbox, in the caller's transaction. */
+export async function recordInsightEvents(
+  trx: Knex,
+  events: readonly InsightEventPayload[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const createdAt = new Date();
+  await trx('insight_events').insert(
+    events.map((event) => ({
+      kind: event.kind,
+      payload: JSON.stringify(event),
+      created_at: createdAt,
+    })),
+  );
+}
