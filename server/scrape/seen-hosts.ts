@@ -31,3 +31,36 @@ export async function seenHosts(db: Database): Promise<string[]> {
   }
   return [...hosts].sort();
 }
+
+/** How long the seen hosts are reused before they are read again. */
+const SEEN_HOSTS_MAX_AGE_MS = 60_000;
+
+/**
+ * The seen hosts, read at most once a minute (the read is a DISTINCT over every stored
+ * build), and again at once when a task's own host is not among them: the collector may have
+ * stored its build a moment ago.
+ */
+export function cachedSeenHosts(
+  db: Database,
+  now: () => number = Date.now,
+): (url: string) => Promise<readonly string[]> {
+  let hosts: string[] | null = null;
+  let readAt = 0;
+  return async (url) => {
+    const host = hostOf(url);
+    const stale = now() - readAt > SEEN_HOSTS_MAX_AGE_MS;
+    if (hosts === null || stale || (host !== null && !hosts.includes(host))) {
+      hosts = await seenHosts(db);
+      readAt = now();
+    }
+    return hosts;
+  };
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return normalHost(new URL(url).hostname);
+  } catch {
+    return null;
+  }
+}

@@ -5,7 +5,7 @@ import { GatewatchError } from '../../server/errors.js';
 import { openGerritStore } from '../../server/gerrit/store.js';
 import { openRuntime, type Runtime } from '../../server/runtime.js';
 import { createHostGuard, nonPublicKind } from '../../server/scrape/guard.js';
-import { seenHosts } from '../../server/scrape/seen-hosts.js';
+import { cachedSeenHosts, seenHosts } from '../../server/scrape/seen-hosts.js';
 import { backends } from '../helpers/databases.js';
 import { ACME, patchSetCreated, reportAdded, T0, ZUUL } from '../helpers/gerrit-events.js';
 
@@ -102,18 +102,20 @@ describe('createHostGuard', () => {
 describe.each(backends)('seenHosts on $name', (backend) => {
   let runtime: Runtime;
   let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const database = await backend.create();
-    drop = database.drop;
-    runtime = await openRuntime(loadConfig({ db: database.url }, {}));
-    const store = await openGerritStore(runtime.services, {
+  const change = { number: 5, project: 'openstack/nova' };
+  const openStore = () =>
+    openGerritStore(runtime.services, {
       name: 'review',
       url: 'https://review.example.org',
       cis: [],
       upstream: null,
     });
-    const change = { number: 5, project: 'openstack/nova' };
+
+  beforeAll(async () => {
+    const database = await backend.create();
+    drop = database.drop;
+    runtime = await openRuntime(loadConfig({ db: database.url }, {}));
+    const store = await openStore();
     await store.accept(
       [
         patchSetCreated(change, 1, T0),
@@ -146,5 +148,28 @@ describe.each(backends)('seenHosts on $name', (backend) => {
       'ci.acme.example',
       'logs.example.org',
     ]);
+  });
+
+  it('cached: reused for a minute, read again at once for a task whose host is not in it', async () => {
+    let now = 0;
+    const hostsFor = cachedSeenHosts(runtime.services.db, () => now);
+    const storeBuild = async (at: number, url: string) => {
+      const store = await openStore();
+      await store.accept(
+        [reportAdded(change, 1, at, ACME, true, [{ job: 'e', result: 'SUCCESS', url }])],
+        'stream',
+      );
+      await store.close();
+    };
+    expect(await hostsFor('https://logs.example.org/x/')).toContain('logs.example.org');
+    await storeBuild(T0 + 120, 'https://new.acme.example/e/');
+    now = 30_000;
+    expect(await hostsFor('https://logs.example.org/y/')).not.toContain('new.acme.example');
+    expect(await hostsFor('https://new.acme.example/e/')).toContain('new.acme.example');
+    await storeBuild(T0 + 150, 'https://later.acme.example/e/');
+    now = 60_000;
+    expect(await hostsFor('https://logs.example.org/z/')).not.toContain('later.acme.example');
+    now = 100_000;
+    expect(await hostsFor('https://logs.example.org/z/')).toContain('later.acme.example');
   });
 });
