@@ -126,7 +126,16 @@ describe('verdicts and links', () => {
     const looks = verdicts.map(verdictLook);
     expect(new Set(looks.map((l) => l.symbol)).size).toBe(verdicts.length);
     expect(looks.slice(0, 3).map((l) => l.symbol)).toEqual(['✓', '✗', '⚠']);
-    expect(verdictLook('NODE_LOST')).toEqual({ symbol: '•', label: 'node lost', tone: 'other' });
+    expect(verdictLook('NODE_LOST')).toEqual({ symbol: '•', label: 'NODE_LOST', tone: 'other' });
+    // What broke around the tests is not the tests' failure; the CI's word is kept, any case.
+    expect(['POST_FAILURE', 'TIMED_OUT', 'RETRY_LIMIT'].map((r) => verdictLook(r).tone)).toEqual([
+      'error',
+      'error',
+      'error',
+    ]);
+    expect(verdictLook('POST_FAILURE').symbol).not.toBe(verdictLook('FAILURE').symbol);
+    expect(verdictLook('success')).toEqual({ symbol: '✓', label: 'success', tone: 'pass' });
+    expect(verdictLook('SKIPPED').tone).toBe('other');
     expect([1, -1, 0, null].map(formatVote)).toEqual(['+1', '-1', '0', '–']);
   });
 

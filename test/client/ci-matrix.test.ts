@@ -15,21 +15,19 @@ import {
   cellOf,
   cellTitle,
   changeTitle,
-  ciHref,
   formatCis,
-  formatVote,
   LEGEND,
   lookOf,
   mergeFirstPage,
-  NOT_REPORTED,
   parseCis,
   patchSetLabel,
   shownColumns,
   toggleCi,
   upstreamMark,
-  VERDICTS,
 } from '../../client/src/pages/ci-matrix/matrix.js';
 import type { MatrixCell, MatrixCi, MatrixRow } from '../../client/src/documents/matrix.js';
+import { hrefOf } from '../../client/src/lib/route.js';
+import { NOT_REPORTED, REPORT_VERDICTS } from '../../client/src/lib/verdicts.js';
 
 const ZUUL: MatrixCi = { ci: 'zuul', name: 'Zuul', upstream: true };
 const ACME: MatrixCi = { ci: 'acme-ci', name: 'Acme CI', upstream: false };
@@ -82,9 +80,9 @@ describe('the CI matrix', () => {
     expect(lookOf(cell('zuul', 'UNSTABLE', 0)).symbol).toBe('⚠');
     expect(lookOf(missing('zuul'))).toBe(NOT_REPORTED);
     expect(lookOf(cell('zuul', null, null)).label).toBe('no verdict');
-    // A verdict this page does not know still says what it is.
-    expect(lookOf(cell('zuul', 'TIMED_OUT', -1)).label).toBe('TIMED_OUT');
-    for (const verdict of Object.keys(VERDICTS)) {
+    // A result the legend does not list still says what it is.
+    expect(lookOf(cell('zuul', 'NODE_LOST', -1)).label).toBe('NODE_LOST');
+    for (const verdict of REPORT_VERDICTS) {
       expect(LEGEND.map((l) => l.label)).toContain(verdict);
     }
   });
@@ -108,9 +106,7 @@ describe('the CI matrix', () => {
       ].join('\n'),
     );
     expect(cellTitle(ACME, missing('acme-ci'))).toBe('Acme CI: not reported');
-    expect(formatVote(2)).toBe('+2');
-    expect(formatVote(0)).toBe('0');
-    expect(formatVote(null)).toBe('');
+    expect(cellTitle(ACME, cell('acme-ci', 'SUCCESS', null))).toBe('Acme CI: SUCCESS');
   });
 
   it('keeps the chosen CIs in the URL, commas in account keys included', () => {
@@ -190,7 +186,9 @@ describe('the CI matrix', () => {
   });
 
   it('links a CI by its account', () => {
-    expect(ciHref('email:odd,ci@example.org')).toBe('/cis/email%3Aodd%2Cci%40example.org');
+    expect(hrefOf({ page: 'ci', account: 'email:odd,ci@example.org' })).toBe(
+      '/cis/email%3Aodd%2Cci%40example.org',
+    );
   });
 });
 

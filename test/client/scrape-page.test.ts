@@ -1,32 +1,15 @@
 /**
- * How the scrape page reads: a job's result as a symbol and a word, a task's progress by
- * stage, its bytes, and the command line that scrapes the same job (quoted so a shell reads
- * back exactly the input).
+ * How the scrape page reads: a task's progress by stage, its bytes, and the command line that
+ * scrapes the same job (quoted so a shell reads back exactly the input). A job's result reads
+ * as everywhere (lib/verdicts.ts, tested with the CI pages).
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../../client/src/lib/format.js';
-import { progressOf, resultLook, STAGES } from '../../client/src/pages/scrape/results.js';
+import { progressOf, STAGES } from '../../client/src/pages/scrape/progress.js';
 import { scrapeCommand } from '../../client/src/pages/scrape/command.js';
 
 describe('the scrape page', () => {
-  it('marks passed, failed and broken jobs apart, keeping the CI’s word', () => {
-    const looks = Object.fromEntries(
-      ['SUCCESS', 'FAILURE', 'POST_FAILURE', 'TIMED_OUT', 'SKIPPED', 'WEIRD'].map((r) => [
-        r,
-        resultLook(r),
-      ]),
-    );
-    expect(looks.SUCCESS).toEqual({ symbol: '✓', label: 'SUCCESS', tone: 'pass' });
-    expect(looks.FAILURE).toEqual({ symbol: '✗', label: 'FAILURE', tone: 'fail' });
-    expect(looks.POST_FAILURE!.symbol).toBe('⚠');
-    expect(looks.TIMED_OUT!.symbol).toBe('⚠');
-    expect(looks.SKIPPED!.tone).toBe('other');
-    expect(looks.WEIRD).toEqual({ symbol: '–', label: 'WEIRD', tone: 'other' });
-    expect(resultLook('success').tone).toBe('pass');
-    expect(resultLook(null)).toEqual({ symbol: '?', label: 'no result', tone: 'other' });
-  });
-
   it('steps the progress bar through the stages, in order, never full before the run opens', () => {
     const values = STAGES.map((stage) => progressOf(stage)!.value);
     expect([...values].sort((a, b) => a - b)).toEqual(values);

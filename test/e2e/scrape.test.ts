@@ -194,7 +194,7 @@ describe('the scrape page', () => {
           `Change ${CHANGE.number}, patch set 2 · ${CHANGE.project}`,
         );
         const row = (job: string) => jobs.locator('tbody tr', { hasText: job });
-        expect(await row('docs').locator('.result').innerText()).toContain('⚠');
+        expect(await row('docs').locator('.result').innerText()).toContain('!');
         expect(await row('pep8').locator('.result').innerText()).toContain('✓');
         expect(
           await row('pep8').getByRole('link', { name: 'logs of pep8' }).getAttribute('href'),

@@ -1,55 +1,34 @@
 /**
- * The CI matrix's logic as plain functions: how each verdict reads (symbol, words, tone), what
- * a cell says on hover, which CIs are shown, how the upstream CI's vote colours a line, and
- * where changes and CIs lead.
+ * The CI matrix's logic as plain functions: how a cell reads (lib/verdicts.ts) and what it
+ * says on hover, which CIs are shown, how the upstream CI's vote colours a line.
  */
 import type { MatrixCell, MatrixCi, MatrixReport, MatrixRow } from '../../documents/matrix.js';
-
-/** How a cell's state reads: never by colour alone, always a symbol and words too. */
-export interface VerdictLook {
-  readonly symbol: string;
-  readonly label: string;
-  /** The class that colours it (app.css-like tones, each ≥ 4.5:1 on white). */
-  readonly tone: 'pass' | 'fail' | 'warn' | 'merge' | 'dependency' | 'error' | 'none';
-}
-
-/** Every verdict the parser gives (`CiReport.verdict`), in the legend's order. */
-export const VERDICTS: Readonly<Record<string, VerdictLook>> = {
-  SUCCESS: { symbol: '✓', label: 'SUCCESS', tone: 'pass' },
-  FAILURE: { symbol: '✗', label: 'FAILURE', tone: 'fail' },
-  UNSTABLE: { symbol: '⚠', label: 'UNSTABLE', tone: 'warn' },
-  MERGE_FAILED: { symbol: '⊘', label: 'MERGE_FAILED', tone: 'merge' },
-  DEPENDENCY_FAILED: { symbol: '↯', label: 'DEPENDENCY_FAILED', tone: 'dependency' },
-  ERROR: { symbol: '‼', label: 'ERROR', tone: 'error' },
-};
-
-/** A report that said no verdict (or one this page does not know). */
-export const UNSAID: VerdictLook = { symbol: '?', label: 'no verdict', tone: 'none' };
-/** A CI that did not report on the patch set. */
-export const NOT_REPORTED: VerdictLook = { symbol: '·', label: 'not reported', tone: 'none' };
+import {
+  formatVote,
+  NO_VERDICT,
+  NOT_REPORTED,
+  REPORT_VERDICTS,
+  verdictLook,
+  type VerdictLook,
+} from '../../lib/verdicts.js';
 
 /** The legend: every verdict, then the two states without one. */
-export const LEGEND: readonly VerdictLook[] = [...Object.values(VERDICTS), UNSAID, NOT_REPORTED];
+export const LEGEND: readonly VerdictLook[] = [
+  ...REPORT_VERDICTS.map(verdictLook),
+  NO_VERDICT,
+  NOT_REPORTED,
+];
 
 export function lookOf(cell: MatrixCell): VerdictLook {
-  if (cell.latest === null) return NOT_REPORTED;
-  const verdict = cell.latest.verdict;
-  if (verdict === null) return UNSAID;
-  return VERDICTS[verdict] ?? { ...UNSAID, label: verdict };
-}
-
-/** A vote as Gerrit writes it: `+1`, `-2`, `0`; '' when none. */
-export function formatVote(vote: number | null): string {
-  if (vote === null) return '';
-  return vote > 0 ? `+${vote}` : String(vote);
+  return cell.latest === null ? NOT_REPORTED : verdictLook(cell.latest.verdict);
 }
 
 /** What hovering a cell tells: the verdict and vote, then one `job: RESULT` line per build. */
 export function cellTitle(ci: MatrixCi, cell: MatrixCell): string {
   const look = lookOf(cell);
   if (cell.latest === null) return `${ci.name}: ${look.label}`;
-  const vote = formatVote(cell.latest.vote);
-  const head = `${ci.name}: ${look.label}${vote ? ` (Verified ${vote})` : ''}`;
+  const vote = cell.latest.vote === null ? '' : ` (Verified ${formatVote(cell.latest.vote)})`;
+  const head = `${ci.name}: ${look.label}${vote}`;
   const again = cell.reports > 1 ? `, newest of ${cell.reports} reports` : '';
   return [head + again, ...jobLines(cell.latest)].join('\n');
 }
@@ -120,16 +99,6 @@ export function upstreamMark(
 /** `12345,2`: a patch set as Gerrit people write it. */
 export function patchSetLabel(row: MatrixRow): string {
   return `${row.patchSet.changeNumber},${row.patchSet.number}`;
-}
-
-/** The change page (built by the change view's own module). */
-export function changeHref(number: number): string {
-  return `/changes/${number}`;
-}
-
-/** A CI's page. */
-export function ciHref(account: string): string {
-  return `/cis/${encodeURIComponent(account)}`;
 }
 
 /** How many lines the API sends a page (its default): each "Load more" adds as many. */
