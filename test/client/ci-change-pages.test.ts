@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { bucketStarts } from '../../client/src/lib/buckets.js';
 import { gerritChangeUrl, serverUrls } from '../../client/src/lib/gerrit-links.js';
 import { nextSort } from '../../client/src/lib/test-list.js';
-import { formatVote, verdictLook } from '../../client/src/lib/verdicts.js';
+import { formatVote, REPORT_VERDICTS, verdictLook } from '../../client/src/lib/verdicts.js';
 import { newestFirst, reportsByCi } from '../../client/src/pages/change/change-page.js';
 import {
   DEFAULT_JOB_SORT,
@@ -114,15 +114,7 @@ describe('the reports chart', () => {
 
 describe('verdicts and links', () => {
   it('gives each verdict a distinct symbol and word', () => {
-    const verdicts = [
-      'SUCCESS',
-      'FAILURE',
-      'UNSTABLE',
-      'MERGE_FAILED',
-      'DEPENDENCY_FAILED',
-      'ERROR',
-      null,
-    ];
+    const verdicts = [...REPORT_VERDICTS, null];
     const looks = verdicts.map(verdictLook);
     expect(new Set(looks.map((l) => l.symbol)).size).toBe(verdicts.length);
     expect(looks.slice(0, 3).map((l) => l.symbol)).toEqual(['✓', '✗', '⚠']);
