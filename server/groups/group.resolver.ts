@@ -2,19 +2,13 @@ import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-
 import type { Database } from '../db/orm.js';
 import type { Context } from '../graphql/context.js';
 import { PageArgs } from '../graphql/pagination.js';
-import { failedTests } from '../jobs/job.service.js';
+import { failedTests, failedTestsBy } from '../jobs/job.service.js';
 import { FailedTest } from '../jobs/job.type.js';
 import { narrowed, pageLoader, windowKey, type GroupTotals } from '../jobs/series.service.js';
 import { Resolution } from '../graphql/resolution.js';
 import { GroupSeries, RunBucket, WindowArgs } from '../jobs/series.type.js';
 import { RunFilter } from '../runs/run.type.js';
-import {
-  DEFAULT_GROUP_KEY,
-  freshness,
-  groupFilter,
-  pageOfKeyGroups,
-  seriesBy,
-} from './group.service.js';
+import { DEFAULT_GROUP_KEY, freshness, pageOfKeyGroups, seriesBy } from './group.service.js';
 import { Freshness, Group, GroupConnection } from './group.type.js';
 
 const DEFAULT_LAST_RUNS = 10;
@@ -91,13 +85,15 @@ export class GroupResolver {
   failedTests(
     @Root() group: Group,
     @Arg('lastRuns', () => Int, { defaultValue: DEFAULT_LAST_RUNS }) lastRuns: number,
-    @Ctx() ctx: Context,
   ): Promise<FailedTest[]> {
-    return failedTests(ctx.db, group.filter, lastRuns);
+    return group.failedTestsFor(lastRuns);
   }
 }
 
-/** A page of groups; their series load together, one query per distinct set of arguments. */
+/**
+ * A page of groups; their series and their failed tests load together, one query per
+ * distinct set of arguments.
+ */
 function groupsOf(
   db: Database,
   key: string,
@@ -113,6 +109,12 @@ function groupsOf(
     },
     [],
   );
+  const failed = pageLoader<number, FailedTest[]>(
+    groups.map((group) => group.value),
+    String,
+    (lastRuns, only) => failedTestsBy(db, filter, { by: 'metadata', key }, lastRuns, only),
+    [],
+  );
   return groups.map(({ value, totals }) => ({
     key,
     value,
@@ -122,8 +124,8 @@ function groupsOf(
     skippedRuns: totals.skippedRuns,
     failureRate: totals.failureRate,
     lastRunAt: totals.lastRunAt,
-    filter: groupFilter(filter, key, value),
     seriesFor: (resolution, window) =>
       series(value, { resolution, filter: narrowed(filter, window) }),
+    failedTestsFor: (lastRuns) => failed(value, lastRuns),
   }));
 }

@@ -65,11 +65,6 @@ export function seriesBy(
   return runSeries(db, filter, resolution, { by: 'metadata', key: groupBy }, values);
 }
 
-/** The filter narrowed to the runs whose `key` is `value`. */
-export function groupFilter(filter: RunFilter | undefined, key: string, value: string): RunFilter {
-  return { ...filter, metadata: [...(filter?.metadata ?? []), { key, value }] };
-}
-
 /** The newest run matching the filter and its age at `now`. */
 export async function freshness(
   db: Database,

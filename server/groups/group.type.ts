@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../graphql/pagination.js';
 import { DateTime } from '../graphql/scalars.js';
-import type { RunFilter } from '../runs/run.type.js';
+import type { FailedTest } from '../jobs/job.type.js';
 import type { TimeWindow } from '../jobs/series.service.js';
 import type { Resolution } from '../graphql/resolution.js';
 import { RunOutcomes, type RunBucket } from '../jobs/series.type.js';
@@ -24,11 +24,11 @@ export class Group extends RunOutcomes {
   @Field(() => DateTime, { nullable: true })
   lastRunAt!: Date | null;
 
-  /** The filter the groups were asked with, this group's pair added. */
-  filter!: RunFilter;
-
   /** Its buckets over a window, loaded with the other groups of the same page. */
   seriesFor!: (resolution: Resolution, window: TimeWindow) => Promise<RunBucket[]>;
+
+  /** The tests failing in its newest failed runs, loaded with the other groups of the page. */
+  failedTestsFor!: (lastRuns: number) => Promise<FailedTest[]>;
 }
 
 @ObjectType({

@@ -7,7 +7,6 @@ import { checkPatternInDatabase, checkTestIdFilter, whereTestId } from '../db/te
 import { naturalDirection, orderOfTests, type TestsOrder } from '../db/test-ranking.js';
 import { failingResults, sqlResultIs, sqlRunIs } from '../runs/outcome.js';
 import { resultOf, RESULT_COLUMNS } from '../runs/result.service.js';
-import { whereRuns } from '../runs/run-filter.js';
 import { listRuns, runOf, type RunRow } from '../runs/run.service.js';
 import { RunStatus, type Run, type RunFilter } from '../runs/run.type.js';
 import { checkTracebackSearch, whereTracebackHolds } from '../tests/traceback-search.js';
@@ -16,10 +15,12 @@ import type { FailedTest, JobTest, RunTimePoint } from './job.type.js';
 import {
   checkRange,
   checkWindow,
+  groupedRuns,
   pageOfGroups,
   rateOf,
   runTotals,
   type GroupTotals,
+  type RunGrouping,
   type RunTotals,
   type TimeWindow,
 } from './series.service.js';
@@ -210,40 +211,64 @@ export async function failedTests(
   filter: RunFilter | undefined,
   lastRuns: number,
 ): Promise<FailedTest[]> {
+  const found = await failedTestsBy(db, filter, { by: 'nothing' }, lastRuns);
+  return found.get(null) ?? [];
+}
+
+/**
+ * `failedTests` of every group at once (a page of groups asks in one query): each group's
+ * `lastRuns` newest failed runs, keyed by group value; `values` restricts the groups.
+ */
+export async function failedTestsBy(
+  db: Database,
+  filter: RunFilter | undefined,
+  grouping: RunGrouping,
+  lastRuns: number,
+  values?: readonly string[],
+): Promise<Map<string | null, FailedTest[]>> {
   checkRange('lastRuns', lastRuns, 1, MAX_LAST_RUNS);
   checkWindow(filter ?? {});
   const { knex, dialect } = db;
-  const recent = whereRuns(knex('runs'), dialect, filter)
-    .select('runs.id', 'runs.run_at')
-    .whereRaw(sqlRunIs(RunStatus.FAILED))
-    .orderBy([
-      { column: 'runs.run_at', order: 'desc' },
-      { column: 'runs.id', order: 'desc' },
-    ])
-    .limit(lastRuns);
+  const { query: runs, value } = groupedRuns(db, filter, grouping);
+  if (value !== null && values) runs.whereIn(value.column, values);
+  const group = value === null ? '' : `partition by ${value.key} `;
+  const ranked = runs
+    .select(
+      'runs.id',
+      'runs.run_at',
+      knex.raw(value === null ? 'null as grp' : `${value.column} as grp`),
+      knex.raw(`row_number() over (${group}order by runs.run_at desc, runs.id desc) as nth_run`),
+    )
+    .whereRaw(sqlRunIs(RunStatus.FAILED));
+  const recent = knex('ranked').select('id', 'run_at', 'grp').where('nth_run', '<=', lastRuns);
   // One pass over those runs' results (MySQL would read a CTE named twice twice): each
-  // failing result is numbered within its test, 1 being the newest, and its run ranked
-  // among the test's runs, the highest rank being how many runs the test failed in.
+  // failing result is numbered within its group and test, 1 being the newest, and its run
+  // ranked among the test's runs there, the highest rank being how many runs it failed in.
   // CROSS JOIN fixes the join order on SQLite (MySQL reads it as an inner join): otherwise
   // it may walk every result (in test order, to spare a sort) and probe the few it needs.
+  const byTest = `partition by ${value === null ? '' : `${bytewise(dialect, 'recent.grp')}, `}r.test_id`;
   const failing = knex('recent')
     .crossJoin('test_results as r', 'r.run_id', 'recent.id')
     .whereRaw(sqlResultIs('failing', 'r.status'))
     .select(
+      'recent.grp',
       'r.test_id',
       'r.run_id',
       'r.seq',
       'recent.run_at',
       knex.raw(
-        'row_number() over (partition by r.test_id order by recent.run_at desc, r.run_id desc, r.seq desc) as nth, ' +
-          'dense_rank() over (partition by r.test_id order by r.run_id) as run_rank',
+        `row_number() over (${byTest} order by recent.run_at desc, r.run_id desc, r.seq desc) as nth, ` +
+          `dense_rank() over (${byTest} order by r.run_id) as run_rank`,
       ),
     );
   const counted = knex('failing').select(
     'failing.*',
-    knex.raw('max(run_rank) over (partition by test_id) as failures'),
+    knex.raw(
+      `max(run_rank) over (partition by ${value === null ? '' : `${bytewise(dialect, 'grp')}, `}test_id) as failures`,
+    ),
   );
   const rows = (await knex
+    .with('ranked', ranked)
     .with('recent', recent)
     .with('failing', failing)
     .with('counted', counted)
@@ -254,7 +279,7 @@ export async function failedTests(
     .join('runs', 'runs.id', 'r.run_id')
     .join('tests', 'tests.id', 'r.test_id')
     .where('f.nth', 1)
-    .select([...RESULT_COLUMNS, 'f.failures'])
+    .select([...RESULT_COLUMNS, 'f.failures', 'f.grp'])
     .orderBy([
       { column: 'f.failures', order: 'desc' },
       { column: 'f.run_at', order: 'desc' },
@@ -262,12 +287,19 @@ export async function failedTests(
     ])
     .orderByRaw(bytewise(dialect, 'tests.test_id'))) as (ResultRow & {
     failures: number | string;
+    grp: string | null;
   })[];
-  return rows.map((row) => ({
-    testRowId: row.test_row_id,
-    failures: Number(row.failures),
-    lastFailure: resultOf(row),
-  }));
+  const found = new Map<string | null, FailedTest[]>();
+  for (const row of rows) {
+    const tests = found.get(row.grp) ?? [];
+    if (tests.length === 0) found.set(row.grp, tests);
+    tests.push({
+      testRowId: row.test_row_id,
+      failures: Number(row.failures),
+      lastFailure: resultOf(row),
+    });
+  }
+  return found;
 }
 
 /** A failed run of a job and (the first of) the tests that failed in it. */

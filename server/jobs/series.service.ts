@@ -118,7 +118,7 @@ function bucketOf(row: BucketRow): RunBucket {
 }
 
 /** The SQL of a grouping's value over `runs`: what to select, and what to group and sort by. */
-interface GroupValue {
+export interface GroupValue {
   /** The value column. */
   column: string;
   /**
@@ -132,7 +132,7 @@ interface GroupValue {
  * `runs` restricted by the filter, and the grouping's value (null when not grouped). Runs
  * lacking a metadata key stay in, with a null value.
  */
-function groupedRuns(
+export function groupedRuns(
   db: Database,
   filter: RunFilter | undefined,
   grouping: RunGrouping,

@@ -10,6 +10,10 @@ const RUNS_PAGE = `query ($first: Int!) { runs(first: $first) { nodes {
   id metadata { key value } artifacts { id kind } dstat { samples } attachments { name }
 } } }`;
 
+const GROUPS_PAGE = `query ($first: Int!) { groups(key: "build_name", first: $first) { nodes {
+  value series { runs } failedTests { failures } last: failedTests(lastRuns: 1) { failures }
+} } }`;
+
 const RESULTS_PAGE = `query ($id: ID!, $first: Int!) { run(id: $id) { results(first: $first) { nodes {
   testId test { testId failures } run { id } attachments { name } tracebackTail
 } } } }`;
@@ -44,6 +48,12 @@ describe.each(backends)('batched lookups on $name', (backend) => {
   it('lists runs with their metadata, artifacts, dstat and files in a fixed number of statements', async () => {
     const one = await statementsFor(RUNS_PAGE, { first: 1 });
     const four = await statementsFor(RUNS_PAGE, { first: 4 });
+    expect(four).toBe(one);
+  });
+
+  it('pages groups with their series and failed tests in a fixed number of statements', async () => {
+    const one = await statementsFor(GROUPS_PAGE, { first: 1 });
+    const four = await statementsFor(GROUPS_PAGE, { first: 4 });
     expect(four).toBe(one);
   });
 
