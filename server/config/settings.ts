@@ -17,9 +17,11 @@ import {
   hostList,
   httpUrl,
   list,
+  longDuration,
   longDurationOrOff,
   nonEmpty,
   port,
+  positiveNumber,
   redisUrl,
   size,
   sshUrl,
@@ -376,6 +378,61 @@ export const SECTIONS = {
       fileTypes: ['number'],
       description:
         "directory listings a scrape reads per job: the job's root, then logs/ (1: the root only)",
+      parse: count,
+    }),
+  },
+  timings: {
+    maxTests: setting({
+      key: 'maxTests',
+      env: 'GATEWATCH_TIMINGS_MAX_TESTS',
+      default: '100000',
+      fileTypes: ['number'],
+      description:
+        'most tests gatewatch timings writes, the slowest first (a larger suite is cut, with a warning)',
+      parse: count,
+    }),
+    window: setting({
+      key: 'window',
+      env: 'GATEWATCH_TIMINGS_WINDOW',
+      default: '30d',
+      description: 'the results testTimings reads when given no since: those of the last …',
+      parse: longDuration,
+    }),
+    maxWindow: setting({
+      key: 'maxWindow',
+      env: 'GATEWATCH_TIMINGS_MAX_WINDOW',
+      default: '90d',
+      description:
+        'the longest window of results testTimings and gatewatch timings --since read (bounds the scan)',
+      parse: longDuration,
+    }),
+  },
+  resources: {
+    columns: setting({
+      key: 'columns',
+      env: 'GATEWATCH_RESOURCES_COLUMNS',
+      default:
+        'total_cpu_usage_usr,total_cpu_usage_sys,total_cpu_usage_wai,memory_usage_used,dsk_total_read,dsk_total_writ,load_avg_1m',
+      fileTypes: ['list'],
+      description:
+        "the dstat columns a failed test's resource context shows, those the recording has; a,b",
+      parse: list,
+    }),
+    threshold: setting({
+      key: 'threshold',
+      env: 'GATEWATCH_RESOURCES_THRESHOLD',
+      default: '3.5',
+      fileTypes: ['number'],
+      description:
+        'a column is flagged when its robust z-score during the test, |during − median| / spread, exceeds this',
+      parse: positiveNumber,
+    }),
+    minSamples: setting({
+      key: 'minSamples',
+      env: 'GATEWATCH_RESOURCES_MIN_SAMPLES',
+      default: '10',
+      fileTypes: ['number'],
+      description: 'fewest samples of a column for its baseline to flag anything',
       parse: count,
     }),
   },
