@@ -435,6 +435,15 @@ export const SECTIONS = {
       description: 'fewest samples of a column for its baseline to flag anything',
       parse: count,
     }),
+    minSpread: setting({
+      key: 'minSpread',
+      env: 'GATEWATCH_RESOURCES_MIN_SPREAD',
+      default: '0.05',
+      fileTypes: ['number'],
+      description:
+        "the smallest spread a baseline has, as a share of the column's range over the recording (near-idle columns)",
+      parse: positiveNumber,
+    }),
   },
 } as const;
 

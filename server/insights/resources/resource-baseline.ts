@@ -6,8 +6,10 @@
  * Robust z-score (Iglewicz and Hoaglin's modified z-score): (during − median) / spread, where
  * spread = 1.4826 · MAD (the median absolute deviation, scaled to estimate a standard
  * deviation), or 1.2533 · the mean absolute deviation when the MAD is 0 (a column idle most
- * of the time, such as CPU wait). Medians, not means: the load under test is itself part of
- * the recording, and a few extreme samples must not move the baseline.
+ * of the time, such as CPU wait), and at least `minSpread` × the column's range over the
+ * recording: a column idle most of the time (disk reads of a few KiB/s) has a MAD near 0, and
+ * its trivial wobbles would score high without that floor. Medians, not means: the load under
+ * test is itself part of the recording, and a few extreme samples must not move the baseline.
  */
 
 /** What decides a flag (the `resources` settings section). */
@@ -17,6 +19,8 @@ export interface ResourceSettings {
   readonly threshold: number;
   /** Fewest baseline samples a column needs before it flags anything. */
   readonly minSamples: number;
+  /** The smallest spread, as a share of the column's range (max − min) over the recording. */
+  readonly minSpread: number;
 }
 
 export interface ResourceColumnContext {
@@ -61,7 +65,10 @@ export function resourceContext(
       if (covering(i)) during.push(value);
     }
     const baseline = median(recorded);
-    const spread = baseline === null ? null : spreadAround(recorded, baseline);
+    const spread =
+      baseline === null
+        ? null
+        : Math.max(spreadAround(recorded, baseline), settings.minSpread * rangeOf(recorded));
     const mean = during.length === 0 ? null : during.reduce((a, b) => a + b, 0) / during.length;
     const score = mean === null || baseline === null || !spread ? null : (mean - baseline) / spread;
     return {
@@ -84,6 +91,12 @@ function spreadAround(values: readonly number[], center: number): number {
   const mad = median(deviations) ?? 0;
   if (mad > 0) return MAD_TO_SD * mad;
   return (MEAN_AD_TO_SD * deviations.reduce((a, b) => a + b, 0)) / deviations.length;
+}
+
+function rangeOf(values: readonly number[]): number {
+  let [low, high] = [Infinity, -Infinity];
+  for (const v of values) [low, high] = [Math.min(low, v), Math.max(high, v)];
+  return high - low;
 }
 
 function median(values: readonly number[]): number | null {
