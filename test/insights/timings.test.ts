@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewatch, type CliResult } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
-import { FIXTURES } from '../helpers/server.js';
+import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
 import { fixtureResults, type FixtureResult } from './fixture-results.js';
 
 /** Fixtures by job; the sample-* streams are from 2026-11-22, the stestr ones from 2015–2017. */
@@ -177,3 +177,118 @@ describe.each(backends)('gatewatch timings on $name', (backend) => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+interface Timing {
+  testId: string;
+  count: number;
+  mean: number;
+  p50: number;
+  p95: number;
+}
+
+/** Count, mean and nearest-rank percentiles of each test's successful seconds, by test id. */
+function expectedTimings(results: FixtureResult[]): Timing[] {
+  const durations = new Map<string, number[]>();
+  for (const r of results) {
+    if (r.status !== 'success') continue;
+    durations.set(r.testId, [...(durations.get(r.testId) ?? []), (r.stopUs - r.startUs) / 1e6]);
+  }
+  const rank = (sorted: number[], p: number) => sorted[Math.ceil((p * sorted.length) / 100) - 1]!;
+  return [...durations]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([testId, seconds]) => {
+      const sorted = [...seconds].sort((a, b) => a - b);
+      return {
+        testId,
+        count: sorted.length,
+        mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
+        p50: rank(sorted, 50),
+        p95: rank(sorted, 95),
+      };
+    });
+}
+
+const TIMINGS = `query ($filter: TestTimingsFilter, $first: Int, $after: String) {
+  testTimings(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { testId count mean p50 p95 }
+  }
+}`;
+
+describe.each(backends)('testTimings over GraphQL on $name', (backend) => {
+  let server: TestServer;
+  const all = STREAMS.flatMap((s) => fixtureResults(s.file).map((r) => ({ ...r, job: s.job })));
+
+  /** Every page of testTimings, `first` at a time, with the totalCount of the first. */
+  async function timingsOf(filter: Record<string, unknown>, first = 7) {
+    const nodes: Timing[] = [];
+    let after: string | null = null;
+    let total = -1;
+    for (;;) {
+      const response = await server.query<{
+        testTimings: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          nodes: Timing[];
+        };
+      }>(TIMINGS, { filter, first, after });
+      expect(response.body.errors).toBeUndefined();
+      const page = response.body.data!.testTimings;
+      if (total < 0) total = page.totalCount;
+      nodes.push(...page.nodes);
+      if (!page.pageInfo.hasNextPage) return { nodes, total };
+      after = page.pageInfo.endCursor;
+    }
+  }
+
+  function expectTimings(actual: Timing[], expected: Timing[]): void {
+    expect(actual.map((t) => [t.testId, t.count])).toEqual(expected.map((t) => [t.testId, t.count]));
+    for (const [i, timing] of expected.entries()) {
+      for (const field of ['mean', 'p50', 'p95'] as const) {
+        expect(actual[i]![field]).toBeCloseTo(timing[field], 9);
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    server = await startServer(backend, {
+      GATEWATCH_TIMINGS_WINDOW: '10000d',
+      GATEWATCH_TIMINGS_MAX_WINDOW: '10000d',
+    });
+    for (const { file, job } of STREAMS) await server.ingest(file, { build_name: job });
+  });
+
+  it('gives count, mean, p50 and p95 per test, paged by test id', async () => {
+    const expected = expectedTimings(all);
+    const { nodes, total } = await timingsOf({});
+    expect(total).toBe(expected.length);
+    expectTimings(nodes, expected);
+    // sample-retry passed test_stable twice: a median and a p95 of two.
+    expect(expected.find((t) => t.testId.endsWith('FlakyTest.test_stable'))?.count).toBe(2);
+  });
+
+  it('filters by job, window and test id prefix', async () => {
+    const unit = await timingsOf({ job: 'unit' }, 50);
+    expectTimings(unit.nodes, expectedTimings(all.filter((r) => r.job === 'unit')));
+    const since = `${SAMPLE_DAY}T00:00:00Z`;
+    const recent = await timingsOf({ since });
+    expectTimings(recent.nodes, expectedTimings(all.filter((r) => r.job === 'sample')));
+    const prefix = 'sample.tests.test_zz_';
+    const zz = await timingsOf({ since, testIdPrefix: prefix }, 1);
+    const expected = expectedTimings(all.filter((r) => r.testId.startsWith(prefix)));
+    expect(zz.total).toBe(expected.length);
+    expectTimings(zz.nodes, expected);
+  });
+
+  it('refuses a window longer than timings.maxWindow, an empty job, a foreign cursor', async () => {
+    const strict = await startServer(backend, { GATEWATCH_TIMINGS_MAX_WINDOW: '7d' });
+    const far = await strict.query(TIMINGS, { filter: { since: '2026-01-01T00:00:00Z' } });
+    expect(far.body.errors?.[0]?.message).toMatch(/further back than timings\.maxWindow allows/);
+    expect(far.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const empty = await server.query(TIMINGS, { filter: { job: '' } });
+    expect(empty.body.errors?.[0]?.message).toBe('job must not be empty');
+    const cursor = await server.query(TIMINGS, { after: Buffer.from('[1]').toString('base64url') });
+    expect(cursor.body.errors?.[0]?.message).toMatch(/^bad cursor/);
+  });
+});
