@@ -395,7 +395,7 @@ export const SECTIONS = {
       key: 'window',
       env: 'GATEWATCH_TIMINGS_WINDOW',
       default: '30d',
-      description: 'the results testTimings reads when given no since: those of the last …',
+      description: 'the window of testTimings when given no since: this far back from now',
       parse: longDuration,
     }),
     maxWindow: setting({

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewatch, type CliResult } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
-import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
+import { FIXTURES, startServer, type GraphQLResponse, type TestServer } from '../helpers/server.js';
 import { fixtureResults, type FixtureResult } from './fixture-results.js';
 
 /** Fixtures by job; the sample-* streams are from 2026-11-22, the stestr ones from 2015–2017. */
@@ -208,6 +208,12 @@ function expectedTimings(results: FixtureResult[]): Timing[] {
     });
 }
 
+interface TimingsPage {
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  nodes: Timing[];
+}
+
 const TIMINGS = `query ($filter: TestTimingsFilter, $first: Int, $after: String) {
   testTimings(filter: $filter, first: $first, after: $after) {
     totalCount
@@ -226,15 +232,13 @@ describe.each(backends)('testTimings over GraphQL on $name', (backend) => {
     let after: string | null = null;
     let total = -1;
     for (;;) {
-      const response = await server.query<{
-        testTimings: {
-          totalCount: number;
-          pageInfo: { hasNextPage: boolean; endCursor: string | null };
-          nodes: Timing[];
-        };
-      }>(TIMINGS, { filter, first, after });
+      const response: GraphQLResponse<{ testTimings: TimingsPage }> = await server.query(TIMINGS, {
+        filter,
+        first,
+        after,
+      });
       expect(response.body.errors).toBeUndefined();
-      const page = response.body.data!.testTimings;
+      const page: TimingsPage = response.body.data!.testTimings;
       if (total < 0) total = page.totalCount;
       nodes.push(...page.nodes);
       if (!page.pageInfo.hasNextPage) return { nodes, total };
@@ -243,7 +247,9 @@ describe.each(backends)('testTimings over GraphQL on $name', (backend) => {
   }
 
   function expectTimings(actual: Timing[], expected: Timing[]): void {
-    expect(actual.map((t) => [t.testId, t.count])).toEqual(expected.map((t) => [t.testId, t.count]));
+    expect(actual.map((t) => [t.testId, t.count])).toEqual(
+      expected.map((t) => [t.testId, t.count]),
+    );
     for (const [i, timing] of expected.entries()) {
       for (const field of ['mean', 'p50', 'p95'] as const) {
         expect(actual[i]![field]).toBeCloseTo(timing[field], 9);
