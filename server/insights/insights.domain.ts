@@ -1,7 +1,7 @@
 import type { Domain } from '../domain.js';
 import { insightsCommands } from './insights.commands.js';
 
-/** Insights: flaky tests, failure signatures, test timings, resource context, webhooks. */
+/** What gatewatch finds in the history: flaky and broken tests, failure signatures, timings. */
 export const insightsDomain: Domain = {
   name: 'insights',
   commands: insightsCommands,
