@@ -18,6 +18,25 @@ function file(name: string, text: string): string {
   return path;
 }
 
+/** The defaults of the insights' sections, the same in every expected config below. */
+const INSIGHTS_DEFAULTS = {
+  timings: { maxTests: 100_000, window: 30 * 86_400_000, maxWindow: 90 * 86_400_000 },
+  resources: {
+    columns: [
+      'total_cpu_usage_usr',
+      'total_cpu_usage_sys',
+      'total_cpu_usage_wai',
+      'memory_usage_used',
+      'dsk_total_read',
+      'dsk_total_writ',
+      'load_avg_1m',
+    ],
+    threshold: 3.5,
+    minSamples: 10,
+    minSpread: 0.05,
+  },
+};
+
 describe('loadConfig', () => {
   it('gives the defaults, frozen, by section', () => {
     const config = loadConfig({}, {});
@@ -60,21 +79,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
-      timings: { maxTests: 100_000, window: 30 * 86_400_000, maxWindow: 90 * 86_400_000 },
-      resources: {
-        columns: [
-          'total_cpu_usage_usr',
-          'total_cpu_usage_sys',
-          'total_cpu_usage_wai',
-          'memory_usage_used',
-          'dsk_total_read',
-          'dsk_total_writ',
-          'load_avg_1m',
-        ],
-        threshold: 3.5,
-        minSamples: 10,
-        minSpread: 0.05,
-      },
+      ...INSIGHTS_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -169,21 +174,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
-      timings: { maxTests: 100_000, window: 30 * 86_400_000, maxWindow: 90 * 86_400_000 },
-      resources: {
-        columns: [
-          'total_cpu_usage_usr',
-          'total_cpu_usage_sys',
-          'total_cpu_usage_wai',
-          'memory_usage_used',
-          'dsk_total_read',
-          'dsk_total_writ',
-          'load_avg_1m',
-        ],
-        threshold: 3.5,
-        minSamples: 10,
-        minSpread: 0.05,
-      },
+      ...INSIGHTS_DEFAULTS,
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),

@@ -6,30 +6,17 @@
  */
 import { execFileSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config/config.js';
+import type { ResourceColumnContext } from '../../server/insights/resources/resource-baseline.js';
 import { backends } from '../helpers/databases.js';
 import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
 
 const STREAM = 'subunit/resources.subunit';
 const DSTAT = 'dstat/dstat-0.8.0-resources.csv';
-const COLUMNS = [
-  'total_cpu_usage_usr',
-  'total_cpu_usage_sys',
-  'total_cpu_usage_wai',
-  'memory_usage_used',
-  'dsk_total_read',
-  'dsk_total_writ',
-  'load_avg_1m',
-];
+/** The default columns, those the server shows unless told otherwise. */
+const COLUMNS = loadConfig({}, {}).resources.columns;
 
-interface Column {
-  key: string;
-  during: number | null;
-  samples: number;
-  baseline: number | null;
-  spread: number | null;
-  score: number | null;
-  flagged: boolean;
-}
+type Column = ResourceColumnContext;
 
 interface Result {
   testId: string;

@@ -91,8 +91,8 @@ export async function meanDurations(
 
 /**
  * Count, mean, median and 95th percentile (nearest rank, {@link isNearestRank}) of each
- * test's successful durations in the window (default: the last `limits.window`), by test id
- * in byte order, one page.
+ * test's successful durations in the window (default: the last `limits.window`, at most
+ * `limits.maxWindow`), by test id in byte order, one page.
  */
 export async function testTimings(
   db: Database,
@@ -101,7 +101,9 @@ export async function testTimings(
   args: PageRequest,
 ): Promise<Page<TestTiming>> {
   const now = new Date();
-  const window = { ...filter, since: filter.since ?? new Date(now.getTime() - limits.window) };
+  // A default window longer than the longest allowed is cut to it, not refused.
+  const back = Math.min(limits.window, limits.maxWindow);
+  const window = { ...filter, since: filter.since ?? new Date(now.getTime() - back) };
   checkFilter(window, limits, now);
   const size = pageSize(args);
   const after = decodeCursor(args.after);
