@@ -87,9 +87,9 @@ function expectedContexts(
   return JSON.parse(out.toString()) as Column[][];
 }
 
-const QUERY = `query ($id: ID!) {
+const QUERY = `query ($id: ID!, $first: Int = 20) {
   run(id: $id) {
-    results(first: 20) {
+    results(first: $first) {
       nodes {
         testId status startTime stopTime
         resourceContext { key during samples baseline spread score flagged }
@@ -161,6 +161,18 @@ describe.each(backends)('resource context of failed tests on $name', (backend) =
     for (const [i, result] of results.entries())
       expectContext(result.resourceContext, expected[i]!);
     expect(expected.some((context) => context[0]!.flagged)).toBe(true);
+  });
+
+  it('costs the same statements for one result as for a page (batched)', async () => {
+    let statements = 0;
+    server.app.services.db.knex.on('query', () => statements++);
+    const count = async (first: number) => {
+      const before = statements;
+      const { body } = await server.query(QUERY, { id: run, first });
+      expect(body.errors).toBeUndefined();
+      return statements - before;
+    };
+    expect(await count(5)).toBe(await count(1));
   });
 
   it('is null for a run without dstat', async () => {
