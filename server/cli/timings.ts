@@ -1,3 +1,5 @@
+// First: the GraphQL types the services share need the decorator metadata polyfill.
+import 'reflect-metadata';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config/config.js';
 import { meanDurations } from '../insights/timings/timings.service.js';

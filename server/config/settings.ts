@@ -589,7 +589,7 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, gerrit)',
+  description: `settings file, JSON or YAML (sections ${[...Object.keys(SECTIONS), ...Object.keys(LIST_SECTIONS)].join(', ')})`,
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gatewatch, type CliResult } from '../helpers/cli.js';
+import { gatewatch, spawnGatewatch, type CliResult } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
 import { FIXTURES, startServer, type GraphQLResponse, type TestServer } from '../helpers/server.js';
 import { fixtureResults, type FixtureResult } from './fixture-results.js';
@@ -125,6 +125,14 @@ describe.each(backends)('gatewatch timings on $name', (backend) => {
     for (const [id, us] of expected) {
       expect(slowest).toMatch(new RegExp(`${escape(id)}\\s+${(us / 1e6).toFixed(3)}`));
     }
+  });
+
+  it('runs as the built command does', async () => {
+    const spawned = await spawnGatewatch(['timings', '--db', db.url], { env: ENV });
+    expect(spawned).toMatchObject({ code: 0, stderr: '' });
+    expect(microsOf(loadIntoStestr(spawned.stdout).times)).toEqual(
+      asStestrKeeps(expectedMeans(of(() => true))),
+    );
   });
 
   it('--job takes the runs of one job, --since those of a window', async () => {
