@@ -5,7 +5,7 @@
  */
 import type { Database } from '../db/orm.js';
 import { rawRows } from '../db/rows.js';
-import { epochMs, timeParam } from '../db/sql.js';
+import { epochMs, isNearestRank, timeParam } from '../db/sql.js';
 import type { CiLatency } from './health.type.js';
 import type { RecordWindow } from './window.js';
 
@@ -13,9 +13,6 @@ export async function ciLatency(db: Database, window: RecordWindow): Promise<CiL
   const { dialect } = db;
   const since = timeParam(dialect, window.since);
   const until = timeParam(dialect, window.until);
-  // k is the nearest rank of p among n when p·n ≤ k < p·n + 1, in integers: 100·k ≥ P·n and
-  // 100·(k − 1) < P·n, so both dialects pick the same row without dividing.
-  const rank = (percent: number) => `100 * k >= ${percent} * n and 100 * (k - 1) < ${percent} * n`;
   const rows = await rawRows(
     db.knex,
     dialect,
@@ -29,8 +26,8 @@ export async function ciLatency(db: Database, window: RecordWindow): Promise<CiL
       select ms, row_number() over (order by ms) as k, count(*) over () as n from firsts
     )
     select max(n) as n,
-      max(case when ${rank(50)} then ms end) as median,
-      max(case when ${rank(95)} then ms end) as p95
+      max(case when ${isNearestRank(50)} then ms end) as median,
+      max(case when ${isNearestRank(95)} then ms end) as p95
     from ranked`,
     [window.ciId, since, until, since, until],
   );

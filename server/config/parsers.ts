@@ -114,6 +114,14 @@ export function count(text: string): number {
 }
 
 /** A Redis channel prefix: words, no spaces (a channel name is one token). */
+/** A positive decimal number (`3.5`): thresholds. */
+export function positiveNumber(text: string): number {
+  if (!/^\d+(?:\.\d+)?$/.test(text.trim()) || Number(text) <= 0) {
+    throw new InvalidValue('not a positive number');
+  }
+  return Number(text);
+}
+
 export function channelPrefix(text: string): string {
   if (!/^[\w.:-]+$/.test(text)) {
     throw new InvalidValue('not a channel prefix: letters, digits, . _ : - only');

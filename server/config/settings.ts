@@ -17,9 +17,11 @@ import {
   hostList,
   httpUrl,
   list,
+  longDuration,
   longDurationOrOff,
   nonEmpty,
   port,
+  positiveNumber,
   redisUrl,
   size,
   sshUrl,
@@ -379,6 +381,70 @@ export const SECTIONS = {
       parse: count,
     }),
   },
+  timings: {
+    maxTests: setting({
+      key: 'maxTests',
+      env: 'GATEWATCH_TIMINGS_MAX_TESTS',
+      default: '100000',
+      fileTypes: ['number'],
+      description:
+        'most tests gatewatch timings writes, the slowest first (a larger suite is cut, with a warning)',
+      parse: count,
+    }),
+    window: setting({
+      key: 'window',
+      env: 'GATEWATCH_TIMINGS_WINDOW',
+      default: '30d',
+      description: 'the window of testTimings when given no since: this far back from now',
+      parse: longDuration,
+    }),
+    maxWindow: setting({
+      key: 'maxWindow',
+      env: 'GATEWATCH_TIMINGS_MAX_WINDOW',
+      default: '90d',
+      description:
+        'the longest window of results testTimings and gatewatch timings --since read (bounds the scan)',
+      parse: longDuration,
+    }),
+  },
+  resources: {
+    columns: setting({
+      key: 'columns',
+      env: 'GATEWATCH_RESOURCES_COLUMNS',
+      default:
+        'total_cpu_usage_usr,total_cpu_usage_sys,total_cpu_usage_wai,memory_usage_used,dsk_total_read,dsk_total_writ,load_avg_1m',
+      fileTypes: ['list'],
+      description:
+        "the dstat columns a failed test's resource context shows, those the recording has; a,b",
+      parse: list,
+    }),
+    threshold: setting({
+      key: 'threshold',
+      env: 'GATEWATCH_RESOURCES_THRESHOLD',
+      default: '3.5',
+      fileTypes: ['number'],
+      description:
+        'a column is flagged when its robust z-score during the test, |during − median| / spread, exceeds this',
+      parse: positiveNumber,
+    }),
+    minSamples: setting({
+      key: 'minSamples',
+      env: 'GATEWATCH_RESOURCES_MIN_SAMPLES',
+      default: '10',
+      fileTypes: ['number'],
+      description: 'fewest samples of a column for its baseline to flag anything',
+      parse: count,
+    }),
+    minSpread: setting({
+      key: 'minSpread',
+      env: 'GATEWATCH_RESOURCES_MIN_SPREAD',
+      default: '0.05',
+      fileTypes: ['number'],
+      description:
+        "the smallest spread a baseline has, as a share of the column's range over the recording (near-idle columns)",
+      parse: positiveNumber,
+    }),
+  },
 } as const;
 
 /**
@@ -523,7 +589,7 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, gerrit)',
+  description: `settings file, JSON or YAML (sections ${[...Object.keys(SECTIONS), ...Object.keys(LIST_SECTIONS)].join(', ')})`,
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */

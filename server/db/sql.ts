@@ -104,3 +104,13 @@ export function cursorTime(dialect: Dialect, value: unknown): string | number {
     ? Number(value)
     : toDate(value).toISOString().replace('T', ' ').replace('Z', '');
 }
+
+/**
+ * SQL true on the row of rank `k` (1-based, ascending) among `n` that holds the nearest-rank
+ * `percent`-th percentile, the ⌈p·n/100⌉-th smallest: `100·k ≥ p·n > 100·(k − 1)`, in
+ * integers, so both dialects pick the same row without dividing. `k` and `n` are SQL
+ * expressions (a `row_number()` and a `count(*)` over the same rows).
+ */
+export function isNearestRank(percent: number, k = 'k', n = 'n'): string {
+  return `100 * ${k} >= ${percent} * ${n} and 100 * (${k} - 1) < ${percent} * ${n}`;
+}

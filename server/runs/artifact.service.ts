@@ -71,12 +71,27 @@ export async function dstatsByRunId(
 export async function dstatSeries(
   knex: Knex,
   dstatRowId: number,
-  keys: string[] | null | undefined,
+  keys: readonly string[] | null | undefined,
 ): Promise<DstatSeries[]> {
-  const query = knex('dstat_series').select('key', 'values').where('dstat_id', dstatRowId);
+  return (await dstatSeriesByDstatId(knex, [dstatRowId], keys)).get(dstatRowId) ?? [];
+}
+
+/** Columns of several recordings, all or those named, by dstat row id. */
+export async function dstatSeriesByDstatId(
+  knex: Knex,
+  dstatRowIds: readonly number[],
+  keys: readonly string[] | null | undefined,
+): Promise<Map<number, DstatSeries[]>> {
+  const query = knex('dstat_series')
+    .select('dstat_id', 'key', 'values')
+    .whereIn('dstat_id', dstatRowIds);
   if (keys) query.whereIn('key', keys);
-  const rows: { key: string; values: unknown }[] = await query.orderBy('id');
-  return rows.map((row) => ({ key: row.key, values: json<(number | null)[]>(row.values) }));
+  const rows: { dstat_id: number; key: string; values: unknown }[] = await query.orderBy('id');
+  return groupBy(
+    rows,
+    (row) => row.dstat_id,
+    (row) => ({ key: row.key, values: json<(number | null)[]>(row.values) }),
+  );
 }
 
 /** The column names of a recording. */

@@ -1,5 +1,5 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
-import { encodeEvent } from '../../workers/subunit/encode.js';
+import { encodeEvent, timestampOfMicros } from '../../workers/subunit/encode.js';
 import type { PacketStatus, SubunitEvent, Timestamp } from '../../workers/subunit/types.js';
 import { Attachment, TestResult, type Run } from '../db/entities/index.js';
 
@@ -91,7 +91,5 @@ export async function* exportRun(
 }
 
 function toTimestamp(us: number | null | undefined): Timestamp | undefined {
-  if (us == null) return undefined;
-  const seconds = Math.floor(us / 1e6);
-  return { seconds, nanos: (us - seconds * 1e6) * 1000 };
+  return us == null ? undefined : timestampOfMicros(us);
 }

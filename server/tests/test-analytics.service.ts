@@ -15,6 +15,7 @@ import {
   bytewise,
   dateBucketStartMs,
   epochMs,
+  isNearestRank,
   timeParam,
   utcDay,
   type Resolution,
@@ -173,8 +174,7 @@ export async function testJobs(db: Database, testRowId: number): Promise<TestJob
 
 /**
  * Count, mean, extremes and nearest-rank percentiles of the durations of the test's `success`
- * results in the window. Rank k of n is the p-th percentile when k = ⌈p·n/100⌉, that is
- * when `k·100 >= p·n > (k-1)·100`: integer arithmetic, identical in both dialects.
+ * results in the window (nearest rank: {@link isNearestRank}).
  */
 export async function testDurationStats(
   db: Database,
@@ -198,8 +198,7 @@ export async function testDurationStats(
     runFilterOf(window),
     'runs',
   );
-  const rank = (p: number) =>
-    `max(case when k * 100 >= ${p} * n and (k - 1) * 100 < ${p} * n then d end)`;
+  const rank = (p: number) => `max(case when ${isNearestRank(p)} then d end)`;
   const [row] = (await knex
     .from(ranked.as('t'))
     .select(

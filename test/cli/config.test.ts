@@ -18,6 +18,25 @@ function file(name: string, text: string): string {
   return path;
 }
 
+/** The defaults of the insights' sections, the same in every expected config below. */
+const INSIGHTS_DEFAULTS = {
+  timings: { maxTests: 100_000, window: 30 * 86_400_000, maxWindow: 90 * 86_400_000 },
+  resources: {
+    columns: [
+      'total_cpu_usage_usr',
+      'total_cpu_usage_sys',
+      'total_cpu_usage_wai',
+      'memory_usage_used',
+      'dsk_total_read',
+      'dsk_total_writ',
+      'load_avg_1m',
+    ],
+    threshold: 3.5,
+    minSamples: 10,
+    minSpread: 0.05,
+  },
+};
+
 describe('loadConfig', () => {
   it('gives the defaults, frozen, by section', () => {
     const config = loadConfig({}, {});
@@ -60,6 +79,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      ...INSIGHTS_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -154,6 +174,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      ...INSIGHTS_DEFAULTS,
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),
@@ -216,6 +237,11 @@ describe('loadConfig', () => {
         () => withFile('bad-size.yaml', 'server: { maxUpload: 0 }'),
         '"0" is not a size',
       ],
+      [
+        'file threshold',
+        () => withFile('bad-threshold.yaml', 'resources: { threshold: -1 }'),
+        '"-1" is not a positive number',
+      ],
     ];
     for (const [what, load, message] of mistakes) {
       expect(load, what).toThrow(message);
@@ -225,7 +251,7 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, timings, resources, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
@@ -234,7 +260,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, scrape, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, timings, resources, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { encodeEvent, encodePacket, FILE_CHUNK_SIZE } from '../../workers/subunit/encode.js';
+import {
+  encodeEvent,
+  encodePacket,
+  FILE_CHUNK_SIZE,
+  timestampOfMicros,
+} from '../../workers/subunit/encode.js';
 import type { ParseError, SubunitEvent } from '../../workers/subunit/types.js';
 import { createV2Decoder } from '../../workers/subunit/v2.js';
 import {
@@ -375,6 +380,14 @@ describe('subunit v2 encoder', () => {
       file: { name: 'f', bytes: Buffer.alloc(size, 0x61), eof: true },
     };
   }
+
+  it('writes a time in epoch microseconds as the worked packet holds it', () => {
+    const us = Date.UTC(2001, 11, 12, 12, 59, 59) * 1000 + 45;
+    const timestamp = timestampOfMicros(us);
+    expect(timestamp).toEqual({ seconds: 1008161999, nanos: 45000 });
+    const packet = encodePacket({ status: 'success', runnable: true, timestamp, testId: 'bar' });
+    expect(packet.equals(SUCCESS)).toBe(true);
+  });
 
   it('takes the smallest length varint, counting the length itself', () => {
     // Signature, flags, CRC (7), test id (2), file name (2), file length varint, file bytes;

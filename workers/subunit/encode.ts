@@ -3,7 +3,7 @@
  * `subunit2csv`, `stestr load`) reads. Fields are written in the reference writer's order.
  */
 import { Buffer } from 'node:buffer';
-import type { SubunitEvent } from './types.js';
+import type { SubunitEvent, Timestamp } from './types.js';
 import {
   CODE_BY_STATUS,
   FLAG_EOF,
@@ -135,6 +135,12 @@ export function encodeEvent(event: SubunitEvent, chunkSize = FILE_CHUNK_SIZE): B
     );
   }
   return packets;
+}
+
+/** An instant in whole epoch microseconds (how results store times) as a packet timestamp. */
+export function timestampOfMicros(us: number): Timestamp {
+  const seconds = Math.floor(us / 1e6);
+  return { seconds, nanos: (us - seconds * 1e6) * 1000 };
 }
 
 function checkTimestamp(seconds: number, nanos: number): void {
