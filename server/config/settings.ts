@@ -379,6 +379,36 @@ export const SECTIONS = {
       parse: count,
     }),
   },
+  retention: {
+    expireAfter: setting({
+      key: 'expireAfter',
+      flag: 'expire',
+      valueName: 'AGE',
+      env: 'GATEWATCH_EXPIRE',
+      default: '0',
+      description:
+        'serve expires runs that ran longer ago than this (186d: subunit2sql\'s), daily and once a minute after start (0: never)',
+      parse: longDurationOrOff,
+    }),
+    expireBatch: setting({
+      key: 'expireBatch',
+      env: 'GATEWATCH_EXPIRE_BATCH',
+      default: '50',
+      fileTypes: ['number'],
+      description:
+        'runs an expiry deletes between two pauses (each run in a transaction of its own)',
+      parse: count,
+    }),
+    expirePause: setting({
+      key: 'expirePause',
+      env: 'GATEWATCH_EXPIRE_PAUSE',
+      default: '1s',
+      fileTypes: ['number'],
+      description:
+        'pause between two batches of an expiry, for the reads and uploads of a server on the same database',
+      parse: duration,
+    }),
+  },
 } as const;
 
 /**
@@ -523,7 +553,7 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, gerrit)',
+  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, retention, gerrit)',
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */
