@@ -387,7 +387,7 @@ export const SECTIONS = {
       env: 'GATEWATCH_EXPIRE',
       default: '0',
       description:
-        'serve expires runs that ran longer ago than this (186d: subunit2sql\'s), daily and once a minute after start (0: never)',
+        "serve expires runs that ran longer ago than this (186d: subunit2sql's), daily and once a minute after start (0: never)",
       parse: longDurationOrOff,
     }),
     expireBatch: setting({
@@ -553,7 +553,8 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, retention, gerrit)',
+  description:
+    'settings file, JSON or YAML (sections database, server, redis, scrape, retention, gerrit)',
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */

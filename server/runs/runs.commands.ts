@@ -63,7 +63,7 @@ export const runsCommands: readonly CommandSpec[] = [
       {
         flag: 'older-than',
         valueName: 'AGE',
-        description: 'the runs that ran longer ago than this: 186d (subunit2sql\'s), 26w, 12h',
+        description: "the runs that ran longer ago than this: 186d (subunit2sql's), 26w, 12h",
       },
       {
         flag: 'run',

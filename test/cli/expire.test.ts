@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleExpiry } from '../../server/cli/serve-expiry.js';
 import { loadConfig } from '../../server/config/config.js';
 import type { Database } from '../../server/db/orm.js';
 import { toDate } from '../../server/db/sql.js';
@@ -295,3 +296,57 @@ describe('gatewatch expire beside a server on the same SQLite file', () => {
     expect(await rollupsOf(server.app.services.db.knex)).toEqual({});
   });
 });
+
+describe.each(backends)('serve --expire on $name', (backend) => {
+  let stored: Stored | undefined;
+  let kept: Stored | undefined;
+  const others: Runtime[] = [];
+  afterAll(async () => {
+    for (const runtime of others) await runtime.stop();
+    await close(stored);
+    await close(kept);
+  });
+
+  it('expires old runs soon after start, from every instance at once, exactly', async () => {
+    stored = await storeAll(backend, intakes());
+    kept = await storeAll(backend, intakes().slice(3, 5));
+    // Several instances only share MySQL; SQLite has one serving process.
+    if (backend.name === 'mariadb') {
+      others.push(await openRuntime(loadConfig({ db: stored.handle.url }, {})));
+    }
+    const logs: string[] = [];
+    const config = loadConfig({ db: stored.handle.url, expire: '186d' }, {});
+    const { expireAfter, expireBatch, expirePause } = config.retention;
+    expect(expireAfter).toBe(186 * DAY);
+    for (const runtime of [stored.runtime, ...others]) {
+      scheduleExpiry(
+        runtime,
+        expireAfter,
+        { batchSize: expireBatch, pauseMs: expirePause },
+        (line) => logs.push(line),
+        { firstAfterMs: 10, everyMs: DAY },
+      );
+    }
+    const db = stored.runtime.services.db;
+    await until(async () => logs.length === 1 + others.length);
+    const removed = logs.map((line) => Number(/retention: (\d+) runs/.exec(line)![1]));
+    expect(removed.reduce((a, b) => a + b, 0)).toBe(stored.runs.length - 2);
+    expect(await sums(db)).toEqual(await sums(kept.runtime.services.db));
+  });
+
+  it('is off unless asked, and refuses an age it cannot read', () => {
+    expect(loadConfig({}, {}).retention.expireAfter).toBe(0);
+    expect(() => loadConfig({}, { GATEWATCH_EXPIRE: 'soon' })).toThrow(
+      'GATEWATCH_EXPIRE=soon: not a duration',
+    );
+  });
+});
+
+/** Polls `condition` every 20 ms, for at most 20 s. */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
