@@ -121,6 +121,14 @@ export const SECTIONS = {
       description: 'largest upload (100MiB, 2G, bytes…)',
       parse: size,
     }),
+    maxUploadDstatBytes: setting({
+      key: 'maxUploadDstat',
+      env: 'GATEWATCH_MAX_UPLOAD_DSTAT',
+      default: '64MiB',
+      fileTypes: ['number'],
+      description: 'largest dstat part of a multipart upload (as sent, gzip or not)',
+      parse: size,
+    }),
     maxExpandedBytes: setting({
       key: 'maxExpanded',
       env: 'GATEWATCH_MAX_EXPANDED',

@@ -28,6 +28,7 @@ describe('loadConfig', () => {
         port: 4000,
         host: '127.0.0.1',
         maxUploadBytes: 512 * 2 ** 20,
+        maxUploadDstatBytes: 64 << 20,
         maxExpandedBytes: 2 * 2 ** 30,
         uploadIdleTimeout: 30_000,
         uploadDir: null,
@@ -123,6 +124,7 @@ describe('loadConfig', () => {
         port: 8080,
         host: '127.0.0.1',
         maxUploadBytes: 2 ** 30,
+        maxUploadDstatBytes: 64 << 20,
         maxExpandedBytes: 2 * 2 ** 30,
         uploadIdleTimeout: 30_000,
         uploadDir: null,
@@ -230,7 +232,7 @@ describe('loadConfig', () => {
       `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
-      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
+      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxUploadDstat, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
     );
     expect(named('flat.yaml', 'server: 4000\n')).toThrow(
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
