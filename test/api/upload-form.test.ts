@@ -32,6 +32,14 @@ const DSTAT_OF = `query ($id: ID!) {
   run(id: $id) { tests dstat { times series { key values } } artifacts { name size } }
 }`;
 
+/** An upload's answer: the ingest summary, or an error. */
+interface Answer {
+  run: string;
+  tests: number;
+  duplicate: boolean;
+  error: { code: string; message: string };
+}
+
 interface RunDstat {
   run: {
     tests: number;
@@ -59,7 +67,7 @@ describe.each(backends)('multipart uploads on $name', (backend) => {
       headers: { authorization: `Bearer ${token}` },
       body,
     });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
+    return { status: response.status, body: (await response.json()) as Answer };
   };
   const runCount = async () =>
     Number((await server.app.services.db.knex('runs').count({ n: '*' }))[0]!.n);
@@ -166,7 +174,7 @@ describe.each(backends)('multipart uploads on $name', (backend) => {
       body: '--xyz\r\nContent-Disposition: form-data; name="stream"; filename="a"\r\n\r\ncut short',
     });
     expect(malformed.status).toBe(400);
-    expect(((await malformed.json()) as any).error.message).toContain(
+    expect(((await malformed.json()) as Answer).error.message).toContain(
       'the multipart body is malformed',
     );
     expect(await runCount()).toBe(before);

@@ -3,7 +3,7 @@
  * what a fresh ingest of the remaining runs stores; bad arguments remove nothing.
  */
 import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleExpiry } from '../../server/cli/serve-expiry.js';
 import { loadConfig } from '../../server/config/config.js';
@@ -11,6 +11,7 @@ import type { Database } from '../../server/db/orm.js';
 import { toDate } from '../../server/db/sql.js';
 import { deleteRun } from '../../server/runs/run-delete.js';
 import { expireRunsBefore } from '../../server/runs/run-expire.js';
+import { runCli } from '../../server/program.js';
 import { openRuntime, type Runtime } from '../../server/runtime.js';
 import { gatewatch, spawnGatewatch } from '../helpers/cli.js';
 import { backends, type Backend } from '../helpers/databases.js';
@@ -39,6 +40,7 @@ function madeRuns(): MadeRun[] {
     { at: after(NOW, -200, 5), metadata: { build_name: 'other-job' }, results: results(true) },
     { at: after(NOW, -30), metadata: { build_name: 'tempest-full' }, results: results(true) },
     { at: after(NOW, -1), metadata: { build_name: 'tempest-full' }, results: results(false) },
+    { at: after(NOW, -2), metadata: { build_name: 'other-job' }, results: results(true) },
   ];
 }
 
@@ -199,6 +201,31 @@ describe.each(backends)('gatewatch expire on $name', (backend) => {
     expect(again.out).toBe('gatewatch expire: 0 runs (0 test results) older than 186d removed\n');
   });
 
+  it('shows its progress on a terminal and clears it at the end', async () => {
+    const [uuid] = kept.map((i) => full.runs[i]!);
+    const out = new PassThrough();
+    const err = Object.assign(new PassThrough(), { isTTY: true });
+    const chunks: Buffer[] = [];
+    err.on('data', (chunk: Buffer) => chunks.push(chunk));
+    out.resume();
+    const args = ['expire', '--db', full.handle.url, '--run', uuid!];
+    const code = await runCli(args, {
+      stdin: Readable.from([]),
+      stdout: out,
+      stderr: err,
+      env: {},
+    });
+    expect(code).toBe(0);
+    const stderr = Buffer.concat(chunks).toString();
+    expect(stderr).toMatch(/^\rexpiring: 1\/1 runs \(100 %\), \d+ test results\r\x1b\[K$/);
+    kept = kept.filter((i) => full.runs[i] !== uuid);
+    await deleteRun(
+      fresh.runtime.services.db,
+      Number((await fresh.runtime.services.db.knex('runs').orderBy('id').first('id')).id),
+    );
+    expect(await sums(db())).toEqual(await sums(fresh.runtime.services.db));
+  });
+
   it('--run removes the named runs (uuid or prefix) and nothing else', async () => {
     const [first, second, ...rest] = kept.map((i) => full.runs[i]!);
     const result = await cli('--run', first!, '--run', second!.slice(0, 8));
@@ -227,7 +254,7 @@ describe.each(shared)('two expiries at once on $name', (backend) => {
 
   it('take every old run out once between them', async () => {
     stored = await storeAll(backend, intakes());
-    const kept = await storeAll(backend, intakes().slice(3, 5));
+    const kept = await storeAll(backend, intakes().slice(3, 6));
     try {
       second = await openRuntime(loadConfig({ db: stored.handle.url }, {}));
       const cutoff = new Date(NOW.getTime() - 186 * DAY);
@@ -236,7 +263,7 @@ describe.each(shared)('two expiries at once on $name', (backend) => {
         expireRunsBefore(stored.runtime.services.db, cutoff, pace),
         expireRunsBefore(second.services.db, cutoff, pace),
       ]);
-      expect(a.runs + b.runs).toBe(stored.runs.length - 2);
+      expect(a.runs + b.runs).toBe(stored.runs.length - 3);
       expect(await sums(stored.runtime.services.db)).toEqual(await sums(kept.runtime.services.db));
     } finally {
       await close(kept);
@@ -309,7 +336,7 @@ describe.each(backends)('serve --expire on $name', (backend) => {
 
   it('expires old runs soon after start, from every instance at once, exactly', async () => {
     stored = await storeAll(backend, intakes());
-    kept = await storeAll(backend, intakes().slice(3, 5));
+    kept = await storeAll(backend, intakes().slice(3, 6));
     // Several instances only share MySQL; SQLite has one serving process.
     if (backend.name === 'mariadb') {
       others.push(await openRuntime(loadConfig({ db: stored.handle.url }, {})));
@@ -330,7 +357,7 @@ describe.each(backends)('serve --expire on $name', (backend) => {
     const db = stored.runtime.services.db;
     await until(async () => logs.length === 1 + others.length);
     const removed = logs.map((line) => Number(/retention: (\d+) runs/.exec(line)![1]));
-    expect(removed.reduce((a, b) => a + b, 0)).toBe(stored.runs.length - 2);
+    expect(removed.reduce((a, b) => a + b, 0)).toBe(stored.runs.length - 3);
     expect(await sums(db)).toEqual(await sums(kept.runtime.services.db));
   });
 
