@@ -1,7 +1,6 @@
 // First: resolving runs loads entities whose GraphQL enums need the polyfill.
 import 'reflect-metadata';
 import { loadConfig } from '../config/config.js';
-import { InvalidValue, longDurationOrOff } from '../config/parsers.js';
 import type { Database } from '../db/orm.js';
 import { GatewatchError } from '../errors.js';
 import {
@@ -14,6 +13,7 @@ import {
   type ExpiryPace,
 } from '../runs/run-expire.js';
 import { listOption, switchOption, textOption, type CliIo, type Invocation } from '../command.js';
+import { olderThanMs } from './age.js';
 import { withDatabase } from './database.js';
 import { createOutput } from './output.js';
 import { resolveRun } from './run-ref.js';
@@ -35,7 +35,7 @@ export async function expire(invocation: Invocation): Promise<number> {
       'give either --older-than AGE (186d) or --run ID…, not both and not neither',
     );
   }
-  const cutoff = olderThan === undefined ? null : cutoffOf(olderThan, new Date());
+  const cutoff = olderThan === undefined ? null : new Date(Date.now() - olderThanMs(olderThan));
   const { retention } = loadConfig(invocation.options, invocation.io.env);
   const pace: ExpiryPace = { batchSize: retention.expireBatch, pauseMs: retention.expirePause };
   const dryRun = switchOption(invocation, 'dryRun');
@@ -72,24 +72,6 @@ export async function expire(invocation: Invocation): Promise<number> {
     );
     return 0;
   });
-}
-
-/** now − AGE; `0` and unreadable ages are refused (`0` would remove every run). */
-function cutoffOf(text: string, now: Date): Date {
-  let ms: number;
-  try {
-    ms = longDurationOrOff(text);
-  } catch (error) {
-    if (!(error instanceof InvalidValue)) throw error;
-    throw new GatewatchError('BAD_ARGUMENT', `--older-than ${text}: ${error.why}`);
-  }
-  if (ms === 0) {
-    throw new GatewatchError(
-      'BAD_ARGUMENT',
-      `--older-than ${text}: an age of 0 would remove every run; give one such as 186d`,
-    );
-  }
-  return new Date(now.getTime() - ms);
 }
 
 async function resolveRuns(db: Database, refs: readonly string[]): Promise<ExpiringRun[]> {

@@ -73,13 +73,15 @@ describe.each(backends)('multipart uploads on $name', (backend) => {
     Number((await server.app.services.db.knex('runs').count({ n: '*' }))[0]!.n);
 
   it('stores the stream with its dstat CSV, as a local ingest --dstat does', async () => {
-    const uploaded = await post(
-      form([
-        ['stream', STREAM],
-        ['dstat', DSTAT],
-      ]),
-      'build_name=form-job&k=v',
-    );
+    const postBoth = () =>
+      post(
+        form([
+          ['stream', STREAM],
+          ['dstat', DSTAT],
+        ]),
+        'build_name=form-job&k=v',
+      );
+    const uploaded = await postBoth();
     expect(uploaded.status).toBe(201);
     expect(uploaded.body).toMatchObject({ duplicate: false });
     const local = await server.ingest(
@@ -98,13 +100,7 @@ describe.each(backends)('multipart uploads on $name', (backend) => {
       ['dstat-0.8.0-debian.csv', 'sample-last.subunit.gz'].sort(),
     );
     expect(form_.artifacts).toEqual(local_.artifacts);
-    const again = await post(
-      form([
-        ['stream', STREAM],
-        ['dstat', DSTAT],
-      ]),
-      'build_name=form-job&k=v',
-    );
+    const again = await postBoth();
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ run: uploaded.body.run, duplicate: true });
     expect(readdirSync(uploadDir)).toEqual([]);

@@ -152,7 +152,7 @@ describe.each(backends)('gatewatch expire on $name', (backend) => {
   it('refuses bad arguments with exit 2 and removes nothing', async () => {
     const before = { rows: await owned(db()), sums: await sums(db()) };
     const cases: [string[], string][] = [
-      [['--older-than', '0'], '--older-than 0: an age of 0 would remove every run'],
+      [['--older-than', '0'], '--older-than 0: an age of 0 would remove everything'],
       [['--older-than', 'abc'], '--older-than abc: not a duration'],
       [['--older-than', '0d'], '--older-than 0d: not a duration'],
       [[], 'give either --older-than AGE (186d) or --run ID…'],
@@ -217,7 +217,9 @@ describe.each(backends)('gatewatch expire on $name', (backend) => {
     });
     expect(code).toBe(0);
     const stderr = Buffer.concat(chunks).toString();
-    expect(stderr).toMatch(/^\rexpiring: 1\/1 runs \(100 %\), \d+ test results\r\x1b\[K$/);
+    // Drawn once, then erased (carriage return, erase to the line's end).
+    expect(stderr).toMatch(/^\rexpiring: 1\/1 runs \(100 %\), \d+ test results\r/);
+    expect(stderr.endsWith('\r\u001b[K')).toBe(true);
     kept = kept.filter((i) => full.runs[i] !== uuid);
     await deleteRun(
       fresh.runtime.services.db,
