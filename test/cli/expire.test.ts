@@ -17,7 +17,7 @@ import { gatewatch, spawnGatewatch } from '../helpers/cli.js';
 import { backends, type Backend } from '../helpers/databases.js';
 import { after, streamOf, type MadeRun } from '../helpers/made-runs.js';
 import { rollupsOf } from '../helpers/rollups.js';
-import { FIXTURES, startServer } from '../helpers/server.js';
+import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
 
 const DAY = 86_400_000;
 const NOW = new Date(Math.floor(Date.now() / 1000) * 1000);
@@ -273,14 +273,14 @@ describe.each(shared)('two expiries at once on $name', (backend) => {
   });
 });
 
-describe('gatewatch expire beside a server on the same SQLite file', () => {
+describe('expiry beside a server on the same SQLite file', () => {
   const sqlite = backends.find((b) => b.name === 'sqlite')!;
   const RUNS = 24;
+  const COUNT = `{ runs(first: 1) { totalCount } }`;
 
-  it('leaves the server answering queries within a bound while it runs', async () => {
+  /** A server holding RUNS old runs of 300 tests each. */
+  async function serverWithOldRuns(): Promise<TestServer> {
     const server = await startServer(sqlite);
-    const { target } = server.app.services.config.database;
-    if (target.dialect !== 'sqlite') throw new Error('expected a SQLite database');
     const tests = Array.from({ length: 300 }, (_, i) => `pkg.tests.T.test_${i}` as const);
     for (let i = 0; i < RUNS; i++) {
       await server.app.services.ingest.ingest({
@@ -295,34 +295,66 @@ describe('gatewatch expire beside a server on the same SQLite file', () => {
         metadata: { build_name: 'old-job' },
       });
     }
-    const count = `{ runs(first: 1) { totalCount } }`;
-    const expiring = spawnGatewatch(
-      ['expire', '--db', `sqlite:${target.path}`, '--older-than', '186d'],
-      {
-        env: { GATEWATCH_EXPIRE_BATCH: '4', GATEWATCH_EXPIRE_PAUSE: '100ms' },
-      },
-    );
+    return server;
+  }
+
+  /**
+   * Queries the server back to back until `expiring` settles: every answer must come within
+   * a second, and some while runs were going (neither all nor none left).
+   */
+  async function answersWhile(server: TestServer, expiring: Promise<unknown>): Promise<void> {
     let finished = false;
-    void expiring.then(() => (finished = true));
+    void expiring.finally(() => (finished = true));
     const seen: number[] = [];
     let slowest = 0;
     while (!finished) {
       const started = performance.now();
-      const { body } = await server.query<{ runs: { totalCount: number } }>(count);
+      const { body } = await server.query<{ runs: { totalCount: number } }>(COUNT);
       slowest = Math.max(slowest, performance.now() - started);
       expect(body.errors).toBeUndefined();
       seen.push(body.data!.runs.totalCount);
     }
+    expect(seen.some((n) => n > 0 && n < RUNS)).toBe(true);
+    expect(slowest).toBeLessThan(1000);
+    const { body } = await server.query<{ runs: { totalCount: number } }>(COUNT);
+    expect(body.data!.runs.totalCount).toBe(0);
+    expect(await rollupsOf(server.app.services.db.knex)).toEqual({});
+  }
+
+  it('gatewatch expire in another process leaves the server answering', async () => {
+    const server = await serverWithOldRuns();
+    const { target } = server.app.services.config.database;
+    if (target.dialect !== 'sqlite') throw new Error('expected a SQLite database');
+    const expiring = spawnGatewatch(
+      ['expire', '--db', `sqlite:${target.path}`, '--older-than', '186d'],
+      { env: { GATEWATCH_EXPIRE_BATCH: '4', GATEWATCH_EXPIRE_PAUSE: '100ms' } },
+    );
+    await answersWhile(server, expiring);
     const result = await expiring;
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.out).toContain(`${RUNS} runs (`);
-    // Answered while runs were going, not only before or after.
-    expect(seen.some((n) => n > 0 && n < RUNS)).toBe(true);
-    expect(slowest).toBeLessThan(1000);
-    const { body } = await server.query<{ runs: { totalCount: number } }>(count);
-    expect(body.data!.runs.totalCount).toBe(0);
-    expect(await rollupsOf(server.app.services.db.knex)).toEqual({});
+  });
+
+  it('serve --expire in the server process leaves it answering (reads take turns between runs)', async () => {
+    const server = await serverWithOldRuns();
+    const logs: string[] = [];
+    const logged = new Promise<void>((resolve) => {
+      scheduleExpiry(
+        server.app.runtime,
+        186 * DAY,
+        { batchSize: 4, pauseMs: 100 },
+        (line) => {
+          logs.push(line);
+          resolve();
+        },
+        { firstAfterMs: 1, everyMs: DAY },
+      );
+    });
+    await answersWhile(server, logged);
+    expect(logs[0]).toMatch(
+      new RegExp(`^retention: ${RUNS} runs \\(\\d+ test results\\) that ran before `),
+    );
   });
 });
 
