@@ -12,7 +12,8 @@ import { untilStopSignal } from './signals.js';
 
 /**
  * `gatewatch serve`: runs until SIGINT or SIGTERM, then drains and closes; it runs scrape
- * tasks, purges old scraped runs and expires old runs (`--expire`), looking changes up on the config file's Gerrit servers.
+ * tasks, purges old scraped runs and expires old runs (`--expire`), looking changes up on the
+ * config file's Gerrit servers.
  * With `--collect`, it also collects from the Gerrit servers of the options or the config file.
  */
 export async function serve(invocation: Invocation): Promise<number> {

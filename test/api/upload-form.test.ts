@@ -178,27 +178,8 @@ describe.each(backends)('multipart uploads on $name', (backend) => {
   });
 
   it('gatewatch ingest --server --dstat sends the form (compiled CLI, and in-process from a pipe)', async () => {
-    const result = await spawnGatewatch([
-      'ingest',
-      '--server',
-      server.url,
-      '--token',
-      token,
-      '--json',
-      '--meta',
-      'build_name=cli-form',
-      '--dstat',
-      DSTAT,
-      STREAM,
-    ]);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const [line] = ingestLines(result);
-    expect(line).toMatchObject({ input: STREAM, duplicate: false });
-    const run = (await server.query<RunDstat>(DSTAT_OF, { id: line!.run })).body.data!.run;
-    expect(run.dstat?.times.length).toBeGreaterThan(0);
-    // A stream of unknown length (stdin): the form goes chunked.
-    const piped = await gatewatch(
+    // `gatewatch ingest --server … --dstat DSTAT` of the job and input.
+    const upload = (job: string, input: string) =>
       [
         'ingest',
         '--server',
@@ -207,13 +188,20 @@ describe.each(backends)('multipart uploads on $name', (backend) => {
         token,
         '--json',
         '--meta',
-        'build_name=cli-pipe',
-        '--dstat',
-        DSTAT,
-        '-',
-      ],
-      { stdin: readFileSync(STREAM), env: {} },
-    );
+        `build_name=${job}`,
+      ].concat(['--dstat', DSTAT, input]);
+    const result = await spawnGatewatch(upload('cli-form', STREAM));
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const [line] = ingestLines(result);
+    expect(line).toMatchObject({ input: STREAM, duplicate: false });
+    const run = (await server.query<RunDstat>(DSTAT_OF, { id: line!.run })).body.data!.run;
+    expect(run.dstat?.times.length).toBeGreaterThan(0);
+    // A stream of unknown length (stdin): the form goes chunked.
+    const piped = await gatewatch(upload('cli-pipe', '-'), {
+      stdin: readFileSync(STREAM),
+      env: {},
+    });
     expect(piped.stderr).toBe('');
     expect(piped.code).toBe(0);
     const pipedRun = (await server.query<RunDstat>(DSTAT_OF, { id: ingestLines(piped)[0]!.run }))
