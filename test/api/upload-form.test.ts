@@ -212,4 +212,16 @@ describe.each(backends)('multipart uploads on $name', (backend) => {
       'stdin.subunit',
     ]);
   });
+
+  it('a form over the whole-body limit is refused with 413 (its Content-Length is known), nothing stored', async () => {
+    const small = await startServer(backend, { GATEWATCH_MAX_UPLOAD: '3KiB' });
+    const secret = (await createToken(small.app.services.db, 'ci')).secret;
+    const args = ['ingest', '--server', small.url, '--token', secret, '--json'];
+    // Each file alone fits (2,097 and 1,281 bytes); the form of both does not.
+    const refused = await gatewatch([...args, '--dstat', DSTAT, STREAM], { env: {} });
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(refused.stderr).toContain('answered 413');
+    expect(Number((await small.app.services.db.knex('runs').count({ n: '*' }))[0]!.n)).toBe(0);
+  });
 });
