@@ -45,7 +45,7 @@ export async function ingest(invocation: Invocation): Promise<number> {
   const artifactsUrl = values.artifacts === undefined ? undefined : checkUrl(values.artifacts);
   // Refused before anything is read: a run stored without its recording would be a duplicate
   // the next time, when the recording is found.
-  if (values.dstat !== undefined) await inputOf(values.dstat);
+  const dstat = values.dstat === undefined ? undefined : await inputOf(values.dstat);
   const destination =
     values.server === undefined
       ? { config: loadConfig(invocation.options, io.env) }
@@ -65,7 +65,8 @@ export async function ingest(invocation: Invocation): Promise<number> {
   for (const [name, error] of unreadable) report.failed(name, error);
   try {
     if (inputs.length > 0 && destination.target !== undefined) {
-      await uploadAll(destination.target, inputs, { metadata, artifactsUrl, io }, report, progress);
+      const options = { metadata, artifactsUrl, dstat, io };
+      await uploadAll(destination.target, inputs, options, report, progress);
     } else if (inputs.length > 0 && destination.config !== undefined) {
       const options = { metadata, artifactsUrl, dstat: values.dstat, io };
       await ingestLocally(destination.config, inputs, options, report, progress);
@@ -123,20 +124,11 @@ async function ingestLocally(
   }
 }
 
-function checkUploadArgs(
-  values: { db?: string; dstat?: string },
-  metadata: Record<string, string>,
-): void {
+function checkUploadArgs(values: { db?: string }, metadata: Record<string, string>): void {
   if (values.db !== undefined) {
     throw new GatewatchError(
       'BAD_ARGUMENT',
       '--db and --server exclude each other: store into a database, or upload to a server',
-    );
-  }
-  if (values.dstat !== undefined) {
-    throw new GatewatchError(
-      'BAD_ARGUMENT',
-      '--dstat cannot be uploaded with --server: ingest with --db where the database is reachable',
     );
   }
   // The upload's query string carries the metadata, and `artifacts` there is the URL.

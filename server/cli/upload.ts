@@ -9,11 +9,14 @@ import type { CliIo } from '../command.js';
 import { counted, openInput, type Input } from './ingest-inputs.js';
 import type { IngestReport } from './ingest-report.js';
 import type { Progress } from './progress.js';
+import { formBody, headerFilename } from './upload-form.js';
 
 /** What an upload sends besides the stream. */
 export interface UploadOptions {
   metadata: Record<string, string>;
   artifactsUrl?: string;
+  /** The run's dstat CSV (a single input): the upload is then a form with both. */
+  dstat?: Input;
   io: CliIo;
 }
 
@@ -83,16 +86,30 @@ async function uploadOne(
     // The server answers a refusal (too large, bad token) before any of the body is sent.
     expect: '100-continue',
   };
-  if (input.size !== null) headers['content-length'] = String(input.size);
-  if (input.name !== '-') {
-    // A header value is ASCII: other characters of the name only need to stay recognisable.
-    const filename = basename(input.name).replace(/[^\x20-\x7e]|["\\]/g, '_');
+  // Opened on the first read: a refused upload never opens its file (or waits on its pipe).
+  const stream = () => counted(openInput(input.name, options.io), progress);
+  // A header value is ASCII: other characters of the name only need to stay recognisable.
+  const filename = headerFilename(input.name === '-' ? 'stdin.subunit' : basename(input.name));
+  let body: () => AsyncIterable<Uint8Array> = stream;
+  let length = input.size;
+  if (options.dstat !== undefined) {
+    const { dstat } = options;
+    const form = formBody([
+      { part: 'stream', filename, size: input.size, open: stream },
+      {
+        part: 'dstat',
+        filename: headerFilename(dstat.name === '-' ? 'stdin.csv' : basename(dstat.name)),
+        size: dstat.size,
+        open: () => openInput(dstat.name, options.io),
+      },
+    ]);
+    headers['content-type'] = form.contentType;
+    body = form.body;
+    length = form.length;
+  } else if (input.name !== '-') {
     headers['content-disposition'] = `attachment; filename="${filename}"`;
   }
-  // Opened on the first read: a refused upload never opens its file (or waits on its pipe).
-  async function* body(): AsyncIterable<Uint8Array> {
-    yield* counted(openInput(input.name, options.io), progress);
-  }
+  if (length !== null) headers['content-length'] = String(length);
   const { status, text } = await post(url, headers, body(), target.url);
   if (status >= 200 && status < 300) {
     return { ...(JSON.parse(text) as IngestSummary), warnings: [] };

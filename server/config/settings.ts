@@ -123,6 +123,14 @@ export const SECTIONS = {
       description: 'largest upload (100MiB, 2G, bytes…)',
       parse: size,
     }),
+    maxUploadDstatBytes: setting({
+      key: 'maxUploadDstat',
+      env: 'GATEWATCH_MAX_UPLOAD_DSTAT',
+      default: '64MiB',
+      fileTypes: ['number'],
+      description: 'largest dstat part of a multipart upload (as sent, gzip or not)',
+      parse: size,
+    }),
     maxExpandedBytes: setting({
       key: 'maxExpanded',
       env: 'GATEWATCH_MAX_EXPANDED',
@@ -379,6 +387,36 @@ export const SECTIONS = {
       description:
         "directory listings a scrape reads per job: the job's root, then logs/ (1: the root only)",
       parse: count,
+    }),
+  },
+  retention: {
+    expireAfter: setting({
+      key: 'expireAfter',
+      flag: 'expire',
+      valueName: 'AGE',
+      env: 'GATEWATCH_EXPIRE',
+      default: '0',
+      description:
+        "serve expires runs that ran longer ago than this (186d: subunit2sql's), daily and once a minute after start (0: never)",
+      parse: longDurationOrOff,
+    }),
+    expireBatch: setting({
+      key: 'expireBatch',
+      env: 'GATEWATCH_EXPIRE_BATCH',
+      default: '50',
+      fileTypes: ['number'],
+      description:
+        'runs an expiry deletes between two pauses (each run in a transaction of its own)',
+      parse: count,
+    }),
+    expirePause: setting({
+      key: 'expirePause',
+      env: 'GATEWATCH_EXPIRE_PAUSE',
+      default: '1s',
+      fileTypes: ['number'],
+      description:
+        'pause between two batches of an expiry, for the reads and uploads of a server on the same database',
+      parse: duration,
     }),
   },
   timings: {

@@ -34,8 +34,8 @@ export const ingestCommands: readonly CommandSpec[] = [
     ],
     details:
       'Exit status: 0 when every input was stored, 1 when any was not (the others are), 2 for\n' +
-      'a bad argument. With --server the streams are uploaded one at a time; --db and --server\n' +
-      'exclude each other, and a dstat file can only be attached by a local ingest.',
+      'a bad argument. With --server the streams are uploaded one at a time (with --dstat, as a\n' +
+      'multipart form of both); --db and --server exclude each other.',
     run: async (invocation) => (await import('../cli/ingest.js')).ingest(invocation),
   },
 ];

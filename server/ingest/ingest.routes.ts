@@ -2,8 +2,9 @@
  * `POST /api/runs?KEY=VALUE…[&artifacts=URL]`: CI jobs upload a subunit stream (v1/v2, gzip or
  * not) as a run; needs `Authorization: Bearer TOKEN`. Every query parameter but `artifacts` is
  * run metadata. An optional `Content-Disposition: …; filename="NAME"` names the stored file.
- * Answers 201 with the ingest summary, 200 when the run was already stored. A dstat file cannot
- * be uploaded: `gatewatch ingest --dstat` attaches one locally. The body is received whole
+ * Answers 201 with the ingest summary, 200 when the run was already stored. The body is the
+ * stream, or a `multipart/form-data` form with parts `stream` and optionally `dstat` (see
+ * `upload-form.ts`), the metadata in the query string alike. The body is received whole
  * (into a temporary file) before the ingest starts. Errors go to the app's error handler,
  * which answers `{ error: { code, message } }`.
  */
@@ -18,6 +19,7 @@ import type { IngestService } from './ingest.service.js';
 import { ParseFailure } from './pool.js';
 import { summaryJson } from './summary.js';
 import { receiveBody, tooLarge, type BodyLimits, type ReceivedBody } from './upload-body.js';
+import { isForm, splitForm, type UploadForm } from './upload-form.js';
 
 /** What the upload needs. */
 export interface UploadDeps {
@@ -42,8 +44,9 @@ async function upload(deps: UploadDeps, req: Request, res: Response): Promise<vo
     idleTimeoutMs: server.uploadIdleTimeout,
     dir: server.uploadDir,
   };
-  const name = uploadName(req);
+  let name = uploadName(req);
   let body: ReceivedBody | undefined;
+  let form: UploadForm | undefined;
   let summary: IngestSummary;
   try {
     await authenticate(deps.db, req.headers.authorization);
@@ -53,12 +56,28 @@ async function upload(deps: UploadDeps, req: Request, res: Response): Promise<vo
     const { metadata, artifactsUrl } = uploadParams(req);
     // Whole before the ingest: its transaction then never waits on the client's network.
     body = await receiveBody(req, limits);
-    summary = await deps.ingest.ingest({ name, source: body.read(), metadata, artifactsUrl });
+    if (isForm(req.headers)) {
+      form = await splitForm(body, req.headers, {
+        maxDstatBytes: server.maxUploadDstatBytes,
+        dir: server.uploadDir,
+      });
+      name = form.stream.filename ?? name;
+    }
+    const dstat = form?.dstat ?? null;
+    summary = await deps.ingest.ingest({
+      name,
+      source: form === undefined ? body.read() : form.stream.read(),
+      metadata,
+      artifactsUrl,
+      dstat:
+        dstat === null ? undefined : { name: dstat.filename ?? 'dstat.csv', source: dstat.read() },
+    });
   } catch (error) {
     // What is left of the body is not worth reading: close the connection after the answer.
     if (!req.complete) res.set('Connection', 'close');
     throw error instanceof ParseFailure ? error.of(name) : error;
   } finally {
+    await form?.remove();
     await body?.remove();
   }
   res.status(summary.duplicate ? 200 : 201).json(summaryJson(summary));

@@ -18,9 +18,14 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
   return db.knex.transaction(async (trx) => {
     const run: RunRow | undefined = await trx('runs').where('id', runRowId).first();
     if (!run) return false;
+    const shares = await sharesOf(trx, runRowId);
+    // Results and attachments reference the run by cascading foreign keys. Deleted before the
+    // aggregates change: of two processes deleting the same run at once (two servers expiring
+    // on one MySQL), the second waits on this row's lock, then deletes nothing and stops here,
+    // so the run is taken out of the sums once.
+    if ((await trx('runs').where('id', runRowId).delete()) === 0) return false;
     const bulk = await createBulkWriter(db.dialect, trx);
     const runAt = toDate(run.run_at);
-    const shares = await sharesOf(trx, runRowId);
     await applyRun(
       bulk,
       {
@@ -32,8 +37,6 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
       shares,
       -1,
     );
-    // Results and attachments reference the run by cascading foreign keys.
-    await trx('runs').where('id', runRowId).delete();
     await deleteEmptied(
       trx,
       run.build_name,

@@ -57,6 +57,31 @@ export const runsCommands: readonly CommandSpec[] = [
     run: async (invocation) => (await import('../cli/failing.js')).failing(invocation),
   },
   {
+    name: 'expire',
+    summary: 'remove old runs (or named ones) with all they own; the aggregates follow exactly',
+    options: [
+      {
+        flag: 'older-than',
+        valueName: 'AGE',
+        description: "the runs that ran longer ago than this: 186d (subunit2sql's), 26w, 12h",
+      },
+      {
+        flag: 'run',
+        valueName: 'ID',
+        description: 'this run instead: a uuid or its first 4+ characters (repeatable, or a,b)',
+        repeatable: true,
+      },
+      { flag: 'dry-run', description: 'print the runs that would go; remove nothing' },
+      { flag: 'json', description: 'what was (or would be) removed, as JSON' },
+    ],
+    details:
+      'Each run goes in a transaction of its own, GATEWATCH_EXPIRE_BATCH (50) between pauses of\n' +
+      'GATEWATCH_EXPIRE_PAUSE (1s), so that a server on the same database keeps answering.\n' +
+      'serve --expire AGE does the same every day. Exit status: 0 when done, 2 for a bad\n' +
+      'argument or an unknown run (nothing is removed then).',
+    run: async (invocation) => (await import('../cli/expire.js')).expire(invocation),
+  },
+  {
     name: 'export',
     summary: 'write a run back as a subunit v2 stream on stdout',
     arguments: [RUN],

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
         port: 4000,
         host: '127.0.0.1',
         maxUploadBytes: 512 * 2 ** 20,
+        maxUploadDstatBytes: 64 << 20,
         maxExpandedBytes: 2 * 2 ** 30,
         uploadIdleTimeout: 30_000,
         uploadDir: null,
@@ -79,6 +80,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      retention: { expireAfter: 0, expireBatch: 50, expirePause: 1000 },
       ...INSIGHTS_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -142,6 +144,7 @@ describe('loadConfig', () => {
         port: 8080,
         host: '127.0.0.1',
         maxUploadBytes: 2 ** 30,
+        maxUploadDstatBytes: 64 << 20,
         maxExpandedBytes: 2 * 2 ** 30,
         uploadIdleTimeout: 30_000,
         uploadDir: null,
@@ -174,6 +177,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      retention: { expireAfter: 0, expireBatch: 50, expirePause: 1000 },
       ...INSIGHTS_DEFAULTS,
     };
     for (const path of [
@@ -251,16 +255,16 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, timings, resources, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, timings, resources, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
-      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
+      `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxUploadDstat, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
     );
     expect(named('flat.yaml', 'server: 4000\n')).toThrow(
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, scrape, timings, resources, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, retention, timings, resources, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,

@@ -239,7 +239,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     expect(noToken.stderr).toMatch(/uploading needs a token: --token TOKEN or \$GATEWATCH_TOKEN/);
   });
 
-  it('refuses --server with --db, --dstat or a bad URL', async () => {
+  it('refuses --server with --db or a bad URL', async () => {
     const both = await gatewatch([
       'ingest',
       '--server',
@@ -250,18 +250,6 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
     ]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--db and --server exclude each other/);
-    const dstat = await gatewatch([
-      'ingest',
-      '--server',
-      server.url,
-      '--token',
-      token,
-      '--dstat',
-      join(FIXTURES, 'dstat', 'dstat-0.8.0-debian.csv'),
-      fixture('stackviz-tempest.subunit'),
-    ]);
-    expect(dstat.code).toBe(2);
-    expect(dstat.stderr).toMatch(/--dstat cannot be uploaded with --server/);
     const tokenAlone = await gatewatch([
       'ingest',
       '--db',
