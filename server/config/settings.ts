@@ -12,15 +12,18 @@ import {
   dbTarget,
   duration,
   durationOrDate,
+  fraction,
   flagValue,
   hidePassword,
   hostList,
   httpUrl,
   list,
+  longDuration,
   longDurationOrOff,
   nonEmpty,
   port,
   redisUrl,
+  scopeKinds,
   size,
   sshUrl,
   timerDuration,
@@ -379,6 +382,79 @@ export const SECTIONS = {
       parse: count,
     }),
   },
+  flaky: {
+    scopes: setting({
+      key: 'scopes',
+      env: 'GATEWATCH_FLAKY_SCOPES',
+      default: 'job,project,branch,queue',
+      fileTypes: ['list'],
+      description:
+        "what a test's flaky and broken verdicts are kept on: job (build_name), project, branch, queue (pipeline)",
+      parse: scopeKinds,
+    }),
+    windowDays: setting({
+      key: 'window',
+      env: 'GATEWATCH_FLAKY_WINDOW',
+      default: '14d',
+      description: "the history a verdict looks at: a scope's runs this far back from its newest",
+      parse: longDuration,
+    }),
+    windowRuns: setting({
+      key: 'windowRuns',
+      env: 'GATEWATCH_FLAKY_WINDOW_RUNS',
+      default: '100',
+      fileTypes: ['number'],
+      description: "at most this many of a scope's newest runs in the window",
+      parse: count,
+    }),
+    transitionRate: setting({
+      key: 'transitionRate',
+      env: 'GATEWATCH_FLAKY_TRANSITION_RATE',
+      default: '0.3',
+      fileTypes: ['number'],
+      description: 'flaky when pass↔fail transitions per consecutive pair of runs reach this',
+      parse: fraction,
+    }),
+    minRuns: setting({
+      key: 'minRuns',
+      env: 'GATEWATCH_FLAKY_MIN_RUNS',
+      default: '10',
+      fileTypes: ['number'],
+      description: 'runs of a test in the window before its transitions count',
+      parse: count,
+    }),
+    brokenRuns: setting({
+      key: 'brokenRuns',
+      env: 'GATEWATCH_FLAKY_BROKEN_RUNS',
+      default: '3',
+      fileTypes: ['number'],
+      description: "broken when it failed in every one of the scope's last this many runs",
+      parse: count,
+    }),
+    fixedAfter: setting({
+      key: 'fixedAfter',
+      env: 'GATEWATCH_FLAKY_FIXED_AFTER',
+      default: '7d',
+      description:
+        'a flaky or broken test is fixed once it has not failed on the scope for this long',
+      parse: longDuration,
+    }),
+    sweepEvery: setting({
+      key: 'sweepEvery',
+      env: 'GATEWATCH_FLAKY_SWEEP_EVERY',
+      default: '1h',
+      description: 'how often serve looks for verdicts fixed by time passing',
+      parse: timerDuration,
+    }),
+    maxPage: setting({
+      key: 'maxPage',
+      env: 'GATEWATCH_FLAKY_MAX_PAGE',
+      default: '200',
+      fileTypes: ['number'],
+      description: 'verdicts one flakyTests page (or gatewatch flaky) may ask for',
+      parse: count,
+    }),
+  },
 } as const;
 
 /**
@@ -523,7 +599,8 @@ export const CONFIG_FILE = {
   flag: 'config',
   valueName: 'FILE',
   env: 'GATEWATCH_CONFIG',
-  description: 'settings file, JSON or YAML (sections database, server, redis, scrape, gerrit)',
+  description:
+    'settings file, JSON or YAML (sections database, server, redis, scrape, flaky, gerrit)',
 } as const;
 
 /** The setting behind a flag (`db`, `port`…); throws on a flag no setting has. */
