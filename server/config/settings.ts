@@ -392,7 +392,7 @@ export const SECTIONS = {
         "what a test's flaky and broken verdicts are kept on: job (build_name), project, branch, queue (pipeline)",
       parse: scopeKinds,
     }),
-    windowDays: setting({
+    window: setting({
       key: 'window',
       env: 'GATEWATCH_FLAKY_WINDOW',
       default: '14d',

@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { createBulkWriter } from '../db/bulk.js';
 import type { Database } from '../db/orm.js';
 import { toDate, utcDay } from '../db/sql.js';
+import { reverseFlakyRun } from '../insights/flaky/flaky-delete.js';
 import { applyRun, sqlTestShares, type TestShare } from './rollups.js';
 import type { RunRow } from './run.service.js';
 
@@ -31,6 +32,12 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
       },
       shares,
       -1,
+    );
+    await reverseFlakyRun(
+      db.dialect,
+      trx,
+      run,
+      shares.map((t) => t.id),
     );
     // Results and attachments reference the run by cascading foreign keys.
     await trx('runs').where('id', runRowId).delete();
