@@ -1,5 +1,6 @@
 import type { DomainApi } from '../domain.js';
+import { FlakyResolver, TestVerdictsResolver } from './flaky/flaky.resolver.js';
 
 export const insightsApi: DomainApi<unknown> = {
-  resolvers: [],
+  resolvers: [FlakyResolver, TestVerdictsResolver],
 };
