@@ -6,12 +6,13 @@ import { hidePassword } from '../config/parsers.js';
 import { startCollection } from '../gerrit/collection.js';
 import { configuredGerritServers, loadGerritServers } from '../gerrit/options.js';
 import { switchOption, type Invocation } from '../command.js';
+import { scheduleFlakySweep } from '../insights/flaky/flaky-sweep.js';
 import { schedulePurge } from '../scrape/purge.js';
 import { untilStopSignal } from './signals.js';
 
 /**
  * `gatewatch serve`: runs until SIGINT or SIGTERM, then drains and closes; it runs scrape
- * tasks and purges old scraped runs, looking changes up on the config file's Gerrit servers.
+ * tasks, purges old scraped runs and sweeps flaky verdicts fixed by time, looking changes up on the config file's Gerrit servers.
  * With `--collect`, it also collects from the Gerrit servers of the options or the config file.
  */
 export async function serve(invocation: Invocation): Promise<number> {
@@ -26,6 +27,7 @@ export async function serve(invocation: Invocation): Promise<number> {
   try {
     await startCollection(app.runtime, collect ? gerrit : [], log);
     schedulePurge(app.runtime, config.scrape.retention, log);
+    scheduleFlakySweep(app.runtime, config.flaky, log);
   } catch (error) {
     await app.close();
     throw error;
