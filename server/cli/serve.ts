@@ -27,7 +27,7 @@ export async function serve(invocation: Invocation): Promise<number> {
   try {
     await startCollection(app.runtime, collect ? gerrit : [], log);
     schedulePurge(app.runtime, config.scrape.retention, log);
-    scheduleFlakySweep(app.runtime, config.flaky, log);
+    app.runtime.add(scheduleFlakySweep(app.runtime.services.db, config.flaky, log));
   } catch (error) {
     await app.close();
     throw error;

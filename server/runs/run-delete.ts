@@ -2,7 +2,6 @@ import type { Knex } from '@mikro-orm/knex';
 import { createBulkWriter } from '../db/bulk.js';
 import type { Database } from '../db/orm.js';
 import { toDate, utcDay } from '../db/sql.js';
-import { reverseFlakyRun } from '../insights/flaky/flaky-delete.js';
 import { applyRun, sqlTestShares, type TestShare } from './rollups.js';
 import type { RunRow } from './run.service.js';
 
@@ -33,7 +32,10 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
       shares,
       -1,
     );
-    await reverseFlakyRun(
+    // Loaded when used: the insights sit above the runs (they read results and run keys).
+    await (
+      await import('../insights/flaky/flaky-delete.js')
+    ).reverseFlakyRun(
       db.dialect,
       trx,
       run,

@@ -60,6 +60,17 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      flaky: {
+        scopes: ['job', 'project', 'branch', 'queue'],
+        window: 14 * 86_400_000,
+        windowRuns: 100,
+        transitionRate: 0.3,
+        minRuns: 10,
+        brokenRuns: 3,
+        fixedAfter: 7 * 86_400_000,
+        sweepEvery: 3_600_000,
+        maxPage: 200,
+      },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -154,6 +165,17 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      flaky: {
+        scopes: ['job', 'project', 'branch', 'queue'],
+        window: 14 * 86_400_000,
+        windowRuns: 100,
+        transitionRate: 0.3,
+        minRuns: 10,
+        brokenRuns: 3,
+        fixedAfter: 7 * 86_400_000,
+        sweepEvery: 3_600_000,
+        maxPage: 200,
+      },
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),
@@ -225,7 +247,7 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, flaky, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
@@ -234,7 +256,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, scrape, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, flaky, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,

@@ -7,7 +7,6 @@ import type { Database } from '../../db/orm.js';
 import { createBulkWriter } from '../../db/bulk.js';
 import { timeParam } from '../../db/sql.js';
 import { logInternal } from '../../graphql/errors.js';
-import type { Runtime } from '../../runtime.js';
 import type { FlakySettings } from './flaky-ingest.js';
 import { standingRow, writeStandings, type StandingChange } from './standings.js';
 
@@ -45,13 +44,15 @@ export async function sweepFixed(
   });
 }
 
-/** Sweeps under `runtime` (`serve`) every `settings.sweepEvery`, stopped with its tasks. */
+/**
+ * Sweeps every `settings.sweepEvery` from now on (`serve`); the service it returns stops it,
+ * waiting for a sweep under way.
+ */
 export function scheduleFlakySweep(
-  runtime: Runtime,
+  db: Database,
   settings: FlakySettings,
   log: (message: string) => void,
-): void {
-  const { db } = runtime.services;
+): { name: string; stage: 'tasks'; stop(): Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   const sweep = () => {
     running = sweepFixed(db, settings)
@@ -62,12 +63,12 @@ export function scheduleFlakySweep(
   };
   const timer = setInterval(sweep, settings.sweepEvery);
   sweep();
-  runtime.add({
+  return {
     name: 'flaky sweep',
     stage: 'tasks',
     stop: async () => {
       clearInterval(timer);
       await running;
     },
-  });
+  };
 }
