@@ -74,7 +74,7 @@ export async function listVerdicts(
   filter: VerdictFilter,
   page: { first: number; after?: string | null },
 ): Promise<Page<VerdictView>> {
-  if (page.first > settings.maxPage) {
+  if (!Number.isInteger(page.first) || page.first < 1 || page.first > settings.maxPage) {
     throw new GatewatchError(
       'BAD_ARGUMENT',
       `first must be 1…${settings.maxPage}, got ${page.first}`,
