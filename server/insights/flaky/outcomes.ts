@@ -7,6 +7,7 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Dialect } from '../../db/orm.js';
 import { timeParam, toDate } from '../../db/sql.js';
+import { logKey } from '../../cis/run-link.js';
 import { sqlResultIs } from '../../runs/outcome.js';
 import { SCOPE_COLUMNS, type Scope } from './scopes.js';
 
@@ -56,13 +57,22 @@ export async function windowRuns(
     .where(column, scope.value)
     .andWhere('r.run_at', '>=', timeParam(dialect, since))
     .modify((q) => (excludeRun === undefined ? q : q.whereNot('r.id', excludeRun)))
-    .select('r.id', 'r.uuid', 'r.build_name', 'r.run_at', 'r.change_number', 'r.patchset')
+    .select(
+      'r.id',
+      'r.uuid',
+      'r.build_name',
+      'r.run_at',
+      'r.change_number',
+      'r.patchset',
+      'r.artifacts_url',
+    )
     .orderBy([
       { column: 'r.run_at', order: 'desc' },
       { column: 'r.id', order: 'desc' },
     ])
     .limit(window.windowRuns);
   const runs = rows.reverse().map((row) => ({
+    logKey: row.artifacts_url ? logKey(String(row.artifacts_url)) : null,
     id: Number(row.id),
     uuid: String(row.uuid),
     job: row.build_name === null ? null : String(row.build_name),
@@ -74,23 +84,38 @@ export async function windowRuns(
   return runs;
 }
 
-/** Runs without change and patch set in their metadata take them from their linked CI build. */
-async function fillFromCiBuilds(knex: Knex, runs: WindowRun[]): Promise<void> {
+/**
+ * Runs without change and patch set in their metadata take them from their CI build: the one
+ * linked to them, or — for a run being ingested, linked only once committed — the one whose
+ * log URL is its artifacts URL (server/cis/run-link.ts).
+ */
+async function fillFromCiBuilds(knex: Knex, runs: (WindowRun & { logKey: string | null })[]) {
   const unknown = runs.filter((r) => r.change === null || r.patchset === null);
   if (unknown.length === 0) return;
-  const rows: { run_id: number; change: number; patchset: number }[] = await knex('ci_builds as b')
+  const keys = unknown.flatMap((r) => (r.logKey === null ? [] : [r.logKey]));
+  const rows: {
+    run_id: number | null;
+    log_key: string | null;
+    change: number;
+    patchset: number;
+  }[] = await knex('ci_builds as b')
     .join('ci_reports as cr', 'cr.id', 'b.report_id')
     .join('gerrit_patch_sets as ps', 'ps.id', 'cr.patch_set_id')
     .join('gerrit_changes as c', 'c.id', 'ps.change_id')
-    .whereIn(
-      'b.run_id',
-      unknown.map((r) => r.id),
+    .where((q) =>
+      q
+        .whereIn(
+          'b.run_id',
+          unknown.map((r) => r.id),
+        )
+        .orWhereIn('b.log_key', keys),
     )
-    .select('b.run_id', 'c.number as change', 'ps.number as patchset');
-  const byRun = new Map(rows.map((row) => [Number(row.run_id), row]));
+    .select('b.run_id', 'b.log_key', 'c.number as change', 'ps.number as patchset');
   for (const run of unknown) {
-    const linked = byRun.get(run.id);
-    if (linked) [run.change, run.patchset] = [Number(linked.change), Number(linked.patchset)];
+    const build =
+      rows.find((b) => b.run_id !== null && Number(b.run_id) === run.id) ??
+      rows.find((b) => b.run_id === null && b.log_key === run.logKey);
+    if (build) [run.change, run.patchset] = [Number(build.change), Number(build.patchset)];
   }
 }
 
