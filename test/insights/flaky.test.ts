@@ -4,6 +4,7 @@
  * outbox events, `Test.verdicts`, paging, and deleteRun taking a run's share back out.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config/config.js';
 import { createToken } from '../../server/tokens/token.service.js';
 import { backends } from '../helpers/databases.js';
 import {
@@ -226,6 +227,23 @@ describe.each(backends)('flaky verdicts on $name', (backend) => {
   it('refuses a page larger than flaky.maxPage', async () => {
     const response = await server.query(FLAKY, { first: 201 });
     expect(response.body.errors?.[0]?.message).toMatch(/first must be 1…200, got 201/);
+    const none = await server.query(FLAKY, { first: 0 });
+    expect(none.body.errors?.[0]?.message).toMatch(/first must be 1…200, got 0/);
+  });
+});
+
+describe('the flaky settings', () => {
+  it('refuse a value out of range, naming the setting', () => {
+    expect(() => loadConfig({}, { GATEWATCH_FLAKY_TRANSITION_RATE: '2' })).toThrow(
+      /GATEWATCH_FLAKY_TRANSITION_RATE=2: not a fraction/,
+    );
+    expect(() => loadConfig({}, { GATEWATCH_FLAKY_SCOPES: 'job,pipeline' })).toThrow(
+      /GATEWATCH_FLAKY_SCOPES=job,pipeline: "pipeline" is not a scope: expected some of job, project, branch, queue/,
+    );
+    expect(loadConfig({}, { GATEWATCH_FLAKY_SCOPES: 'job, job,queue' }).flaky.scopes).toEqual([
+      'job',
+      'queue',
+    ]);
   });
 });
 
