@@ -6,14 +6,15 @@ import { hidePassword } from '../config/parsers.js';
 import { startCollection } from '../gerrit/collection.js';
 import { configuredGerritServers, loadGerritServers } from '../gerrit/options.js';
 import { switchOption, type Invocation } from '../command.js';
+import { scheduleFlakySweep } from '../insights/flaky/flaky-sweep.js';
 import { schedulePurge } from '../scrape/purge.js';
 import { scheduleExpiry } from './serve-expiry.js';
 import { untilStopSignal } from './signals.js';
 
 /**
  * `gatewatch serve`: runs until SIGINT or SIGTERM, then drains and closes; it runs scrape
- * tasks, purges old scraped runs and expires old runs (`--expire`), looking changes up on the
- * config file's Gerrit servers.
+ * tasks, purges old scraped runs, expires old runs (`--expire`) and sweeps flaky verdicts
+ * fixed by time, looking changes up on the config file's Gerrit servers.
  * With `--collect`, it also collects from the Gerrit servers of the options or the config file.
  */
 export async function serve(invocation: Invocation): Promise<number> {
@@ -30,6 +31,7 @@ export async function serve(invocation: Invocation): Promise<number> {
     schedulePurge(app.runtime, config.scrape.retention, log);
     const { expireAfter, expireBatch, expirePause } = config.retention;
     scheduleExpiry(app.runtime, expireAfter, { batchSize: expireBatch, pauseMs: expirePause }, log);
+    app.runtime.add(scheduleFlakySweep(app.runtime.services.db, config.flaky, log));
   } catch (error) {
     await app.close();
     throw error;

@@ -309,3 +309,27 @@ export function hostList(text: string): string[] {
     return host.replace(/\.$/, '');
   });
 }
+
+/** A fraction from 0 to 1 (`0.3`). */
+export function fraction(text: string): number {
+  if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(text.trim())) {
+    throw new InvalidValue('not a fraction: expected a number from 0 to 1 (0.3)');
+  }
+  return Number(text);
+}
+
+/** The scope kinds a test's verdicts are kept on. */
+export const SCOPE_KINDS = ['job', 'project', 'branch', 'queue'] as const;
+export type ScopeKind = (typeof SCOPE_KINDS)[number];
+
+/** A non-empty list of {@link SCOPE_KINDS}, each once. */
+export function scopeKinds(text: string): ScopeKind[] {
+  const kinds = list(text);
+  const unknown = kinds.find((kind) => !(SCOPE_KINDS as readonly string[]).includes(kind));
+  if (unknown !== undefined || kinds.length === 0) {
+    throw new InvalidValue(
+      `${unknown === undefined ? 'no scope' : JSON.stringify(unknown) + ' is not a scope'}: expected some of ${SCOPE_KINDS.join(', ')}`,
+    );
+  }
+  return [...new Set(kinds)] as ScopeKind[];
+}

@@ -7,6 +7,7 @@ import { logInternal } from '../graphql/errors.js';
 import type { Events } from '../graphql/pubsub.js';
 import { metadataByRunId, type RunRow } from '../runs/run.service.js';
 import { runIngested } from '../runs/run.topics.js';
+import type { FlakySettings } from '../insights/flaky/flaky-ingest.js';
 import { ingestRun, type IngestInput, type IngestSummary } from './ingest.js';
 import { ParseFailure, type ParserPool } from './pool.js';
 
@@ -29,6 +30,8 @@ export interface IngestLimits {
   readonly concurrency: number;
   /** Bytes a stream may hold once decompressed. */
   readonly maxExpandedBytes: number;
+  /** The verdicts kept on ingest. */
+  readonly flaky: FlakySettings;
 }
 
 /** Connections of the MySQL pool never held by ingests: reads and test-id registration. */
@@ -53,6 +56,7 @@ export function ingestLimits(config: Config): IngestLimits {
   return {
     concurrency: dialect === 'sqlite' ? 1 : maxIngests,
     maxExpandedBytes: config.server.maxExpandedBytes,
+    flaky: config.flaky,
   };
 }
 
@@ -63,13 +67,15 @@ export function createIngestService(deps: {
   limits: IngestLimits;
 }): IngestService {
   const inTurn = turns(deps.limits.concurrency);
-  const { maxExpandedBytes } = deps.limits;
+  const { maxExpandedBytes, flaky } = deps.limits;
   return {
     async ingest(input) {
       const summary = await inTurn(() =>
-        ingestRun(deps.db, deps.pool, input, { maxExpandedBytes }).catch((error: unknown) => {
-          throw namingTheSetting(error);
-        }),
+        ingestRun(deps.db, deps.pool, input, { maxExpandedBytes, flaky }).catch(
+          (error: unknown) => {
+            throw namingTheSetting(error);
+          },
+        ),
       );
       if (!summary.duplicate) await publish(deps, summary.run);
       return summary;

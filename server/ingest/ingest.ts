@@ -9,6 +9,7 @@ import { createBulkWriter } from '../db/bulk.js';
 import { GatewatchError } from '../errors.js';
 import { ArtifactWriter } from './artifact-writer.js';
 import type { ParserPool } from './pool.js';
+import { applyFlakyRun, type FlakySettings } from '../insights/flaky/flaky-ingest.js';
 import { runKeysOf } from '../runs/run-keys.js';
 import { countsOf } from '../runs/run.service.js';
 import { applyRun } from '../runs/rollups.js';
@@ -47,6 +48,8 @@ export const BUILD_NAME_MAX = 255;
 export interface IngestOptions {
   /** Bytes a stream (or its dstat file) may hold once decompressed; default: no limit. */
   maxExpandedBytes?: number;
+  /** The verdicts' settings; default: the `flaky` section's defaults. */
+  flaky?: FlakySettings;
 }
 
 /**
@@ -145,6 +148,14 @@ export async function ingestRun(
         },
         [...writer.perTest.values()],
         1,
+      );
+      await applyFlakyRun(
+        db.dialect,
+        trx,
+        bulk,
+        { id: runId, runAt, buildName, ...runKeysOf(metadata) },
+        [...writer.perTest.values()],
+        options.flaky,
       );
       const parsedDstat = await dstat;
       if (parsedDstat && input.dstat) {

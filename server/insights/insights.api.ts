@@ -1,10 +1,11 @@
 import type { DomainApi } from '../domain.js';
+import { FlakyResolver, TestVerdictsResolver } from './flaky/flaky.resolver.js';
 import { ResourceContextResolver } from './resources/resource-context.resolver.js';
 import { resourcesLoaders } from './resources/resources.loaders.js';
 import { TestTimingsResolver } from './timings/timings.resolver.js';
 
 export const insightsApi: DomainApi<unknown> = {
-  resolvers: [TestTimingsResolver, ResourceContextResolver],
+  resolvers: [FlakyResolver, TestVerdictsResolver, TestTimingsResolver, ResourceContextResolver],
   loaders: (db) => ({
     ...resourcesLoaders(db),
   }),

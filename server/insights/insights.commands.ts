@@ -2,4 +2,30 @@ import type { CommandSpec } from '../command.js';
 import { timingsCommand } from './timings/timings.commands.js';
 
 /** The insights' commands, one entry per line of this list. */
-export const insightsCommands: readonly CommandSpec[] = [timingsCommand];
+export const insightsCommands: readonly CommandSpec[] = [
+  timingsCommand,
+  {
+    name: 'flaky',
+    summary:
+      'list flaky and broken tests per scope (job, project, branch, queue) with their evidence',
+    readOnly: true,
+    options: [
+      { flag: 'job', valueName: 'JOB', description: 'only verdicts on this job (build_name)' },
+      { flag: 'project', valueName: 'PROJECT', description: 'only verdicts on this project' },
+      {
+        flag: 'since',
+        valueName: 'WHEN',
+        description: 'only tests that failed at or after a UTC date or time or an age (12h, 7d)',
+      },
+      { flag: 'json', description: 'the verdicts as JSON, with their evidence and history' },
+      {
+        flag: 'exclude-list',
+        description: 'one anchored regex per flaky test: the file stestr run --exclude-list takes',
+      },
+    ],
+    details:
+      'With --job and --project, verdicts on either. Thresholds, window and scopes: the flaky\n' +
+      'settings (GATEWATCH_FLAKY_*).',
+    run: async (invocation) => (await import('../cli/flaky.js')).flaky(invocation),
+  },
+];

@@ -37,6 +37,15 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
       shares,
       -1,
     );
+    // Loaded when used: the insights sit above the runs (they read results and run keys).
+    await (
+      await import('../insights/flaky/flaky-delete.js')
+    ).reverseFlakyRun(
+      db.dialect,
+      trx,
+      run,
+      shares.map((t) => t.id),
+    );
     await deleteEmptied(
       trx,
       run.build_name,

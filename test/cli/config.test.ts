@@ -81,6 +81,17 @@ describe('loadConfig', () => {
         publicRateLimit: 10,
       },
       retention: { expireAfter: 0, expireBatch: 50, expirePause: 1000 },
+      flaky: {
+        scopes: ['job', 'project', 'branch', 'queue'],
+        window: 14 * 86_400_000,
+        windowRuns: 100,
+        transitionRate: 0.3,
+        minRuns: 10,
+        brokenRuns: 3,
+        fixedAfter: 7 * 86_400_000,
+        sweepEvery: 3_600_000,
+        maxPage: 200,
+      },
       ...INSIGHTS_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -178,6 +189,17 @@ describe('loadConfig', () => {
         publicRateLimit: 10,
       },
       retention: { expireAfter: 0, expireBatch: 50, expirePause: 1000 },
+      flaky: {
+        scopes: ['job', 'project', 'branch', 'queue'],
+        window: 14 * 86_400_000,
+        windowRuns: 100,
+        transitionRate: 0.3,
+        minRuns: 10,
+        brokenRuns: 3,
+        fixedAfter: 7 * 86_400_000,
+        sweepEvery: 3_600_000,
+        maxPage: 200,
+      },
       ...INSIGHTS_DEFAULTS,
     };
     for (const path of [
@@ -255,7 +277,7 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, timings, resources, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, flaky, timings, resources, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxUploadDstat, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
@@ -264,7 +286,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, scrape, retention, timings, resources, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, retention, flaky, timings, resources, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,

@@ -10,6 +10,8 @@ import { GerritProject } from './gerrit-project.entity.js';
 import { GerritServer } from './gerrit-server.entity.js';
 import { GerritStateChange } from './gerrit-state-change.entity.js';
 import { InsightEvent } from './insight-event.entity.js';
+import { FlakyTransition } from './flaky-transition.entity.js';
+import { FlakyVerdict } from './flaky-verdict.entity.js';
 import { RunLogKey } from './run-log-key.entity.js';
 import { ScrapeTask } from './scrape-task.entity.js';
 import { Artifact } from './artifact.entity.js';
@@ -50,6 +52,8 @@ export {
   GerritServer,
   GerritStateChange,
   InsightEvent,
+  FlakyVerdict,
+  FlakyTransition,
   RunLogKey,
   ScrapeTask,
 };
@@ -81,4 +85,6 @@ export const entities = [
   RunLogKey,
   ScrapeTask,
   InsightEvent,
+  FlakyVerdict,
+  FlakyTransition,
 ];

@@ -49,6 +49,13 @@ export const Run = defineEntity({
     /** `build_branch` */
     branch: p.string().length(512).nullable(),
   }),
-  indexes: [{ properties: ['changeNumber', 'patchset'] }],
+  indexes: [
+    { properties: ['changeNumber', 'patchset'] },
+    // A flaky scope's window: its newest runs (server/insights/flaky/scopes.ts).
+    { properties: ['buildName', 'runAt'] },
+    { properties: ['project', 'runAt'] },
+    { properties: ['branch', 'runAt'] },
+    { properties: ['pipeline', 'runAt'] },
+  ],
 });
 export type Run = InferEntity<typeof Run>;
