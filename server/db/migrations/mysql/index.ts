@@ -9,6 +9,7 @@ import { Migration20261203132331_integer_sums } from './20261203132331-integer-s
 import { Migration20261203132407_scrape_tasks } from './20261203132407-scrape-tasks.js';
 import { Migration20261203133723_patch_set_commit_message } from './20261203133723-patch-set-commit-message.js';
 import { Migration20261203140000_ci_health_indexes } from './20261203140000-ci-health-indexes.js';
+import { Migration20261204213817_ci_job_days } from './20261204213817-ci-job-days.js';
 
 /** Applied in order; a new migration is written by `server/db/make-migration.ts`. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -31,4 +32,5 @@ export const mysqlMigrations: MigrationObject[] = [
     class: Migration20261203133723_patch_set_commit_message,
   },
   { name: '20261203140000-ci-health-indexes', class: Migration20261203140000_ci_health_indexes },
+  { name: '20261204213817-ci-job-days', class: Migration20261204213817_ci_job_days },
 ];
