@@ -61,9 +61,11 @@ export async function jobDayContributions(
     `with b as (
       select r.ci_id, r.patch_set_id, ps.change_id, ps.number, b.id, b.job, r.created_at,
         ${FAILED} as failed
+      -- From the changes' patch sets outward: SQLite would otherwise walk every report of the
+      -- CI from (ci_id, created_at) (CROSS JOIN fixes its join order; MySQL reads it as JOIN).
       from gerrit_patch_sets ps
-        join ci_reports r on r.patch_set_id = ps.id
-        join ci_builds b on b.report_id = r.id
+        cross join ci_reports r on r.patch_set_id = ps.id
+        cross join ci_builds b on b.report_id = r.id
       where ps.change_id in (${scope.changes.sql})
         ${scope.ciId === null ? '' : 'and r.ci_id = ?'}
         ${scope.asOf === null ? '' : 'and r.created_at < ?'}

@@ -156,6 +156,7 @@ function changesReportedOn(db: Database, ciId: number, span: Span): SqlPart {
 /**
  * Changes the CI reported on both in the window and after it: the rollup's flips of theirs in
  * the window (by their newest builds today) are replaced by those as of the window's end.
+ * (The CROSS JOIN keeps SQLite looking a change's reports up by patch set, see job-days.ts.)
  */
 async function correctLateChanges(
   db: Database,
@@ -167,7 +168,7 @@ async function correctLateChanges(
     db.dialect,
     `select distinct ps.change_id from ci_reports r join gerrit_patch_sets ps on ps.id = r.patch_set_id
     where r.ci_id = ? and r.created_at >= ?
-      and exists (select 1 from ci_reports r3 join gerrit_patch_sets ps3 on ps3.id = r3.patch_set_id
+      and exists (select 1 from gerrit_patch_sets ps3 cross join ci_reports r3 on r3.patch_set_id = ps3.id
         where ps3.change_id = ps.change_id and r3.ci_id = ? and r3.created_at >= ? and r3.created_at < ?)`,
     [
       window.ciId,
