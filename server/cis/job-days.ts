@@ -24,6 +24,31 @@ export const NON_RESULTS: readonly string[] = ['SKIPPED', 'NOT_BUILT', 'CANCELED
 /** A build's outcome in SQL: 0 passed, 1 failed, null no result. */
 const FAILED = `case when b.result = 'SUCCESS' then 0 when b.result in (${NON_RESULTS.map((r) => `'${r}'`).join(', ')}) then null else 1 end`;
 
+const DAY_MS = 86_400_000;
+
+/** A span of time, `[from, to)`. */
+export interface Span {
+  readonly from: Date;
+  readonly to: Date;
+}
+
+/**
+ * A window as the rollup reads it: its whole UTC days (`[firstDay, endDay)` as `YYYY-MM-DD`, null
+ * when it holds none) and the parts of a day before and after them, to be read from the builds.
+ */
+export function daySpans(since: Date, until: Date): { days: Span | null; edges: Span[] } {
+  const firstDay = Math.ceil(since.getTime() / DAY_MS) * DAY_MS;
+  const endDay = Math.floor(until.getTime() / DAY_MS) * DAY_MS;
+  if (firstDay >= endDay) return { days: null, edges: [{ from: since, to: until }] };
+  return {
+    days: { from: new Date(firstDay), to: new Date(endDay) },
+    edges: [
+      { from: since, to: new Date(firstDay) },
+      { from: new Date(endDay), to: until },
+    ].filter((s) => s.from < s.to),
+  };
+}
+
 /** What a set of changes adds to one (CI, job, UTC day). */
 export interface JobDay {
   readonly ciId: number;
@@ -43,8 +68,8 @@ export interface ContributionScope {
   readonly ciId: number | null;
   /** The history as it stood then: reports from then on left out; null for all of it. */
   readonly asOf: Date | null;
-  /** Only builds and flips in `[from, to)`; null for all. */
-  readonly range: { readonly from: Date; readonly to: Date } | null;
+  /** Only builds and flips in it; null for all. */
+  readonly range: Span | null;
 }
 
 /** What the changes' builds contribute, per (CI, job, day), by the definition. */

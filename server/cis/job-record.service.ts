@@ -19,7 +19,13 @@ import type { Database } from '../db/orm.js';
 import { rawRows } from '../db/rows.js';
 import { dateBucketStartMs, timeParam, toDate, utcDay } from '../db/sql.js';
 import type { CiJobRecord } from './health.type.js';
-import { changesWithIds, jobDayContributions, type JobDay } from './job-days.js';
+import {
+  changesWithIds,
+  daySpans,
+  jobDayContributions,
+  type JobDay,
+  type Span,
+} from './job-days.js';
 import type { SqlPart } from './eligibility.js';
 import type { RecordWindow } from './window.js';
 
@@ -35,22 +41,8 @@ interface Tally {
   flips: number;
 }
 
-interface Span {
-  readonly from: Date;
-  readonly to: Date;
-}
-
 export async function ciJobs(db: Database, window: RecordWindow): Promise<CiJobRecord[]> {
-  const { since, until } = window;
-  const firstDay = Math.ceil(since.getTime() / DAY_MS) * DAY_MS;
-  const endDay = Math.floor(until.getTime() / DAY_MS) * DAY_MS;
-  const wholeDays = firstDay < endDay;
-  const edges: Span[] = wholeDays
-    ? [
-        { from: since, to: new Date(firstDay) },
-        { from: new Date(endDay), to: until },
-      ].filter((s) => s.from < s.to)
-    : [{ from: since, to: until }];
+  const { days, edges } = daySpans(window.since, window.until);
 
   const tallies = new Map<string, Tally>();
   const tally = (job: string) => {
@@ -76,13 +68,13 @@ export async function ciJobs(db: Database, window: RecordWindow): Promise<CiJobR
     }
   };
 
-  if (wholeDays) {
+  if (days) {
     const rows = await rawRows(
       db.knex,
       db.dialect,
       `select job, ${dateBucketStartMs(db.dialect, 'day', 'day')} as start, builds, failures, results, flips
       from ci_job_days where ci_id = ? and day >= ? and day < ?`,
-      [window.ciId, utcDay(new Date(firstDay)), utcDay(new Date(endDay))],
+      [window.ciId, utcDay(days.from), utcDay(days.to)],
     );
     for (const r of rows) {
       const start = Number(r.start);
