@@ -1,9 +1,10 @@
 /**
  * The CI benchmark's database: the history of bench/ci-story.ts written straight into the
  * Gerrit and CI tables (collecting millions of events would take longer than the benchmark),
- * one day of new changes per transaction, in foreign-key order. Deterministic: the same shape
- * gives the same database.
+ * one day of new changes per transaction, in foreign-key order, `ci_job_days` kept as the
+ * report writer keeps it. Deterministic: the same shape gives the same database.
  */
+import { changesOf, trackJobDays } from '../server/cis/job-days.js';
 import { createBulkWriter } from '../server/db/bulk.js';
 import type { Database } from '../server/db/orm.js';
 import { timeParam } from '../server/db/sql.js';
@@ -78,9 +79,16 @@ export async function generateCiHistory(
     const batch = story.day(d);
     await db.knex.transaction(async (trx) => {
       const bulk = await createBulkWriter(db.dialect, trx);
+      const patchSetAt = COLUMNS.ci_reports.split(' ').indexOf('patch_set_id');
+      let rollUp: (() => Promise<void>) | null = null;
       for (const table of TABLES) {
         const tableRows = batch[table];
         if (tableRows.length === 0) continue;
+        // Once the day's patch sets are in, as the store has them before a report comes.
+        if (table === 'ci_reports') {
+          const reported = tableRows.map((row) => Number(row[patchSetAt]));
+          rollUp = await trackJobDays(trx, db.dialect, bulk, changesOf(reported));
+        }
         await bulk.insert(
           table,
           COLUMNS[table].split(' '),
@@ -88,6 +96,7 @@ export async function generateCiHistory(
         );
         rows[table] += tableRows.length;
       }
+      await rollUp?.();
     });
     progress(d + 1);
   }

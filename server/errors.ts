@@ -58,6 +58,11 @@ export const errorCatalogue = {
     http: 429,
   },
   DATABASE_UNAVAILABLE: { description: 'The database does not answer; try again.', http: 503 },
+  DATABASE_BUSY: {
+    description:
+      'Every database connection stayed taken (by long queries; SQLite has one) for longer than a request waits for one (`database.waitTimeout`); try again.',
+    http: 503,
+  },
   INTERNAL_SERVER_ERROR: {
     description: 'Anything else; the server logs the cause and tells the client nothing of it.',
     http: 500,

@@ -64,7 +64,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   });
   try {
     const limits = ingestLimits(config);
-    const db = await openDatabase(config.database.target, options.database);
+    const db = await openDatabase(config.database.target, {
+      waitTimeoutMs: config.database.waitTimeout,
+      ...options.database,
+    });
     running.push({ name: 'database', stage: 'database', stop: () => db.close() });
     const pool = createParserPool(options.pool);
     running.push({ name: 'parser pool', stage: 'pool', stop: () => pool.close() });

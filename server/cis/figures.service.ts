@@ -1,7 +1,8 @@
 /**
  * The core CI health figures (radar's, made exact), per CI over a window, in SQL on either
  * dialect:
- * - `reports`: the CI's comments in the window that parsed as results; `builds` their job lines;
+ * - `reports`: the CI's comments in the window that parsed as results; `builds` their job lines
+ *   (over every project, the window's whole UTC days summed from `ci_job_days`);
  * - `unparsed`: its comments in the window that did not parse;
  * - `successRate`: reports whose verdict is SUCCESS ÷ reports with a verdict;
  * - a CI covers a project once it has reported on it in the window; a patch set is eligible when
@@ -13,8 +14,9 @@
 import type { Knex } from '@mikro-orm/knex';
 import type { Database } from '../db/orm.js';
 import { rawRows } from '../db/rows.js';
-import { timeParam, toDate } from '../db/sql.js';
+import { timeParam, toDate, utcDay } from '../db/sql.js';
 import { eligiblePatchSets, projectNamed, type EligibleScope } from './eligibility.js';
+import { daySpans } from './job-days.js';
 
 export interface FigureWindow {
   readonly since: Date;
@@ -90,20 +92,42 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
         knex.raw('sum(case when r.verdict is not null then 1 else 0 end) as verdicts'),
       )) as Row[],
   );
-  const builds = byCi(
-    (await inWindow(
-      ofCi(
+  // ci_job_days has no project: over every project, its whole days come from there.
+  const { days, edges } =
+    project === null
+      ? daySpans(window.since, window.until)
+      : { days: null, edges: [{ from: window.since, to: window.until }] };
+  const builds = new Map<number, number>();
+  const addBuilds = (rows: Row[]) => {
+    for (const r of rows) {
+      const id = Number(r.ci_id);
+      builds.set(id, (builds.get(id) ?? 0) + Number(r.builds));
+    }
+  };
+  if (days) {
+    addBuilds(
+      (await ofCi(knex('ci_job_days as d'), 'd.ci_id')
+        .where('d.day', '>=', utcDay(days.from))
+        .andWhere('d.day', '<', utcDay(days.to))
+        .groupBy('d.ci_id')
+        .select('d.ci_id', knex.raw('sum(d.builds) as builds'))) as Row[],
+    );
+  }
+  for (const span of edges) {
+    addBuilds(
+      (await ofCi(
         inProject(
           knex('ci_builds as b').join('ci_reports as r', 'r.id', 'b.report_id'),
           'r.project_id',
         ),
         'r.ci_id',
-      ),
-      'r.created_at',
-    )
-      .groupBy('r.ci_id')
-      .select('r.ci_id', knex.raw('count(*) as builds'))) as Row[],
-  );
+      )
+        .where('r.created_at', '>=', timeParam(dialect, span.from))
+        .andWhere('r.created_at', '<', timeParam(dialect, span.to))
+        .groupBy('r.ci_id')
+        .select('r.ci_id', knex.raw('count(*) as builds'))) as Row[],
+    );
+  }
   const unparsed = byCi(
     (await inWindow(
       ofCi(
@@ -151,7 +175,7 @@ export async function ciFigures(db: Database, window: FigureWindow): Promise<CiF
       server: String(c.server),
       upstream: Boolean(Number(c.upstream)),
       reports: Number(r?.reports ?? 0),
-      builds: Number(builds.get(id)?.builds ?? 0),
+      builds: builds.get(id) ?? 0,
       unparsed: Number(unparsed.get(id)?.unparsed ?? 0),
       successRate: verdicts === 0 ? null : Number(r!.successes) / verdicts,
       eligible,

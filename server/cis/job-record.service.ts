@@ -1,76 +1,129 @@
 /**
  * A CI's jobs over a window, from the builds of its reports in the window:
- * - `failures`: builds whose result is neither SUCCESS nor a non-result ({@link NON_RESULTS}:
- *   the job did not run to an end — skipped, never built, cancelled, aborted);
+ * - `failures`: builds whose result is neither SUCCESS nor a non-result (job-days.ts'
+ *   `NON_RESULTS`: the job did not run to an end — skipped, never built, cancelled, aborted);
  * - `failureRate` = failures ÷ builds with a result;
- * - `flips`: per change, its patch sets in number order, each by its newest build of the job in
- *   the window, those whose newest build has a result: how often the result goes from pass to
- *   fail or back between consecutive ones;
+ * - `flips`: per change, its patch sets in number order, each by its newest build of the job
+ *   before the window's end, those whose newest build has a result: how often the result goes
+ *   from pass to fail or back between consecutive ones, counted when the later patch set's
+ *   newest build is in the window;
  * - `lastResult`/`lastAt`: the job's newest build (its report's time).
  * The unstable jobs come first: flips, then failure rate, descending; then by name.
+ *
+ * The whole UTC days of the window are read from `ci_job_days` (job-days.ts); the parts of a
+ * day at either edge from the builds. The rollup counts flips by the whole history's newest
+ * builds: for changes with reports after the window's end, their flips in the window are
+ * worked out again as of the end.
  */
 import type { Database } from '../db/orm.js';
 import { rawRows } from '../db/rows.js';
-import { timeParam, toDate } from '../db/sql.js';
+import { dateBucketStartMs, timeParam, toDate, utcDay } from '../db/sql.js';
 import type { CiJobRecord } from './health.type.js';
+import {
+  changesWithIds,
+  daySpans,
+  jobDayContributions,
+  type JobDay,
+  type Span,
+} from './job-days.js';
+import type { SqlPart } from './eligibility.js';
 import type { RecordWindow } from './window.js';
-
-/** Build results that neither pass nor fail: the build did not run to an end. */
-export const NON_RESULTS: readonly string[] = ['SKIPPED', 'NOT_BUILT', 'CANCELED', 'ABORTED'];
 
 /** The most jobs a record lists (the most unstable ones). */
 export const MAX_RECORD_JOBS = 1000;
 
+const DAY_MS = 86_400_000;
+
+interface Tally {
+  builds: number;
+  failures: number;
+  results: number;
+  flips: number;
+}
+
 export async function ciJobs(db: Database, window: RecordWindow): Promise<CiJobRecord[]> {
-  const since = timeParam(db.dialect, window.since);
-  const until = timeParam(db.dialect, window.until);
-  const nonResults = NON_RESULTS.map((r) => `'${r}'`).join(', ');
-  const rows = await rawRows(
-    db.knex,
-    db.dialect,
-    `with builds as (
-      select b.id, b.job, b.result, r.created_at, r.patch_set_id,
-        case when b.result = 'SUCCESS' then 0 when b.result in (${nonResults}) then null else 1 end
-          as failed
-      from ci_reports r join ci_builds b on b.report_id = r.id
-      where r.ci_id = ? and r.created_at >= ? and r.created_at < ?
-    ), newest as (
-      select b.job, b.failed, ps.change_id, ps.number,
-        row_number() over (partition by b.job, b.patch_set_id order by b.created_at desc, b.id desc)
-          as k
-      from builds b join gerrit_patch_sets ps on ps.id = b.patch_set_id
-    ), steps as (
-      select job, failed, lag(failed) over (partition by job, change_id order by number) as previous
-      from newest where k = 1 and failed is not null
-    ), flips as (
-      select job, sum(case when previous is not null and previous <> failed then 1 else 0 end) as flips
-      from steps group by job
-    ), latest as (
-      select job, result, created_at,
-        row_number() over (partition by job order by created_at desc, id desc) as k
-      from builds
-    )
-    select t.job, t.builds, t.failures, t.results, coalesce(f.flips, 0) as flips,
-      l.result as last_result, l.created_at as last_at
-    from (select job, count(*) as builds, coalesce(sum(failed), 0) as failures,
-        count(failed) as results from builds group by job) t
-      join latest l on l.job = t.job and l.k = 1
-      left join flips f on f.job = t.job`,
-    [window.ciId, since, until],
-  );
-  const jobs = rows.map((r) => {
-    const failures = Number(r.failures);
-    const results = Number(r.results);
-    return {
-      job: String(r.job),
-      builds: Number(r.builds),
-      failures,
-      results,
-      failureRate: results === 0 ? null : failures / results,
-      flips: Number(r.flips),
-      lastResult: String(r.last_result),
-      lastAt: toDate(r.last_at),
-    };
+  const { days, edges } = daySpans(window.since, window.until);
+
+  const tallies = new Map<string, Tally>();
+  const tally = (job: string) => {
+    let t = tallies.get(job);
+    if (!t) tallies.set(job, (t = { builds: 0, failures: 0, results: 0, flips: 0 }));
+    return t;
+  };
+  const add = (rows: readonly JobDay[]) => {
+    for (const r of rows) {
+      const t = tally(r.job);
+      t.builds += r.builds;
+      t.failures += r.failures;
+      t.results += r.results;
+      t.flips += r.flips;
+    }
+  };
+  /** Per job, the newest span (in time) holding a build of it: where its last build is. */
+  const lastSpan = new Map<string, Span>();
+  const seen = (rows: readonly { job: string }[], span: Span) => {
+    for (const r of rows) {
+      const newest = lastSpan.get(r.job);
+      if (!newest || newest.from < span.from) lastSpan.set(r.job, span);
+    }
+  };
+
+  if (days) {
+    const rows = await rawRows(
+      db.knex,
+      db.dialect,
+      `select job, ${dateBucketStartMs(db.dialect, 'day', 'day')} as start, builds, failures, results, flips
+      from ci_job_days where ci_id = ? and day >= ? and day < ?`,
+      [window.ciId, utcDay(days.from), utcDay(days.to)],
+    );
+    for (const r of rows) {
+      const start = Number(r.start);
+      const job = String(r.job);
+      add([
+        {
+          ciId: window.ciId,
+          job,
+          day: utcDay(new Date(start)),
+          builds: Number(r.builds),
+          failures: Number(r.failures),
+          results: Number(r.results),
+          flips: Number(r.flips),
+        },
+      ]);
+      seen([{ job }], { from: new Date(start), to: new Date(start + DAY_MS) });
+    }
+  }
+  for (const span of edges) {
+    const rows = await jobDayContributions(db.knex, db.dialect, {
+      changes: changesReportedOn(db, window.ciId, span),
+      ciId: window.ciId,
+      asOf: null,
+      range: span,
+    });
+    add(rows);
+    seen(
+      rows.filter((r) => r.builds > 0),
+      span,
+    );
+  }
+  await correctLateChanges(db, window, tally);
+
+  const last = await lastBuilds(db, window.ciId, lastSpan);
+  const jobs = [...tallies].flatMap(([job, t]) => {
+    const newest = last.get(job);
+    if (!newest || t.builds === 0) return [];
+    return [
+      {
+        job,
+        builds: t.builds,
+        failures: t.failures,
+        results: t.results,
+        failureRate: t.results === 0 ? null : t.failures / t.results,
+        flips: t.flips,
+        lastResult: newest.result,
+        lastAt: newest.at,
+      },
+    ];
   });
   // Rates compared as fractions (a/b > c/d ⇔ a·d > c·b): exact, unlike either dialect's division.
   jobs.sort(
@@ -81,4 +134,84 @@ export async function ciJobs(db: Database, window: RecordWindow): Promise<CiJobR
       (a.job < b.job ? -1 : a.job > b.job ? 1 : 0),
   );
   return jobs.slice(0, MAX_RECORD_JOBS).map(({ results: _results, ...job }) => job);
+}
+
+/** The changes the CI reported on in `span`. */
+function changesReportedOn(db: Database, ciId: number, span: Span): SqlPart {
+  return {
+    sql: `select ps2.change_id from ci_reports r2 join gerrit_patch_sets ps2 on ps2.id = r2.patch_set_id
+      where r2.ci_id = ? and r2.created_at >= ? and r2.created_at < ?`,
+    bindings: [ciId, timeParam(db.dialect, span.from), timeParam(db.dialect, span.to)],
+  };
+}
+
+/**
+ * Changes the CI reported on both in the window and after it: the rollup's flips of theirs in
+ * the window (by their newest builds today) are replaced by those as of the window's end.
+ * (The CROSS JOIN keeps SQLite looking a change's reports up by patch set, see job-days.ts.)
+ */
+async function correctLateChanges(
+  db: Database,
+  window: RecordWindow,
+  tally: (job: string) => Tally,
+): Promise<void> {
+  const rows = await rawRows(
+    db.knex,
+    db.dialect,
+    `select distinct ps.change_id from ci_reports r join gerrit_patch_sets ps on ps.id = r.patch_set_id
+    where r.ci_id = ? and r.created_at >= ?
+      and exists (select 1 from gerrit_patch_sets ps3 cross join ci_reports r3 on r3.patch_set_id = ps3.id
+        where ps3.change_id = ps.change_id and r3.ci_id = ? and r3.created_at >= ? and r3.created_at < ?)`,
+    [
+      window.ciId,
+      timeParam(db.dialect, window.until),
+      window.ciId,
+      timeParam(db.dialect, window.since),
+      timeParam(db.dialect, window.until),
+    ],
+  );
+  if (rows.length === 0) return;
+  const changes = changesWithIds(rows.map((r) => Number(r.change_id)));
+  const range = { from: window.since, to: window.until };
+  const scope = { changes, ciId: window.ciId, range };
+  const today = await jobDayContributions(db.knex, db.dialect, { ...scope, asOf: null });
+  const then = await jobDayContributions(db.knex, db.dialect, { ...scope, asOf: window.until });
+  for (const r of today) tally(r.job).flips -= r.flips;
+  for (const r of then) tally(r.job).flips += r.flips;
+}
+
+/** Each job's newest build (result and its report's time) within the span holding it. */
+async function lastBuilds(
+  db: Database,
+  ciId: number,
+  spans: ReadonlyMap<string, Span>,
+): Promise<Map<string, { result: string; at: Date }>> {
+  const jobsBySpan = new Map<string, { span: Span; jobs: string[] }>();
+  for (const [job, span] of spans) {
+    const key = `${span.from.getTime()}-${span.to.getTime()}`;
+    const entry = jobsBySpan.get(key) ?? { span, jobs: [] };
+    entry.jobs.push(job);
+    jobsBySpan.set(key, entry);
+  }
+  const last = new Map<string, { result: string; at: Date }>();
+  for (const { span, jobs } of jobsBySpan.values()) {
+    for (let i = 0; i < jobs.length; i += 500) {
+      const part = jobs.slice(i, i + 500);
+      const rows = await rawRows(
+        db.knex,
+        db.dialect,
+        `select job, result, created_at from (
+          select b.job, b.result, r.created_at,
+            row_number() over (partition by b.job order by r.created_at desc, b.id desc) as k
+          from ci_reports r join ci_builds b on b.report_id = r.id
+          where r.ci_id = ? and r.created_at >= ? and r.created_at < ?
+            and b.job in (${part.map(() => '?').join(', ')})
+        ) newest where k = 1`,
+        [ciId, timeParam(db.dialect, span.from), timeParam(db.dialect, span.to), ...part],
+      );
+      for (const r of rows)
+        last.set(String(r.job), { result: String(r.result), at: toDate(r.created_at) });
+    }
+  }
+  return last;
 }

@@ -13,6 +13,7 @@ export async function withDatabase<T>(
 ): Promise<T> {
   const config = loadConfig(invocation.options, invocation.io.env);
   const database = await openDatabase(config.database.target, {
+    waitTimeoutMs: config.database.waitTimeout,
     ...options,
     readOnly: invocation.readOnly === true || options?.readOnly === true,
   });

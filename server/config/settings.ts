@@ -85,6 +85,15 @@ export const SECTIONS = {
       parse: dbTarget,
       shown: hidePassword,
     }),
+    waitTimeout: setting({
+      key: 'waitTimeout',
+      env: 'GATEWATCH_DB_WAIT_TIMEOUT',
+      default: '60s',
+      fileTypes: ['number'],
+      description:
+        'longest a request waits for a database connection (SQLite has one, MySQL 8) before it answers DATABASE_BUSY',
+      parse: duration,
+    }),
     maxIngests: setting({
       key: 'maxIngests',
       env: 'GATEWATCH_MAX_INGESTS',

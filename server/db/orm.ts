@@ -33,6 +33,8 @@ export interface OpenOptions {
    * is missing is `DB_UNAVAILABLE`. Pending migrations of an existing one still apply.
    */
   readOnly?: boolean;
+  /** How long a query waits for a connection before knex gives up (setting `database.waitTimeout`). */
+  waitTimeoutMs?: number;
 }
 
 /**
@@ -43,7 +45,9 @@ export async function ormOptions(
   target: DbTarget,
   debug = false,
   readOnly = false,
+  waitTimeoutMs?: number,
 ): Promise<Options> {
+  const wait = waitTimeoutMs === undefined ? {} : { acquireTimeoutMillis: waitTimeoutMs };
   const common = {
     entities,
     extensions: [Migrator],
@@ -59,6 +63,7 @@ export async function ormOptions(
       ...common,
       driver: LibSqlDriver,
       dbName: target.path,
+      pool: wait,
       migrations: {
         migrationsList: sqliteMigrations,
         silent: true,
@@ -79,7 +84,7 @@ export async function ormOptions(
     charset: 'utf8mb4',
     // Text compares byte by byte, case-sensitively, as on SQLite: `Gate-Nova` is not `gate-nova`.
     collate: 'utf8mb4_bin',
-    pool: { min: 0, max: MYSQL_POOL_SIZE },
+    pool: { min: 0, max: MYSQL_POOL_SIZE, ...wait },
     // MySQL commits DDL implicitly: a migration cannot be one transaction there.
     migrations: {
       migrationsList: mysqlMigrations,
@@ -96,7 +101,7 @@ export async function openDatabase(target: DbTarget, opts: OpenOptions = {}): Pr
   checkSqliteFile(target, readOnly);
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(await ormOptions(target, opts.debug, readOnly));
+    orm = await MikroORM.init(await ormOptions(target, opts.debug, readOnly, opts.waitTimeoutMs));
   } catch (error) {
     throw unavailable(target, error);
   }

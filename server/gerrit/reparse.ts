@@ -10,6 +10,7 @@ import { toDate } from '../db/sql.js';
 import type { Services } from '../runtime.js';
 import {
   ciSystemsOf,
+  deleteReports,
   ensureCiSystems,
   writeReports,
   type CiAccount,
@@ -133,13 +134,10 @@ async function reparseChunk(
 ): Promise<{ reclassified: number }> {
   const { dialect } = services.db;
   const bulk = await createBulkWriter(dialect, trx);
-  const ids = rows.map((r) => Number(r.id));
-  const list = ids.map(() => '?').join(', ');
-  await trx.raw(
-    `delete from ci_builds where report_id in (select id from ci_reports where comment_id in (${list}))`,
-    ids,
+  await deleteReports(
+    { trx, bulk, dialect },
+    rows.map((r) => Number(r.id)),
   );
-  await trx('ci_reports').whereIn('comment_id', ids).delete();
   const knownCis = await ciSystemsOf(
     trx,
     rows.map((r) => Number(r.author_id)),

@@ -4,6 +4,8 @@
  */
 import type { Knex } from '@mikro-orm/knex';
 import type { CiReportEvent } from '../cis/ci.topics.js';
+import { changesOf, changesWithIds, trackJobDays } from '../cis/job-days.js';
+import { rawRows } from '../db/rows.js';
 import type { ParsedReport } from '../cis/report.js';
 import { logKey, runsByLogKey } from '../cis/run-link.js';
 import type { BulkWriter } from '../db/bulk.js';
@@ -141,7 +143,8 @@ export interface WrittenReports {
 
 /**
  * Inserts the reports (their CI systems must exist: `ciOf` maps account → CI) and their builds,
- * each build linked to the run its log URL names, and moves the CIs' first/last report times.
+ * each build linked to the run its log URL names, moves the CIs' first/last report times and
+ * keeps `ci_job_days` right for the changes reported on.
  */
 export async function writeReports(
   ctx: WriteContext,
@@ -150,6 +153,12 @@ export async function writeReports(
   ciKeyOf: ReadonlyMap<number, string>,
 ): Promise<WrittenReports> {
   if (inputs.length === 0) return { reports: 0, builds: 0, events: [] };
+  const rollUp = await trackJobDays(
+    ctx.trx,
+    ctx.dialect,
+    ctx.bulk,
+    changesOf(inputs.map((r) => r.patchSetId)),
+  );
   await ctx.bulk.insert(
     'ci_reports',
     REPORT_COLUMNS,
@@ -202,6 +211,7 @@ export async function writeReports(
     ]),
   );
   await moveReportTimes(ctx, inputs, ciOf);
+  await rollUp();
   return {
     reports: inputs.length,
     builds: builds.length,
@@ -219,6 +229,35 @@ export async function writeReports(
       createdAt: r.createdAt.toISOString(),
     })),
   };
+}
+
+/** Deletes the reports of these comments and their builds, keeping `ci_job_days` right. */
+export async function deleteReports(
+  ctx: Pick<WriteContext, 'trx' | 'bulk' | 'dialect'>,
+  commentIds: readonly number[],
+): Promise<void> {
+  if (commentIds.length === 0) return;
+  const list = commentIds.map(() => '?').join(', ');
+  // The changes are read first: after the delete, no report names them.
+  const changes = await rawRows(
+    ctx.trx,
+    ctx.dialect,
+    `select distinct ps.change_id from ci_reports r join gerrit_patch_sets ps on ps.id = r.patch_set_id where r.comment_id in (${list})`,
+    commentIds,
+  );
+  if (changes.length === 0) return;
+  const rollUp = await trackJobDays(
+    ctx.trx,
+    ctx.dialect,
+    ctx.bulk,
+    changesWithIds(changes.map((r) => Number(r.change_id))),
+  );
+  await ctx.trx.raw(
+    `delete from ci_builds where report_id in (select id from ci_reports where comment_id in (${list}))`,
+    commentIds as number[],
+  );
+  await ctx.trx('ci_reports').whereIn('comment_id', commentIds).delete();
+  await rollUp();
 }
 
 /** Widens each CI's first/last report times to the new reports'. */

@@ -82,6 +82,10 @@ export function classify(error: unknown): Classified {
   }
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof GatewatchError) return answer(apiCodeOf(original.code), original.message);
+  // knex's pool gave no connection in time: the database answers, but is held by others.
+  if (original instanceof Error && original.name === 'KnexTimeoutError') {
+    return answer(ErrorCode.DATABASE_BUSY, 'the database is busy: try again');
+  }
   if (isConnectionFailure(original)) {
     return answer(ErrorCode.DATABASE_UNAVAILABLE, 'the database is unavailable');
   }
@@ -183,11 +187,12 @@ const UNAVAILABLE_FAMILIES = /^SQLITE_(?:CANTOPEN|IOERR|READONLY)(?:_|$)/;
 /**
  * Whether the database itself failed (down, gone, unopenable, its disk full or read-only),
  * rather than the query: knex and the drivers throw these with a `code`; MikroORM wraps
- * them as a ConnectionException, knex's pool times out with a KnexTimeoutError.
+ * them as a ConnectionException (knex's pool creates connections eagerly and propagates their
+ * failure; its KnexTimeoutError means that every connection is taken: busy, not unavailable).
  */
 function isConnectionFailure(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  if (error.name === 'ConnectionException' || error.name === 'KnexTimeoutError') return true;
+  if (error.name === 'ConnectionException') return true;
   // libsql's failure to open a file carries no code, only this message.
   if (error.message.startsWith('ConnectionFailed(')) return true;
   const code = (error as { code?: unknown }).code;

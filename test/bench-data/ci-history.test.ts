@@ -2,7 +2,8 @@
  * The ci benchmark's generated history (bench/ci-data.ts) on a tiny shape: its rows hold
  * together (foreign keys, a comment behind every report, runs linked by their log key), it
  * looks as designed (one upstream, a CI that stopped, rechecks, merges, quick supersedes), and
- * the figures computed from the tables equal what the generator tallied while writing.
+ * the figures computed from the tables equal what the generator tallied while writing;
+ * `ci_job_days`, kept day by day as the report writer keeps it, is what the definition gives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCiHistory, type RowCounts } from '../../bench/ci-data.js';
@@ -12,6 +13,12 @@ import { ciFigures } from '../../server/cis/figures.service.js';
 import { openDatabase, type Database } from '../../server/db/orm.js';
 import { timeParam, toDate } from '../../server/db/sql.js';
 import { backends } from '../helpers/databases.js';
+import {
+  expectJobsAsDefined,
+  jobDaysByDefinition,
+  storedBuilds,
+  storedJobDays,
+} from '../cis/job-oracle.js';
 
 const SHAPE: CiShape = {
   days: 12,
@@ -97,6 +104,21 @@ for (const backend of backends) {
       const perReport = rows.ci_builds / rows.ci_reports;
       expect(perReport).toBeGreaterThan(3);
       expect(perReport).toBeLessThan(15);
+    });
+
+    it("keeps ci_job_days and the records' jobs as the definition gives them", async () => {
+      const days = await storedJobDays(db);
+      expect(days.length).toBeGreaterThan(SHAPE.cis * SHAPE.days);
+      expect(days).toEqual(jobDaysByDefinition(await storedBuilds(db)));
+      const end = SHAPE.end.getTime();
+      const day = 86_400_000;
+      const windows = [
+        { since: story.start, until: end },
+        { since: end - 7 * day, until: end },
+        // Parts of days at both ends, and reports after the end.
+        { since: end - 5.5 * day, until: end - 2.25 * day },
+      ];
+      expect(await expectJobsAsDefined(db, windows)).toBeGreaterThan(0);
     });
 
     it("gives the figures the generator tallied (the whole history's window)", async () => {

@@ -42,7 +42,11 @@ describe('loadConfig', () => {
     const config = loadConfig({}, {});
     expect(config).toEqual({
       // A relative path is resolved now, against the working directory.
-      database: { target: { dialect: 'sqlite', path: resolve('gatewatch.db') }, maxIngests: 4 },
+      database: {
+        target: { dialect: 'sqlite', path: resolve('gatewatch.db') },
+        waitTimeout: 60_000,
+        maxIngests: 4,
+      },
       server: {
         port: 4000,
         host: '127.0.0.1',
@@ -149,6 +153,7 @@ describe('loadConfig', () => {
           password: 'pw',
           dbName: 'gatewatch',
         },
+        waitTimeout: 60_000,
         maxIngests: 4,
       },
       server: {

@@ -1,4 +1,5 @@
 import { CiBuild } from './ci-build.entity.js';
+import { CiJobDay } from './ci-job-day.entity.js';
 import { CiReport } from './ci-report.entity.js';
 import { CiSystem } from './ci-system.entity.js';
 import { GerritAccount } from './gerrit-account.entity.js';
@@ -41,6 +42,7 @@ export {
   TestResult,
   Token,
   CiBuild,
+  CiJobDay,
   CiReport,
   CiSystem,
   GerritAccount,
@@ -81,6 +83,7 @@ export const entities = [
   CiSystem,
   CiReport,
   CiBuild,
+  CiJobDay,
   GerritLease,
   RunLogKey,
   ScrapeTask,
