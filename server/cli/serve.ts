@@ -6,6 +6,7 @@ import { hidePassword } from '../config/parsers.js';
 import { startCollection } from '../gerrit/collection.js';
 import { configuredGerritServers, loadGerritServers } from '../gerrit/options.js';
 import { switchOption, type Invocation } from '../command.js';
+import { scheduleInsightPurge } from '../insights/webhooks/retention.js';
 import { schedulePurge } from '../scrape/purge.js';
 import { untilStopSignal } from './signals.js';
 
@@ -26,6 +27,7 @@ export async function serve(invocation: Invocation): Promise<number> {
   try {
     await startCollection(app.runtime, collect ? gerrit : [], log);
     schedulePurge(app.runtime, config.scrape.retention, log);
+    scheduleInsightPurge(app.runtime, config.webhooks.retention, log);
   } catch (error) {
     await app.close();
     throw error;

@@ -9,6 +9,7 @@ import { GerritPatchSet } from './gerrit-patch-set.entity.js';
 import { GerritProject } from './gerrit-project.entity.js';
 import { GerritServer } from './gerrit-server.entity.js';
 import { GerritStateChange } from './gerrit-state-change.entity.js';
+import { InsightDelivery } from './insight-delivery.entity.js';
 import { InsightEvent } from './insight-event.entity.js';
 import { RunLogKey } from './run-log-key.entity.js';
 import { ScrapeTask } from './scrape-task.entity.js';
@@ -49,6 +50,7 @@ export {
   GerritProject,
   GerritServer,
   GerritStateChange,
+  InsightDelivery,
   InsightEvent,
   RunLogKey,
   ScrapeTask,
@@ -81,4 +83,5 @@ export const entities = [
   RunLogKey,
   ScrapeTask,
   InsightEvent,
+  InsightDelivery,
 ];

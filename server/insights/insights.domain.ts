@@ -1,0 +1,9 @@
+import type { Domain } from '../domain.js';
+import { insightsCommands } from './insights.commands.js';
+
+/** Insights over the stored runs: flaky tests, failure signatures, timings, and their events. */
+export const insightsDomain: Domain = {
+  name: 'insights',
+  commands: insightsCommands,
+  api: async () => (await import('./insights.api.js')).insightsApi,
+};
