@@ -15,6 +15,7 @@ export const serveCommands: readonly CommandSpec[] = [
       'trust-proxy',
       'public-scrape',
       'allow-host',
+      'webhook',
     ],
     options: [
       {

@@ -9,6 +9,7 @@ import type { Client } from 'graphql-ws';
 import { recordInsightEvents, type InsightEventPayload } from '../../server/insights/events.js';
 import type { DbTarget } from '../../server/config/config.js';
 import type { Database } from '../../server/db/orm.js';
+import { purgeInsightEvents } from '../../server/insights/webhooks/deliveries.js';
 import { backends } from '../helpers/databases.js';
 import { gatewatch } from '../helpers/cli.js';
 import { until } from '../helpers/gerrit-fed.js';
@@ -139,6 +140,28 @@ describe.each(backends)('insights events delivered on $name', (backend) => {
         status: 500,
         error: `POST ${receiver.origin}/failing: answered 500`,
       });
+      const table = await gatewatch([
+        'webhooks',
+        'list',
+        '--db',
+        dbUrl(server.app.services.config.database.target),
+      ]);
+      expect(table.out.split('\n')[0]).toMatch(
+        /^EVENT +KIND +URL +STATE +ATTEMPTS +STATUS +RECORDED +ERROR$/,
+      );
+      expect(table.out).toContain(`test.verdict  ${receiver.origin}/failing  failed`);
+      const bad = await gatewatch([
+        'webhooks',
+        'list',
+        '--db',
+        dbUrl(server.app.services.config.database.target),
+        '--state',
+        'lost',
+      ]);
+      expect([bad.code, bad.stderr]).toEqual([
+        2,
+        expect.stringContaining('--state lost: expected one of queued, running, delivered, failed'),
+      ]);
       const [delivered] = await list('delivered');
       expect(delivered).toMatchObject({
         state: 'delivered',
@@ -183,5 +206,13 @@ describe.each(backends)('insights events delivered on $name', (backend) => {
     };
     expect(all).toMatchObject([verdictEvent, signatureEvent]);
     expect(signatures).toMatchObject([signatureEvent]);
+
+    // The retention: a day on, both events go with their (subscription) deliveries.
+    const count = async (table: string) =>
+      Number(((await db.knex(table).count({ n: '*' })) as { n: number }[])[0]!.n);
+    expect(await count('insight_deliveries')).toBe(2);
+    const dayLater = new Date(Date.now() + 86_400_000);
+    expect(await purgeInsightEvents(db, 3_600_000, dayLater)).toEqual({ events: 2, deliveries: 2 });
+    expect([await count('insight_events'), await count('insight_deliveries')]).toEqual([0, 0]);
   });
 });
