@@ -18,6 +18,18 @@ function file(name: string, text: string): string {
   return path;
 }
 
+const WEBHOOK_DEFAULTS = {
+  urls: null,
+  secret: null,
+  timeout: 10_000,
+  maxAttempts: 8,
+  backoff: 10_000,
+  maxBodyBytes: 64 << 10,
+  concurrency: 4,
+  publicOnly: false,
+  retention: 7 * 86_400_000,
+};
+
 describe('loadConfig', () => {
   it('gives the defaults, frozen, by section', () => {
     const config = loadConfig({}, {});
@@ -60,6 +72,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      webhooks: WEBHOOK_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -154,6 +167,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
+      webhooks: WEBHOOK_DEFAULTS,
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),
@@ -225,7 +239,7 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, webhooks, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
