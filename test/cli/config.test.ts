@@ -248,7 +248,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, scrape, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, webhooks, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,
