@@ -13,7 +13,7 @@ import { purgeInsightEvents } from '../../server/insights/webhooks/deliveries.js
 import { backends } from '../helpers/databases.js';
 import { gatewatch } from '../helpers/cli.js';
 import { until } from '../helpers/gerrit-fed.js';
-import { startServer } from '../helpers/server.js';
+import { allEvents, startServer } from '../helpers/server.js';
 import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const SECRET = 'a shared secret';
@@ -45,26 +45,6 @@ function dbUrl(target: DbTarget): string {
 
 function record(db: Database, events: InsightEventPayload[]): Promise<void> {
   return db.knex.transaction((trx) => recordInsightEvents(trx, events));
-}
-
-/** Collects a subscription's events (the ready round trip as `firstEvent` does it). */
-async function collect(client: Client, variables: { kinds?: string[] }): Promise<unknown[]> {
-  const seen: unknown[] = [];
-  client.subscribe<Record<string, unknown>>(
-    { query: EVENTS, variables },
-    {
-      next: (value) => seen.push(value.data?.insightEvents ?? value),
-      error: (error) => seen.push({ error }),
-      complete: () => undefined,
-    },
-  );
-  await new Promise<void>((resolve, reject) =>
-    client.subscribe(
-      { query: '{ __typename }' },
-      { next: () => resolve(), error: reject, complete: resolve },
-    ),
-  );
-  return seen;
 }
 
 const EVENTS = `subscription ($kinds: [InsightEventKind!]) {
@@ -177,8 +157,10 @@ describe.each(backends)('insights events delivered on $name', (backend) => {
 
   it('publishes each event to the insightEvents subscribers of its kinds', async () => {
     const server = await startServer(backend);
-    const signatures = await collect(server.ws(), { kinds: ['NEW_SIGNATURE'] });
-    const all = await collect(server.ws(), {});
+    const events = (client: Client, variables: { kinds?: string[] }) =>
+      allEvents<{ insightEvents: unknown }>(client, EVENTS, variables);
+    const signatures = await events(server.ws(), { kinds: ['NEW_SIGNATURE'] });
+    const all = await events(server.ws(), {});
     const { db } = server.app.services;
     await record(db, [flaky, signature]);
     await until(() => all.length === 2 && signatures.length === 1, 'the events', 20_000);
@@ -204,8 +186,8 @@ describe.each(backends)('insights events delivered on $name', (backend) => {
         runId: '3b0e1f0c-6a35-4f7e-9d0c-2c1d9b7a4e11',
       },
     };
-    expect(all).toMatchObject([verdictEvent, signatureEvent]);
-    expect(signatures).toMatchObject([signatureEvent]);
+    expect(all).toMatchObject([verdictEvent, signatureEvent].map((e) => ({ insightEvents: e })));
+    expect(signatures).toMatchObject([{ insightEvents: signatureEvent }]);
 
     // The retention: a day on, both events go with their (subscription) deliveries.
     const count = async (table: string) =>

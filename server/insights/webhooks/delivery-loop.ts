@@ -6,13 +6,13 @@
  * webhook delivery POSTs it, and a failed attempt is tried again after a back-off doubling
  * from `webhooks.backoff`, until `webhooks.maxAttempts`, then given up.
  */
+import { SECTIONS } from '../../config/settings.js';
+import { startClaimLoop } from '../../claim-loop.js';
 import { GatewatchError } from '../../errors.js';
 import { holderName } from '../../gerrit/lease.js';
-import { logInternal } from '../../graphql/errors.js';
 import type { RequestGuard } from '../../http/transport.js';
 import type { Runtime } from '../../runtime.js';
 import { createHostGuard } from '../../scrape/guard.js';
-import { SECTIONS } from '../../config/settings.js';
 import {
   claimDelivery,
   fanOut,
@@ -49,13 +49,8 @@ export function startInsightDelivery(runtime: Runtime): void {
     : undefined;
   const holder = holderName();
   const leaseMs = settings.timeout + LEASE_MARGIN_MS;
-  const stopping = new AbortController();
-  const running = new Set<Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let filling: Promise<void> | null = null;
-  let again = false;
 
-  const deliver = async (delivery: Delivery, held: HeldDelivery): Promise<void> => {
+  const deliver = async (delivery: Delivery, held: HeldDelivery, signal: AbortSignal) => {
     const { event, url } = delivery;
     if (url === null) {
       events.publish(insightEventDelivered, {
@@ -78,10 +73,10 @@ export function startInsightDelivery(runtime: Runtime): void {
         secret,
         timeoutMs: settings.timeout,
         ...(guard ? { guard } : {}),
-        signal: stopping.signal,
+        signal,
       });
     } catch (error) {
-      if (!stopping.signal.aborted) throw error;
+      if (!signal.aborted) throw error;
       await held.release();
       return;
     }
@@ -94,63 +89,27 @@ export function startInsightDelivery(runtime: Runtime): void {
     }
   };
 
-  const start = async (delivery: Delivery) => {
-    const held = heldDelivery(db, delivery, holder);
-    if (stopping.signal.aborted) {
-      await held.release();
-      return;
-    }
-    // Claimed once more after its process died each time: given up like a failing one.
-    if (delivery.attempts > settings.maxAttempts) {
-      await held.giveUp(
-        null,
-        `given up: interrupted ${settings.maxAttempts} times (its process stopped)`,
-      );
-      return;
-    }
-    const done = deliver(delivery, held)
-      .catch(logInternal)
-      .finally(() => {
-        running.delete(done);
-        wake();
-      });
-    running.add(done);
-  };
-  const fill = async () => {
-    do {
-      again = false;
+  const loop = startClaimLoop({
+    concurrency: settings.concurrency,
+    pollMs: POLL_MS,
+    beforeRound: async () => {
       await fanOut(db, urls);
-      while (!stopping.signal.aborted && running.size < settings.concurrency) {
-        const delivery = await claimDelivery(db, holder, leaseMs);
-        if (delivery === null) break;
-        await start(delivery);
+    },
+    claim: () => claimDelivery(db, holder, leaseMs),
+    run: async (delivery, signal) => {
+      const held = heldDelivery(db, delivery, holder);
+      if (signal.aborted) {
+        await held.release();
+        return;
       }
-    } while (again && !stopping.signal.aborted);
-  };
-  const wake = () => {
-    if (stopping.signal.aborted) return;
-    if (filling) {
-      again = true;
-      return;
-    }
-    clearTimeout(timer);
-    filling = fill()
-      .catch(logInternal)
-      .finally(() => {
-        filling = null;
-        if (!stopping.signal.aborted) timer = setTimeout(wake, POLL_MS);
-      });
-  };
-  wake();
-
-  runtime.add({
-    name: 'insights delivery',
-    stage: 'tasks',
-    stop: async () => {
-      stopping.abort();
-      clearTimeout(timer);
-      await filling;
-      await Promise.all(running);
+      // Claimed once more after its process died each time: given up like a failing one.
+      if (delivery.attempts > settings.maxAttempts) {
+        const why = `given up: interrupted ${settings.maxAttempts} times (its process stopped)`;
+        await held.giveUp(null, why);
+        return;
+      }
+      await deliver(delivery, held, signal);
     },
   });
+  runtime.add({ name: 'insights delivery', stage: 'tasks', stop: () => loop.stop() });
 }

@@ -1,4 +1,4 @@
-import { logInternal } from '../../graphql/errors.js';
+import { schedulePeriodic } from '../../periodic.js';
 import type { Runtime } from '../../runtime.js';
 import { purgeInsightEvents } from './deliveries.js';
 
@@ -14,24 +14,9 @@ export function scheduleInsightPurge(
 ): void {
   if (retentionMs === 0) return;
   const { db } = runtime.services;
-  let running: Promise<void> = Promise.resolve();
-  const purge = () => {
-    running = purgeInsightEvents(db, retentionMs)
-      .then(({ events, deliveries }) => {
-        if (events > 0) {
-          log(`insights retention: ${events} events and ${deliveries} deliveries removed`);
-        }
-      })
-      .catch(logInternal);
-  };
-  const timer = setInterval(purge, everyMs);
-  purge();
-  runtime.add({
-    name: 'insights retention',
-    stage: 'tasks',
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
+  schedulePeriodic(runtime, 'insights retention', everyMs, async () => {
+    const { events, deliveries } = await purgeInsightEvents(db, retentionMs);
+    if (events > 0)
+      log(`insights retention: ${events} events and ${deliveries} deliveries removed`);
   });
 }
