@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/config.js';
 import { recordInsightEvents } from '../../server/insights/events.js';
 import { listDeliveries } from '../../server/insights/webhooks/deliveries.js';
+import { gatewatch } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
 import { until } from '../helpers/gerrit-fed.js';
 import { startServer } from '../helpers/server.js';
@@ -60,6 +61,22 @@ describe('webhooks settings', () => {
     expect(() => loadConfig({}, { GATEWATCH_WEBHOOK_SECRET: ' ' })).toThrow(
       'GATEWATCH_WEBHOOK_SECRET=***: empty',
     );
+  });
+
+  it('takes every --webhook of the command line', async () => {
+    const result = await gatewatch([
+      'serve',
+      '--db',
+      'sqlite::memory:',
+      '--webhook',
+      'https://hooks.example.org/gw',
+      '--webhook',
+      'ftp://b.example/',
+    ]);
+    expect([result.code, result.stderr]).toEqual([
+      2,
+      'gatewatch serve: --webhook https://hooks.example.org/gw,ftp://b.example/: "ftp://b.example/" is not a webhook URL: expected http(s)://HOST[:PORT][/PATH]\n',
+    ]);
   });
 
   it('refuses to start with webhooks but no secret to sign them', async () => {
