@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
 import { recordInsightEvents, type InsightEventPayload } from '../../server/insights/events.js';
-import type { DbTarget } from '../../server/config/config.js';
+import { createApp } from '../../server/app.js';
+import { loadConfig, type DbTarget } from '../../server/config/config.js';
 import type { Database } from '../../server/db/orm.js';
 import { purgeInsightEvents } from '../../server/insights/webhooks/deliveries.js';
 import { backends } from '../helpers/databases.js';
@@ -152,6 +153,45 @@ describe.each(backends)('insights events delivered on $name', (backend) => {
       expect(delivered!.delivery).toBe(hook[0]!.headers['x-gatewatch-delivery']);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('a server stopping mid-delivery gives it back, uncounted; the next server makes it', async () => {
+    let hanging = true;
+    const receiver = await startWebhookReceiver(SECRET, () => (hanging ? 'hang' : 200));
+    const database = await backend.create();
+    const env = {
+      GATEWATCH_WEBHOOKS: `${receiver.origin}/hook`,
+      GATEWATCH_WEBHOOK_SECRET: SECRET,
+      GATEWATCH_WEBHOOK_TIMEOUT: '1m',
+    };
+    const open = () => createApp(loadConfig({ db: database.url, port: '0' }, env));
+    try {
+      const first = await open();
+      await record(first.services.db, [flaky]);
+      await until(() => receiver.received.length === 1, 'the first attempt', 20_000);
+      await first.close();
+      const second = await open();
+      try {
+        const state = () =>
+          second.services.db
+            .knex('insight_deliveries')
+            .whereNotNull('url')
+            .first('state', 'attempts');
+        expect(await state()).toEqual({ state: 'queued', attempts: 0 });
+        hanging = false;
+        await until(async () => (await state()).state === 'delivered', 'the delivery', 20_000);
+        expect(await state()).toEqual({ state: 'delivered', attempts: 1 });
+        expect(receiver.received.map((r) => r.headers['x-gatewatch-delivery'])).toEqual([
+          receiver.received[0]!.headers['x-gatewatch-delivery'],
+          receiver.received[0]!.headers['x-gatewatch-delivery'],
+        ]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await receiver.close();
+      await database.drop();
     }
   });
 
