@@ -29,6 +29,7 @@ import type { QueryLimits } from './graphql/limits.js';
 import { createRateLimiter } from './graphql/rate-limit.js';
 import { createWebSocketServer, serveWebSocket } from './graphql/websocket.js';
 import { listen } from './http/listen.js';
+import { startInsightDelivery } from './insights/webhooks/delivery-loop.js';
 import { sendPage, staticFiles } from './http/static.js';
 import { openRuntime, type Runtime, type Services } from './runtime.js';
 import { createFetcher } from './scrape/fetcher.js';
@@ -61,6 +62,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const url = await serveHttp(runtime, await composeApi());
     // Scrape tasks asked of this server (or of another on the same database) run here.
     startScrapeQueue(runtime, createFetcher(runtime.services));
+    // So are the insights events recorded on the database: published once, POSTed to webhooks.
+    startInsightDelivery(runtime);
     return { url, runtime, services: runtime.services, close: () => runtime.stop() };
   } catch (error) {
     await runtime.stop();

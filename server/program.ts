@@ -82,12 +82,7 @@ function addCommand(parent: Command, spec: CommandSpec, io: CliIo, runner: Runne
     const value = option.valueName === undefined ? '' : ` <${option.valueName}>`;
     const short = option.short === undefined ? '' : `-${option.short}, `;
     const added = new Option(`${short}--${option.flag}${value}`, option.description);
-    if (option.repeatable) {
-      added.argParser((text: string, previous: string[] | undefined) => [
-        ...(previous ?? []),
-        text,
-      ]);
-    }
+    if (option.repeatable) added.argParser(accumulate);
     command.addOption(added);
   }
   if (spec.details !== undefined) command.addHelpText('after', `\n${spec.details}\n`);
@@ -123,10 +118,17 @@ function configure(command: Command, path: string, io: CliIo): void {
 function settingOption(flag: string): Option {
   const { setting } = settingOfFlag(flag);
   const value = setting.valueName === undefined ? '' : ` <${setting.valueName}>`;
-  return new Option(
+  const option = new Option(
     `--${flag}${value}`,
     describe(setting.description, setting.default, setting.env),
   );
+  // A list setting's flag may repeat (`--allow-host A --allow-host B`): every value is kept.
+  if (setting.fileTypes?.includes('list')) option.argParser(accumulate);
+  return option;
+}
+
+function accumulate(text: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), text];
 }
 
 function describe(description: string, fallback: string | null, env: string): string {

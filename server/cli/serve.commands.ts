@@ -16,6 +16,7 @@ export const serveCommands: readonly CommandSpec[] = [
       'public-scrape',
       'allow-host',
       'expire',
+      'webhook',
     ],
     options: [
       {

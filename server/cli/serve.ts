@@ -7,6 +7,7 @@ import { startCollection } from '../gerrit/collection.js';
 import { configuredGerritServers, loadGerritServers } from '../gerrit/options.js';
 import { switchOption, type Invocation } from '../command.js';
 import { scheduleFlakySweep } from '../insights/flaky/flaky-sweep.js';
+import { scheduleInsightPurge } from '../insights/webhooks/retention.js';
 import { schedulePurge } from '../scrape/purge.js';
 import { scheduleExpiry } from './serve-expiry.js';
 import { untilStopSignal } from './signals.js';
@@ -32,6 +33,7 @@ export async function serve(invocation: Invocation): Promise<number> {
     const { expireAfter, expireBatch, expirePause } = config.retention;
     scheduleExpiry(app.runtime, expireAfter, { batchSize: expireBatch, pauseMs: expirePause }, log);
     app.runtime.add(scheduleFlakySweep(app.runtime.services.db, config.flaky, log));
+    scheduleInsightPurge(app.runtime, config.webhooks.retention, log);
   } catch (error) {
     await app.close();
     throw error;

@@ -333,3 +333,32 @@ export function scopeKinds(text: string): ScopeKind[] {
   }
   return [...new Set(kinds)] as ScopeKind[];
 }
+
+/** The longest webhook URL (insight_deliveries.url). */
+const WEBHOOK_URL_MAX = 2048;
+
+/**
+ * http(s) URLs separated by commas: the webhooks insights events are POSTed to. Anything
+ * else (another scheme, a URL with spaces) is refused, naming the item.
+ */
+export function webhookUrls(text: string): string[] {
+  return list(text).map((item) => {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(item);
+    } catch {
+      // refused below
+    }
+    if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+      throw new InvalidValue(
+        `${JSON.stringify(item)} is not a webhook URL: expected http(s)://HOST[:PORT][/PATH]`,
+      );
+    }
+    if (parsed.href.length > WEBHOOK_URL_MAX) {
+      throw new InvalidValue(
+        `${JSON.stringify(item.slice(0, 64))}… is not a webhook URL: longer than ${WEBHOOK_URL_MAX} characters`,
+      );
+    }
+    return parsed.href;
+  });
+}

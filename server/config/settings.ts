@@ -28,6 +28,7 @@ import {
   size,
   sshUrl,
   timerDuration,
+  webhookUrls,
 } from './parsers.js';
 
 export { InvalidValue, type DbTarget } from './parsers.js';
@@ -565,6 +566,87 @@ export const SECTIONS = {
       description:
         "the smallest spread a baseline has, as a share of the column's range over the recording (near-idle columns)",
       parse: positiveNumber,
+    }),
+  },
+  webhooks: {
+    urls: setting({
+      key: 'urls',
+      flag: 'webhook',
+      valueName: 'URL',
+      env: 'GATEWATCH_WEBHOOKS',
+      default: null,
+      fileTypes: ['list'],
+      description:
+        'URLs every insights event (a test became or stopped being flaky or broken, a new failure signature) is POSTed to, signed; repeatable or a,b (none)',
+      parse: webhookUrls,
+    }),
+    secret: setting({
+      key: 'secret',
+      env: 'GATEWATCH_WEBHOOK_SECRET',
+      default: null,
+      description:
+        'the HMAC-SHA256 key of X-Gatewatch-Signature (needed with webhook URLs; environment or config file only)',
+      parse: nonEmpty,
+      shown: () => '***',
+    }),
+    timeout: setting({
+      key: 'timeout',
+      env: 'GATEWATCH_WEBHOOK_TIMEOUT',
+      default: '10s',
+      fileTypes: ['number'],
+      description: 'longest a webhook may take to answer; a later answer counts as a failure',
+      parse: duration,
+    }),
+    maxAttempts: setting({
+      key: 'maxAttempts',
+      env: 'GATEWATCH_WEBHOOK_MAX_ATTEMPTS',
+      default: '8',
+      fileTypes: ['number'],
+      description:
+        'attempts of a delivery (failures, time-outs, non-2xx answers) before it is given up',
+      parse: count,
+    }),
+    backoff: setting({
+      key: 'backoff',
+      env: 'GATEWATCH_WEBHOOK_BACKOFF',
+      default: '10s',
+      fileTypes: ['number'],
+      description:
+        'wait before a failed delivery is tried again, doubled at each attempt (at most 1h)',
+      parse: duration,
+    }),
+    maxBodyBytes: setting({
+      key: 'maxBody',
+      env: 'GATEWATCH_WEBHOOK_MAX_BODY',
+      default: '64KiB',
+      fileTypes: ['number'],
+      description: 'largest webhook body; a larger event is given up at once, not sent',
+      parse: size,
+    }),
+    concurrency: setting({
+      key: 'concurrency',
+      env: 'GATEWATCH_WEBHOOK_CONCURRENCY',
+      default: '4',
+      fileTypes: ['number'],
+      description: 'deliveries one process makes at once',
+      parse: count,
+    }),
+    publicOnly: setting({
+      key: 'publicOnly',
+      env: 'GATEWATCH_WEBHOOK_PUBLIC_ONLY',
+      default: '0',
+      fileTypes: ['boolean'],
+      description:
+        "the scraper's host guard on webhooks: refuse a URL whose host is or resolves to a private, loopback or link-local address",
+      parse: flagValue,
+    }),
+    retention: setting({
+      key: 'retention',
+      env: 'GATEWATCH_INSIGHT_EVENTS_RETENTION',
+      default: '7d',
+      description:
+        'serve purges insights events and their deliveries older than this, hourly (0: never)',
+      parse: longDurationOrOff,
     }),
   },
 } as const;

@@ -1,6 +1,7 @@
 /**
- * One outgoing GET over `node:http`/`node:https`, for the client in `client.ts`: redirects
- * followed by hand (each one checked by the request's guard before it is connected to), a
+ * One outgoing request over `node:http`/`node:https`: a GET for the client in `client.ts`, or
+ * a POST of a body (the webhooks). Redirects of a GET are followed by hand (each one checked
+ * by the request's guard before it is connected to); a POST's are answers like any other. A
  * connect/idle/total time-out, and a fixed DNS answer when the guard has resolved the host
  * itself (so that the address checked is the address connected to).
  */
@@ -38,6 +39,8 @@ export const MAX_REDIRECTS = 5;
 
 export interface OpenOptions {
   readonly headers: Readonly<Record<string, string>>;
+  /** Sent with a POST (the request is a GET without one). */
+  readonly body?: Buffer;
   readonly timeouts: Timeouts;
   readonly guard?: RequestGuard;
   /** Aborting it cuts the request with the signal's reason. */
@@ -55,15 +58,16 @@ export interface OpenedResponse {
   close(): void;
 }
 
-/** GET `target`, following up to {@link MAX_REDIRECTS} redirects. */
+/** GET `target`, following up to {@link MAX_REDIRECTS} redirects, or POST `options.body` to it. */
 export async function openResponse(target: URL, options: OpenOptions): Promise<OpenedResponse> {
-  const { timeouts } = options;
+  const { timeouts, body } = options;
+  const method = body === undefined ? 'GET' : 'POST';
   let current: { destroy(error: Error): void } | null = null;
   let timedOut: GatewatchError | null = null;
   const expire = (what: string, ms: number, url: URL) => {
     timedOut = new GatewatchError(
       'UPSTREAM_TIMEOUT',
-      `GET ${shown(url)}: no answer within the ${what} time-out of ${ms} ms`,
+      `${method} ${shown(url)}: no answer within the ${what} time-out of ${ms} ms`,
     );
     current?.destroy(timedOut);
   };
@@ -86,7 +90,9 @@ export async function openResponse(target: URL, options: OpenOptions): Promise<O
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
         const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
         const request = send(url, {
-          headers,
+          method,
+          headers:
+            body === undefined ? headers : { ...headers, 'content-length': String(body.length) },
           // A guarded request opens its own connection: a pooled one may lead elsewhere.
           ...(address === null ? {} : { lookup: fixedLookup(address), agent: false }),
         });
@@ -103,13 +109,14 @@ export async function openResponse(target: URL, options: OpenOptions): Promise<O
         });
         request.on('error', (error) => {
           clearTimeout(connect);
-          reject(asUpstreamError(error, url));
+          reject(asUpstreamError(error, url, method));
         });
-        request.end();
+        request.end(body);
       });
       const location = response.headers.location;
       const status = response.statusCode ?? 0;
-      if (status >= 300 && status < 400 && status !== 304 && location !== undefined) {
+      const redirected = status >= 300 && status < 400 && status !== 304;
+      if (redirected && location !== undefined && body === undefined) {
         response.resume();
         const next = redirectTarget(location, url, hop);
         // Credentials are for the server they were given for, not for wherever it points.
@@ -133,11 +140,18 @@ export async function openResponse(target: URL, options: OpenOptions): Promise<O
 }
 
 /** A network error (refused, reset, a time-out's abort) as the GatewatchError it stands for. */
-export function asUpstreamError(error: unknown, url: URL | string): GatewatchError | Error {
+export function asUpstreamError(
+  error: unknown,
+  url: URL | string,
+  method = 'GET',
+): GatewatchError | Error {
   if (error instanceof GatewatchError) return error;
   // An abort is the caller's, not the server's: it goes back as the caller gave it.
   if (error instanceof Error && error.name === 'AbortError') return error;
-  return new GatewatchError('UPSTREAM_UNREACHABLE', `GET ${shown(url)}: ${networkCause(error)}`);
+  return new GatewatchError(
+    'UPSTREAM_UNREACHABLE',
+    `${method} ${shown(url)}: ${networkCause(error)}`,
+  );
 }
 
 /** A URL for a message: credentials in it are hidden. */

@@ -3,10 +3,19 @@ import { FlakyResolver, TestVerdictsResolver } from './flaky/flaky.resolver.js';
 import { ResourceContextResolver } from './resources/resource-context.resolver.js';
 import { resourcesLoaders } from './resources/resources.loaders.js';
 import { TestTimingsResolver } from './timings/timings.resolver.js';
+import { insightEventDelivered } from './webhooks/insight-event.topics.js';
+import { InsightEventSubscription } from './webhooks/insight-event.resolver.js';
 
 export const insightsApi: DomainApi<unknown> = {
-  resolvers: [FlakyResolver, TestVerdictsResolver, TestTimingsResolver, ResourceContextResolver],
+  resolvers: [
+    FlakyResolver,
+    TestVerdictsResolver,
+    TestTimingsResolver,
+    ResourceContextResolver,
+    InsightEventSubscription,
+  ],
   loaders: (db) => ({
     ...resourcesLoaders(db),
   }),
+  topics: [insightEventDelivered],
 };

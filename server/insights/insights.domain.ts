@@ -1,7 +1,7 @@
 import type { Domain } from '../domain.js';
 import { insightsCommands } from './insights.commands.js';
 
-/** What gatewatch finds in the history: flaky and broken tests, failure signatures, timings. */
+/** What gatewatch finds in the history — flaky and broken tests, failure signatures, timings — and their events. */
 export const insightsDomain: Domain = {
   name: 'insights',
   commands: insightsCommands,

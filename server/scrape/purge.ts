@@ -6,8 +6,8 @@
  * ingested before its task was created is not the task's.
  */
 import type { Database } from '../db/orm.js';
-import { logInternal } from '../graphql/errors.js';
 import { deleteRun } from '../runs/run-delete.js';
+import { schedulePeriodic } from '../periodic.js';
 import type { Runtime } from '../runtime.js';
 
 export interface Purged {
@@ -56,23 +56,8 @@ export function schedulePurge(
 ): void {
   if (retentionMs === 0) return;
   const { db } = runtime.services;
-  let running: Promise<void> = Promise.resolve();
-  const purge = () => {
-    running = purgeScrapedRuns(db, retentionMs)
-      .then(({ runs, tasks }) => {
-        if (runs + tasks > 0)
-          log(`scrape retention: ${runs} scraped runs and ${tasks} tasks removed`);
-      })
-      .catch(logInternal);
-  };
-  const timer = setInterval(purge, everyMs);
-  purge();
-  runtime.add({
-    name: 'scrape retention',
-    stage: 'tasks',
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
+  schedulePeriodic(runtime, 'scrape retention', everyMs, async () => {
+    const { runs, tasks } = await purgeScrapedRuns(db, retentionMs);
+    if (runs + tasks > 0) log(`scrape retention: ${runs} scraped runs and ${tasks} tasks removed`);
   });
 }

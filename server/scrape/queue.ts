@@ -4,6 +4,7 @@
  * queued (told by the event bus, from any instance on Redis) and every few seconds (back-offs
  * ending, leases of dead processes expiring). `serve` and `gatewatch scrape` run one.
  */
+import { startClaimLoop } from '../claim-loop.js';
 import { holderName } from '../gerrit/lease.js';
 import { logInternal } from '../graphql/errors.js';
 import type { Runtime } from '../runtime.js';
@@ -27,15 +28,10 @@ export function startScrapeQueue(runtime: Runtime, fetcher: Fetcher): ScrapeQueu
   const { db, events, config } = services;
   const { concurrency, lease, maxAttempts } = config.scrape;
   const holder = holderName();
-  const stopping = new AbortController();
-  const running = new Set<Promise<void>>();
-  let timer: NodeJS.Timeout | undefined;
-  let filling: Promise<void> | null = null;
-  let again = false;
 
-  const start = async (task: Task) => {
+  const run = async (task: Task, signal: AbortSignal) => {
     const held = heldTask(db, task, holder);
-    if (stopping.signal.aborted) {
+    if (signal.aborted) {
       await held.release();
       return;
     }
@@ -47,58 +43,31 @@ export function startScrapeQueue(runtime: Runtime, fetcher: Fetcher): ScrapeQueu
       if (failed) events.publish(scrapeTaskChanged, eventOf(failed));
       return;
     }
-    const done = runTask({ services, fetcher }, task, held, stopping.signal)
-      .catch(logInternal)
-      .finally(() => {
-        running.delete(done);
-        wake();
-      });
-    running.add(done);
+    await runTask({ services, fetcher }, task, held, signal);
   };
-  const fill = async () => {
-    do {
-      again = false;
-      while (!stopping.signal.aborted && running.size < concurrency) {
-        const task = await claim(db, holder, lease);
-        if (task === null) break;
-        await start(task);
-      }
-    } while (again && !stopping.signal.aborted);
-  };
-  const wake = () => {
-    if (stopping.signal.aborted) return;
-    if (filling) {
-      again = true;
-      return;
-    }
-    clearTimeout(timer);
-    filling = fill()
-      .catch(logInternal)
-      .finally(() => {
-        filling = null;
-        if (!stopping.signal.aborted) timer = setTimeout(wake, POLL_MS);
-      });
-  };
+  const loop = startClaimLoop({
+    concurrency,
+    pollMs: POLL_MS,
+    claim: () => claim(db, holder, lease),
+    run,
+  });
 
   const told = events.subscribe(scrapeTaskChanged)[Symbol.asyncIterator]();
   const listening = (async () => {
     for (let next = await told.next(); !next.done; next = await told.next()) {
-      if (next.value.state === 'queued') wake();
+      if (next.value.state === 'queued') loop.wake();
     }
   })().catch(logInternal);
-  wake();
 
+  let stopped: Promise<void> | undefined;
   const queue: ScrapeQueue = {
-    wake,
-    async stop() {
-      if (stopping.signal.aborted) return;
-      stopping.abort();
-      clearTimeout(timer);
-      await told.return?.();
-      await listening;
-      await filling;
-      await Promise.all(running);
-    },
+    wake: loop.wake,
+    stop: () =>
+      (stopped ??= (async () => {
+        await loop.stop();
+        await told.return?.();
+        await listening;
+      })()),
   };
   runtime.add({ name: 'scrape queue', stage: 'tasks', stop: () => queue.stop() });
   return queue;

@@ -2,13 +2,12 @@
  * The scrape queue: the `scrape_tasks` table is the queue, no other broker. A task is queued,
  * claimed by one process under a lease (renewed while it works), then finished with its run
  * or failed with a message. A running task whose lease expired (its process died) is claimed
- * again. On MySQL several instances claim from the same table with `FOR UPDATE SKIP LOCKED`;
- * on SQLite the same statements run in its single writer's transaction. Either way the claim's
- * UPDATE repeats its condition, so that a task is never claimed twice.
+ * again (the claim and the lease are the leased queue's, server/db/leased-queue.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { Knex } from '@mikro-orm/knex';
 import { logKey, runsByLogKey } from '../cis/run-link.js';
+import { claimNext, RELEASED, writeHeld, type LeasedTable } from '../db/leased-queue.js';
 import type { Database } from '../db/orm.js';
 import { toDate } from '../db/sql.js';
 
@@ -117,14 +116,7 @@ export async function taskByUuid(knex: Knex, uuid: string): Promise<Task | null>
   return row ? taskOf(row) : null;
 }
 
-/** Queued tasks that are due, and running ones whose holder stopped renewing. */
-function claimable(q: Knex.QueryBuilder, now: Date): Knex.QueryBuilder {
-  return q.where((w) =>
-    w
-      .where((a) => a.where('state', 'queued').andWhere('not_before', '<=', now))
-      .orWhere((b) => b.where('state', 'running').andWhere('lease_until', '<', now)),
-  );
-}
+const SCRAPE_TASKS: LeasedTable = { table: 'scrape_tasks' };
 
 /**
  * Takes the oldest claimable task for `holder` until now + `leaseMs`, counting an attempt;
@@ -136,22 +128,7 @@ export async function claim(
   leaseMs: number,
   now = new Date(),
 ): Promise<Task | null> {
-  const id = await db.knex.transaction(async (trx) => {
-    let pick = claimable(trx('scrape_tasks').select('id'), now).orderBy('id').limit(1);
-    // Another instance's claim in progress holds its row: take the next one, do not wait.
-    if (db.dialect === 'mysql') pick = pick.forUpdate().skipLocked();
-    const row: { id: number } | undefined = await pick.first();
-    if (!row) return null;
-    const updated = await claimable(trx('scrape_tasks').where('id', row.id), now).update({
-      state: 'running',
-      stage: null,
-      holder,
-      lease_until: new Date(now.getTime() + leaseMs),
-      attempts: trx.raw('?? + 1', ['attempts']),
-      updated_at: now,
-    });
-    return updated === 1 ? row.id : null;
-  });
+  const id = await claimNext(db, SCRAPE_TASKS, holder, leaseMs, { stage: null }, now);
   return id === null ? null : taskById(db.knex, id);
 }
 
@@ -169,14 +146,11 @@ export interface HeldTask {
 }
 
 export function heldTask(db: Database, task: Task, holder: string): HeldTask {
-  const write = async (changes: Record<string, unknown>): Promise<Task | null> => {
-    const updated = await db
-      .knex('scrape_tasks')
-      .where({ id: task.rowId, holder, state: 'running' })
-      .update({ ...changes, updated_at: new Date() });
-    return updated === 1 ? taskById(db.knex, task.rowId) : null;
-  };
-  const ended = { stage: null, holder: null, lease_until: null };
+  const write = async (changes: Record<string, unknown>): Promise<Task | null> =>
+    (await writeHeld(db, SCRAPE_TASKS, task.rowId, holder, changes))
+      ? taskById(db.knex, task.rowId)
+      : null;
+  const ended = { stage: null, ...RELEASED };
   return {
     renew: async (leaseMs) =>
       (await write({ lease_until: new Date(Date.now() + leaseMs) })) !== null,

@@ -37,6 +37,18 @@ const INSIGHTS_DEFAULTS = {
   },
 };
 
+const WEBHOOK_DEFAULTS = {
+  urls: null,
+  secret: null,
+  timeout: 10_000,
+  maxAttempts: 8,
+  backoff: 10_000,
+  maxBodyBytes: 64 << 10,
+  concurrency: 4,
+  publicOnly: false,
+  retention: 7 * 86_400_000,
+};
+
 describe('loadConfig', () => {
   it('gives the defaults, frozen, by section', () => {
     const config = loadConfig({}, {});
@@ -97,6 +109,7 @@ describe('loadConfig', () => {
         maxPage: 200,
       },
       ...INSIGHTS_DEFAULTS,
+      webhooks: WEBHOOK_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -206,6 +219,7 @@ describe('loadConfig', () => {
         maxPage: 200,
       },
       ...INSIGHTS_DEFAULTS,
+      webhooks: WEBHOOK_DEFAULTS,
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),
@@ -282,7 +296,7 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, flaky, timings, resources, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, flaky, timings, resources, webhooks, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxUploadDstat, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
@@ -291,7 +305,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, scrape, retention, flaky, timings, resources, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, retention, flaky, timings, resources, webhooks, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,

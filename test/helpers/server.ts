@@ -161,3 +161,30 @@ export function firstEvent<T>(
   });
   return { next, ready: readyPromise };
 }
+
+/**
+ * Every value of a graphql-ws subscription, in order of arrival (an error as `{ error }`);
+ * resolves once the server has registered the subscription (the round trip of `firstEvent`).
+ */
+export async function allEvents<T>(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<(T | { error: unknown })[]> {
+  const seen: (T | { error: unknown })[] = [];
+  client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => seen.push(value.data ?? { error: value.errors }),
+      error: (error) => seen.push({ error }),
+      complete: () => undefined,
+    },
+  );
+  await new Promise<void>((resolve, reject) =>
+    client.subscribe(
+      { query: '{ __typename }' },
+      { next: () => resolve(), error: reject, complete: resolve },
+    ),
+  );
+  return seen;
+}

@@ -10,6 +10,7 @@ import { GerritPatchSet } from './gerrit-patch-set.entity.js';
 import { GerritProject } from './gerrit-project.entity.js';
 import { GerritServer } from './gerrit-server.entity.js';
 import { GerritStateChange } from './gerrit-state-change.entity.js';
+import { InsightDelivery } from './insight-delivery.entity.js';
 import { InsightEvent } from './insight-event.entity.js';
 import { FlakyTransition } from './flaky-transition.entity.js';
 import { FlakyVerdict } from './flaky-verdict.entity.js';
@@ -53,6 +54,7 @@ export {
   GerritProject,
   GerritServer,
   GerritStateChange,
+  InsightDelivery,
   InsightEvent,
   FlakyVerdict,
   FlakyTransition,
@@ -90,4 +92,5 @@ export const entities = [
   InsightEvent,
   FlakyVerdict,
   FlakyTransition,
+  InsightDelivery,
 ];
