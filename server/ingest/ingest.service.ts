@@ -1,3 +1,4 @@
+import type { SignatureLimits } from '../insights/signatures/failure-log.js';
 import { linkRun } from '../cis/run-link.js';
 import type { Config } from '../config/config.js';
 import { SECTIONS } from '../config/settings.js';
@@ -29,6 +30,8 @@ export interface IngestLimits {
   readonly concurrency: number;
   /** Bytes a stream may hold once decompressed. */
   readonly maxExpandedBytes: number;
+  /** Bounds on the failure signatures' work. */
+  readonly signatures: SignatureLimits;
 }
 
 /** Connections of the MySQL pool never held by ingests: reads and test-id registration. */
@@ -53,6 +56,10 @@ export function ingestLimits(config: Config): IngestLimits {
   return {
     concurrency: dialect === 'sqlite' ? 1 : maxIngests,
     maxExpandedBytes: config.server.maxExpandedBytes,
+    signatures: {
+      tracebackBytes: config.signatures.tracebackBytes,
+      matchTimeoutMs: config.signatures.matchTimeout,
+    },
   };
 }
 
@@ -63,13 +70,15 @@ export function createIngestService(deps: {
   limits: IngestLimits;
 }): IngestService {
   const inTurn = turns(deps.limits.concurrency);
-  const { maxExpandedBytes } = deps.limits;
+  const { maxExpandedBytes, signatures } = deps.limits;
   return {
     async ingest(input) {
       const summary = await inTurn(() =>
-        ingestRun(deps.db, deps.pool, input, { maxExpandedBytes }).catch((error: unknown) => {
-          throw namingTheSetting(error);
-        }),
+        ingestRun(deps.db, deps.pool, input, { maxExpandedBytes, signatures }).catch(
+          (error: unknown) => {
+            throw namingTheSetting(error);
+          },
+        ),
       );
       if (!summary.duplicate) await publish(deps, summary.run);
       return summary;

@@ -14,6 +14,8 @@ import { countsOf } from '../runs/run.service.js';
 import { applyRun } from '../runs/rollups.js';
 import { noCounts, type StatusCounts } from '../runs/outcome.js';
 import { RunWriter } from './run-writer.js';
+import { FailureLog, type SignatureLimits } from '../insights/signatures/failure-log.js';
+import { recordRunSignatures } from '../insights/signatures/run-signatures.js';
 
 export interface IngestInput {
   /**
@@ -47,6 +49,8 @@ export const BUILD_NAME_MAX = 255;
 export interface IngestOptions {
   /** Bytes a stream (or its dstat file) may hold once decompressed; default: no limit. */
   maxExpandedBytes?: number;
+  /** Bounds on the failure signatures' work (settings `signatures.*`); default: their defaults. */
+  signatures?: SignatureLimits;
 }
 
 /**
@@ -96,7 +100,8 @@ export async function ingestRun(
       // which the ingest service keeps free (`ingestLimits`). SQLite has one connection.
       const bulk = await createBulkWriter(db.dialect, trx);
       const catalogue = db.dialect === 'mysql' ? await createBulkWriter(db.dialect, db.knex) : bulk;
-      const writer = new RunWriter(bulk, catalogue, runId, artifact);
+      const failures = new FailureLog(trx, options.signatures);
+      const writer = new RunWriter(bulk, catalogue, runId, artifact, failures);
       const outcome = await pool.parseSubunit(
         input.source,
         async (batch) => {
@@ -145,6 +150,13 @@ export async function ingestRun(
         },
         [...writer.perTest.values()],
         1,
+      );
+      await recordRunSignatures(
+        trx,
+        db.dialect,
+        bulk,
+        { id: runId, uuid, runAt, buildName },
+        failures,
       );
       const parsedDstat = await dstat;
       if (parsedDstat && input.dstat) {

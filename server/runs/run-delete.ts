@@ -2,6 +2,7 @@ import type { Knex } from '@mikro-orm/knex';
 import { createBulkWriter } from '../db/bulk.js';
 import type { Database } from '../db/orm.js';
 import { toDate, utcDay } from '../db/sql.js';
+import { forgetRunSignatures } from '../insights/signatures/run-forget.js';
 import { applyRun, sqlTestShares, type TestShare } from './rollups.js';
 import type { RunRow } from './run.service.js';
 
@@ -32,6 +33,7 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
       shares,
       -1,
     );
+    await forgetRunSignatures(trx, bulk, { id: runRowId, runAt, buildName: run.build_name });
     // Results and attachments reference the run by cascading foreign keys.
     await trx('runs').where('id', runRowId).delete();
     await deleteEmptied(

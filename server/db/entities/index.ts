@@ -10,8 +10,13 @@ import { GerritProject } from './gerrit-project.entity.js';
 import { GerritServer } from './gerrit-server.entity.js';
 import { GerritStateChange } from './gerrit-state-change.entity.js';
 import { InsightEvent } from './insight-event.entity.js';
+import { KnownIssueRule } from './known-issue-rule.entity.js';
+import { ResultSignature } from './result-signature.entity.js';
+import { RuleHit } from './rule-hit.entity.js';
 import { RunLogKey } from './run-log-key.entity.js';
 import { ScrapeTask } from './scrape-task.entity.js';
+import { Signature } from './signature.entity.js';
+import { SignatureDaily } from './signature-daily.entity.js';
 import { Artifact } from './artifact.entity.js';
 import { ArtifactChunk } from './artifact-chunk.entity.js';
 import { Attachment } from './attachment.entity.js';
@@ -50,8 +55,13 @@ export {
   GerritServer,
   GerritStateChange,
   InsightEvent,
+  KnownIssueRule,
+  ResultSignature,
+  RuleHit,
   RunLogKey,
   ScrapeTask,
+  Signature,
+  SignatureDaily,
 };
 
 export const entities = [
@@ -81,4 +91,9 @@ export const entities = [
   RunLogKey,
   ScrapeTask,
   InsightEvent,
+  Signature,
+  ResultSignature,
+  SignatureDaily,
+  KnownIssueRule,
+  RuleHit,
 ];

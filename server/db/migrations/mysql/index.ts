@@ -10,6 +10,7 @@ import { Migration20261203132407_scrape_tasks } from './20261203132407-scrape-ta
 import { Migration20261203133723_patch_set_commit_message } from './20261203133723-patch-set-commit-message.js';
 import { Migration20261203140000_ci_health_indexes } from './20261203140000-ci-health-indexes.js';
 import { Migration20261204205500_insight_events } from './20261204205500-insight-events.js';
+import { Migration20261204213015_signatures } from './20261204213015-signatures.js';
 
 /** Applied in order; a new migration is written by `server/db/make-migration.ts`. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -33,4 +34,5 @@ export const mysqlMigrations: MigrationObject[] = [
   },
   { name: '20261203140000-ci-health-indexes', class: Migration20261203140000_ci_health_indexes },
   { name: '20261204205500-insight-events', class: Migration20261204205500_insight_events },
+  { name: '20261204213015-signatures', class: Migration20261204213015_signatures },
 ];
