@@ -6,6 +6,7 @@ import { cisDomain } from './cis/cis.domain.js';
 import { gerritDomain } from './gerrit/gerrit.domain.js';
 import { groupsDomain } from './groups/groups.domain.js';
 import { ingestDomain } from './ingest/ingest.domain.js';
+import { insightsDomain } from './insights/insights.domain.js';
 import { jobsDomain } from './jobs/jobs.domain.js';
 import { runsDomain } from './runs/runs.domain.js';
 import { scrapeDomain } from './scrape/scrape.domain.js';
@@ -22,4 +23,5 @@ export const domains = [
   gerritDomain,
   cisDomain,
   scrapeDomain,
+  insightsDomain,
 ] as const;

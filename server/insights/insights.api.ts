@@ -1,0 +1,5 @@
+import type { DomainApi } from '../domain.js';
+
+export const insightsApi: DomainApi<unknown> = {
+  resolvers: [],
+};
