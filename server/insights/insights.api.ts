@@ -1,5 +1,11 @@
 import type { DomainApi } from '../domain.js';
+import { RuleResolver } from './signatures/rule.resolver.js';
+import { ResultSignatureResolver, SignatureResolver } from './signatures/signature.resolver.js';
+import { signaturesLoaders } from './signatures/signatures.loaders.js';
 
 export const insightsApi: DomainApi<unknown> = {
-  resolvers: [],
+  resolvers: [SignatureResolver, ResultSignatureResolver, RuleResolver],
+  loaders: (db) => ({
+    ...signaturesLoaders(db),
+  }),
 };

@@ -104,14 +104,21 @@ export function normaliseTraceback(traceback: string): string {
 export function signatureOf(text: string): FailureSignature | null {
   const normalised = normaliseTraceback(text);
   if (normalised === '') return null;
-  const lastLine = (lines: string) => lines.split('\n').at(-1)!.trim();
-  const message = lastLine(text.replace(/\s+$/, ''));
   return {
     fingerprint: createHash('sha256').update(normalised).digest('hex'),
     normalised,
     summary: lastLine(normalised).slice(0, SUMMARY_MAX),
-    message: message.slice(0, SUMMARY_MAX),
+    message: messageOf(text),
   };
+}
+
+/** A traceback's exception line as printed: its last non-blank line, cut to {@link SUMMARY_MAX}. */
+export function messageOf(traceback: string): string {
+  return lastLine(traceback.replace(/\s+$/, '')).slice(0, SUMMARY_MAX);
+}
+
+function lastLine(lines: string): string {
+  return lines.split('\n').at(-1)!.trim();
 }
 
 /** The last `maxBytes` of a text file as UTF-8 (a character cut at the start is replaced). */

@@ -1,0 +1,276 @@
+/**
+ * Known-issue rules: added (checked, then applied to the newest stored failures in batches),
+ * removed, listed with their hits and their precision and staleness flags; and the share of
+ * failures with a known cause over time. No GraphQL here.
+ */
+import type { Knex } from '@mikro-orm/knex';
+import { messageOf } from '../../../workers/signatures/normalise.js';
+import type { Config } from '../../config/config.js';
+import { createBulkWriter } from '../../db/bulk.js';
+import type { Database } from '../../db/orm.js';
+import { bucketStartMs, timeParam, toDate } from '../../db/sql.js';
+import { GatewatchError } from '../../errors.js';
+import { loadRules } from './failure-log.js';
+import { checkRulePattern, RuleMatcher, type FailureText, type RuleField } from './rule-matcher.js';
+import { disableTimedOut } from './run-signatures.js';
+
+/** Failures read per statement when a new rule is applied to the past. */
+const BACKFILL_BATCH = 500;
+
+export type RuleSettings = Config['signatures'];
+
+export interface NewRule {
+  field: RuleField;
+  pattern: string;
+  bugUrl: string;
+  title: string;
+}
+
+export interface RuleRow extends NewRule {
+  id: number;
+  createdAt: Date;
+  /** Why it is no longer applied (a match ran out of time); null while it is. */
+  disabledReason: string | null;
+  hits: number;
+  /** Hits on runs that passed after retries. */
+  passedHits: number;
+  lastHit: Date | null;
+  /** More than `imprecisePercent` % of its hits on runs that passed after retries. */
+  imprecise: boolean;
+  /** No hit (or, without hits, no creation) for `staleAfter`. */
+  stale: boolean;
+}
+
+/** Failures with a known cause in one day. */
+export interface KnownCausePoint {
+  start: Date;
+  /** Failing results with a signature. */
+  failures: number;
+  /** Those a rule matched. */
+  known: number;
+}
+
+/** Checks and stores a rule, applies it to the newest stored failures; returns it with its hits. */
+export async function addRule(
+  db: Database,
+  settings: RuleSettings,
+  rule: NewRule,
+): Promise<RuleRow> {
+  checkRulePattern(rule.field, rule.pattern, settings.maxPattern);
+  checkText('title', rule.title, 255);
+  checkText('bug URL', rule.bugUrl, 1000);
+  if (!/^https?:\/\/\S+$/.test(rule.bugUrl)) {
+    throw new GatewatchError(
+      'BAD_ARGUMENT',
+      `bug URL "${rule.bugUrl.slice(0, 80)}" is not an http(s) URL`,
+    );
+  }
+  const id = await db.knex.transaction(async (trx) => {
+    const [inserted] = await trx('known_issue_rules').insert({
+      field: rule.field,
+      pattern: rule.pattern,
+      bug_url: rule.bugUrl,
+      title: rule.title,
+      created_at: timeParam(db.dialect, new Date()),
+      disabled_reason: null,
+    });
+    const ruleId = Number(inserted);
+    await applyToPast(db, trx, ruleId, settings);
+    return ruleId;
+  });
+  return (await listRules(db, settings, id))[0]!;
+}
+
+/** Deletes a rule (its id as given) and its hits; throws RULE_NOT_FOUND when there is none. */
+export async function removeRule(db: Database, id: string): Promise<void> {
+  const deleted = /^\d{1,10}$/.test(id)
+    ? await db.knex('known_issue_rules').where('id', Number(id)).delete()
+    : 0;
+  if (deleted === 0)
+    throw new GatewatchError('RULE_NOT_FOUND', `no known-issue rule with id ${id}`);
+}
+
+/** Every rule (or the one with `id`), oldest first, with its hits and flags. */
+export async function listRules(
+  db: Database,
+  settings: RuleSettings,
+  id?: number,
+): Promise<RuleRow[]> {
+  const { knex } = db;
+  const stats = knex('rule_hits as h')
+    .join('result_signatures as s', (on) => on.on('s.run_id', 'h.run_id').andOn('s.seq', 'h.seq'))
+    .join('runs as r', 'r.id', 'h.run_id')
+    .select('h.rule_id')
+    .count({ hits: '*' })
+    .sum({ passed_hits: 's.run_passed' })
+    .max({ last_hit: 'r.run_at' })
+    .groupBy('h.rule_id')
+    .as('st');
+  const query = knex('known_issue_rules as k')
+    .leftJoin(stats, 'st.rule_id', 'k.id')
+    .select('k.*', 'st.hits', 'st.passed_hits', 'st.last_hit')
+    .orderBy('k.id');
+  if (id !== undefined) query.where('k.id', id);
+  const rows = (await query) as Record<string, unknown>[];
+  const staleBefore = Date.now() - settings.staleAfter;
+  return rows.map((row) => {
+    const hits = Number(row.hits ?? 0);
+    const passedHits = Number(row.passed_hits ?? 0);
+    const lastHit =
+      row.last_hit === null || row.last_hit === undefined ? null : toDate(row.last_hit);
+    const createdAt = toDate(row.created_at);
+    return {
+      id: Number(row.id),
+      field: row.field as RuleField,
+      pattern: String(row.pattern),
+      bugUrl: String(row.bug_url),
+      title: String(row.title),
+      createdAt,
+      disabledReason: (row.disabled_reason as string | null) ?? null,
+      hits,
+      passedHits,
+      lastHit,
+      imprecise: hits > 0 && passedHits * 100 > settings.imprecisePercent * hits,
+      stale: (lastHit ?? createdAt).getTime() < staleBefore,
+    };
+  });
+}
+
+/** Per day since `since`: failing results with a signature, and those a rule matched. */
+export async function knownCauseShare(db: Database, since: Date): Promise<KnownCausePoint[]> {
+  const { knex, dialect } = db;
+  const bucket = bucketStartMs(dialect, 'r.run_at', 'day');
+  const rows = (await knex('result_signatures as s')
+    .join('runs as r', 'r.id', 's.run_id')
+    .select(
+      knex.raw(`${bucket} as start`),
+      knex.raw('count(*) as failures'),
+      knex.raw(
+        'sum(case when exists (select 1 from rule_hits h where h.run_id = s.run_id and h.seq = s.seq) then 1 else 0 end) as known',
+      ),
+    )
+    .where('r.run_at', '>=', timeParam(dialect, since))
+    .groupByRaw(bucket)
+    .orderBy('start')) as { start: number | string; failures: number; known: number }[];
+  return rows.map((r) => ({
+    start: new Date(Number(r.start)),
+    failures: Number(r.failures),
+    known: Number(r.known),
+  }));
+}
+
+/** The rules that matched failing results, by `RUN_ROW_ID:SEQ`. */
+export async function rulesOfResults(
+  db: Database,
+  keys: readonly string[],
+): Promise<Map<string, number[]>> {
+  const found = new Map<string, number[]>();
+  const pairs = keys.map((key) => key.split(':').map(Number) as [number, number]);
+  for (const run of new Set(pairs.map(([r]) => r))) {
+    const seqs = pairs.filter(([r]) => r === run).map(([, s]) => s);
+    const rows = (await db
+      .knex('rule_hits')
+      .select('seq', 'rule_id')
+      .where('run_id', run)
+      .whereIn('seq', seqs)
+      .orderBy('rule_id')) as { seq: number; rule_id: number }[];
+    for (const row of rows) {
+      const key = `${run}:${row.seq}`;
+      found.set(key, [...(found.get(key) ?? []), Number(row.rule_id)]);
+    }
+  }
+  return found;
+}
+
+/**
+ * Applies a new rule to the newest `settings.backfill` stored failures, newest first, one batch
+ * at a time: each batch is matched under the timeout, so a slow pattern is disabled after one.
+ */
+async function applyToPast(
+  db: Database,
+  trx: Knex.Transaction,
+  ruleId: number,
+  settings: RuleSettings,
+) {
+  const rule = (await loadRules(trx)).find((r) => r.id === ruleId)!;
+  const matcher = new RuleMatcher([rule], settings.matchTimeout);
+  const bulk = await createBulkWriter(db.dialect, trx);
+  const tail =
+    db.dialect === 'sqlite'
+      ? `substr(a.content, -${settings.tracebackBytes})`
+      : `right(a.content, ${settings.tracebackBytes})`;
+  const readsText = rule.field === 'message' || rule.field === 'traceback';
+  let last: [number, number] | null = null;
+  for (let read = 0; read < settings.backfill && !matcher.empty;) {
+    const size = Math.min(BACKFILL_BATCH, settings.backfill - read);
+    const query = trx('result_signatures as s')
+      .join('signatures as g', 'g.id', 's.signature_id')
+      .join('tests as t', 't.id', 's.test_id')
+      .select('s.run_id', 's.seq', 'g.fingerprint', 't.test_id as test')
+      .orderBy([
+        { column: 's.run_id', order: 'desc' },
+        { column: 's.seq', order: 'desc' },
+      ])
+      .limit(size);
+    if (readsText) {
+      query
+        .leftJoin('attachments as a', (on) =>
+          on
+            .on('a.run_id', 's.run_id')
+            .andOn('a.result_seq', 's.seq')
+            .andOnVal('a.name', 'traceback'),
+        )
+        .select(trx.raw(`${tail} as traceback`));
+    }
+    if (last) {
+      const [run, seq] = last;
+      query.where((w) =>
+        w
+          .where('s.run_id', '<', run)
+          .orWhere((o) => o.where('s.run_id', run).where('s.seq', '<', seq)),
+      );
+    }
+    const rows = (await query) as {
+      run_id: number;
+      seq: number;
+      fingerprint: string;
+      test: string;
+      traceback?: unknown;
+    }[];
+    if (rows.length === 0) break;
+    const texts = rows.map((row): FailureText => {
+      const traceback = row.traceback
+        ? Buffer.from(row.traceback as Uint8Array).toString('utf8')
+        : '';
+      return {
+        message: messageOf(traceback),
+        traceback,
+        test: row.test,
+        fingerprint: row.fingerprint,
+      };
+    });
+    const outcome = matcher.match(texts);
+    await bulk.insert(
+      'rule_hits',
+      ['rule_id', 'run_id', 'seq'],
+      outcome.hits.map((hit) => [
+        ruleId,
+        Number(rows[hit.failure]!.run_id),
+        Number(rows[hit.failure]!.seq),
+      ]),
+    );
+    await disableTimedOut(trx, outcome.timedOut);
+    read += rows.length;
+    const end = rows.at(-1)!;
+    last = [Number(end.run_id), Number(end.seq)];
+  }
+}
+
+function checkText(what: string, text: string, max: number): void {
+  if (text.trim() === '' || text.length > max) {
+    throw new GatewatchError(
+      'BAD_ARGUMENT',
+      `the ${what} is ${text.length} characters long; 1 to ${max} are allowed`,
+    );
+  }
+}
