@@ -23,7 +23,14 @@ export async function signatures(invocation: Invocation): Promise<number> {
   };
   return withDatabase(invocation, async (db) => {
     const page = await signaturesPage(db, filter, { first: MAX_PAGE });
-    const rows = page.nodes.map(({ normalised, exampleRunId, exampleSeq, id, ...shown }) => shown);
+    const rows = page.nodes.map((s) => ({
+      fingerprint: s.fingerprint,
+      summary: s.summary,
+      failures: s.failures,
+      runs: s.runs,
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+    }));
     if (switchOption(invocation, 'json')) {
       invocation.io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;

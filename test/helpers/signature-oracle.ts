@@ -50,7 +50,8 @@ export interface OracleSignature {
 }
 
 export function signaturesOf(failures: readonly OracleFailure[]): Map<string, OracleSignature> {
-  const found = new Map<string, OracleSignature & { runSet: Set<number> }>();
+  const found = new Map<string, OracleSignature>();
+  const runSets = new Map<string, Set<number>>();
   const bump = (list: { name: string; failures: number }[], name: string) => {
     const entry = list.find((e) => e.name === name);
     if (entry) entry.failures++;
@@ -67,22 +68,22 @@ export function signaturesOf(failures: readonly OracleFailure[]): Map<string, Or
         tests: [],
         jobs: [],
         firstRun: f.run,
-        runSet: new Set(),
       };
       found.set(f.fingerprint, s);
+      runSets.set(f.fingerprint, new Set());
     }
+    const runs = runSets.get(f.fingerprint)!.add(f.run);
     s.failures++;
-    s.runSet.add(f.run);
-    s.runs = s.runSet.size;
+    s.runs = runs.size;
     bump(s.tests, f.testId);
     bump(s.jobs, f.job);
   }
+  // As the API ranks them: most failures first, then by name.
   const byShare = (a: { name: string; failures: number }, b: { name: string; failures: number }) =>
     b.failures - a.failures || (a.name < b.name ? -1 : 1);
-  return new Map(
-    [...found].map(([fp, { runSet, ...s }]) => [
-      fp,
-      { ...s, tests: s.tests.sort(byShare), jobs: s.jobs.sort(byShare) },
-    ]),
-  );
+  for (const s of found.values()) {
+    s.tests.sort(byShare);
+    s.jobs.sort(byShare);
+  }
+  return found;
 }

@@ -7,7 +7,6 @@
 import type { Knex } from '@mikro-orm/knex';
 import { tailText, type FailureSignature } from '../../../workers/signatures/normalise.js';
 import { SECTIONS } from '../../config/settings.js';
-import type { ResultOutcome } from '../../runs/outcome.js';
 import { RuleMatcher, type FailureText, type MatchRule } from './rule-matcher.js';
 
 /** Limits of the signature work on ingest (settings `signatures.*`). */
@@ -40,7 +39,7 @@ export class FailureLog {
   /** Rules that ran out of time on this run, to be disabled. */
   readonly timedOut: { rule: number; reason: string }[] = [];
   /** Each test's latest outcome in the run; failed: the tests that failed at least once. */
-  private readonly latest = new Map<string, ResultOutcome | null>();
+  private readonly latest = new Map<string, string | null>();
   private readonly failed = new Set<string>();
   private pending: { failure: LoggedFailure; traceback: Uint8Array | undefined }[] = [];
   private matcher: Promise<RuleMatcher> | null = null;
@@ -50,8 +49,8 @@ export class FailureLog {
     private readonly limits: SignatureLimits = DEFAULT_SIGNATURE_LIMITS,
   ) {}
 
-  /** Takes every result of the run, in stream order. */
-  see(testId: string, outcome: ResultOutcome | null): void {
+  /** Takes every result of the run, in stream order, with its outcome (`runs/outcome.ts`). */
+  see(testId: string, outcome: string | null): void {
     this.latest.set(testId, outcome);
     if (outcome === 'failing') this.failed.add(testId);
   }

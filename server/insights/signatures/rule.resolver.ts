@@ -3,7 +3,7 @@ import { DateTime } from '../../graphql/scalars.js';
 import { addRule, knownCauseShare, listRules, removeRule, type RuleRow } from './rule.service.js';
 import {
   KnownCausePoint,
-  KnownIssueField,
+  type KnownIssueField,
   KnownIssueRule,
   KnownIssueRuleInput,
 } from './signature.type.js';

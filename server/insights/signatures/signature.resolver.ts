@@ -1,9 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Page } from '../../db/page.js';
 import { DateTime } from '../../graphql/scalars.js';
-import { Run } from '../../runs/run.type.js';
-import { TestResult } from '../../runs/result.type.js';
-import { tracebackTail } from '../../runs/result.service.js';
 import { listRules } from './rule.service.js';
 import {
   signatureByFingerprint,
@@ -15,7 +12,6 @@ import {
 import {
   KnownIssueField,
   KnownIssueRule,
-  ResultSignature,
   Signature,
   SignatureConnection,
   SignaturePoint,
@@ -101,26 +97,6 @@ export class SignatureResolver {
     return signatureShares(ctx.db, s.rowId, 'cis', limit);
   }
 
-  @FieldResolver(() => Run, { description: 'The run of its first failure.' })
-  async exampleRun(@Root() s: Signature, @Ctx() ctx: SignaturesContext): Promise<Run> {
-    return (await ctx.loaders.run.load(s.exampleRunId))!;
-  }
-
-  @FieldResolver(() => String, {
-    nullable: true,
-    description: 'The traceback of its first failure, its last lines.',
-  })
-  async exampleTraceback(
-    @Root() s: Signature,
-    @Arg('lines', () => Int, { defaultValue: 40 }) lines: number,
-    @Ctx() ctx: SignaturesContext,
-  ): Promise<string | null> {
-    const files = await ctx.loaders.attachments.load(`${s.exampleRunId}:${s.exampleSeq}`);
-    const traceback = files.find((f) => f.name === 'traceback');
-    if (!traceback) return null;
-    return tracebackTail(await ctx.loaders.attachmentContent.load(traceback.id), lines);
-  }
-
   @FieldResolver(() => [KnownIssueRule], { description: 'The rules naming its fingerprint.' })
   async knownIssues(
     @Root() s: Signature,
@@ -130,37 +106,5 @@ export class SignatureResolver {
     return rules
       .filter((r) => r.field === KnownIssueField.FINGERPRINT && r.pattern === s.fingerprint)
       .map(toKnownIssueRule);
-  }
-}
-
-@Resolver(() => TestResult)
-export class ResultSignatureResolver {
-  @FieldResolver(() => ResultSignature, {
-    nullable: true,
-    description: 'Its failure signature (failing results with a traceback).',
-  })
-  signature(
-    @Root() result: TestResult,
-    @Ctx() ctx: SignaturesContext,
-  ): Promise<ResultSignature | null> {
-    return ctx.loaders.resultSignature.load(`${result.runRowId}:${result.seq}`);
-  }
-
-  @FieldResolver(() => Boolean, { description: 'Its signature was never seen before its run.' })
-  async newSignature(@Root() result: TestResult, @Ctx() ctx: SignaturesContext): Promise<boolean> {
-    return (
-      (await ctx.loaders.resultSignature.load(`${result.runRowId}:${result.seq}`))?.isNew ?? false
-    );
-  }
-
-  @FieldResolver(() => [KnownIssueRule], { description: 'The known-issue rules it matched.' })
-  async knownIssues(
-    @Root() result: TestResult,
-    @Ctx() ctx: SignaturesContext,
-  ): Promise<KnownIssueRule[]> {
-    const ids = await ctx.loaders.resultRules.load(`${result.runRowId}:${result.seq}`);
-    if (ids.length === 0) return [];
-    const rules = await listRules(ctx.db, ctx.config.signatures);
-    return rules.filter((r) => ids.includes(r.id)).map(toKnownIssueRule);
   }
 }

@@ -1,7 +1,6 @@
 import type { Database } from '../../db/orm.js';
 import type { Context } from '../../graphql/context.js';
 import { batched } from '../../graphql/loaders.js';
-import type { RunsContext } from '../../runs/run.loaders.js';
 import { rulesOfResults } from './rule.service.js';
 import { signaturesOfResults } from './signature.service.js';
 
@@ -13,4 +12,4 @@ export function signaturesLoaders(db: Database) {
   };
 }
 
-export type SignaturesContext = Context<ReturnType<typeof signaturesLoaders>> & RunsContext;
+export type SignaturesContext = Context<ReturnType<typeof signaturesLoaders>>;
