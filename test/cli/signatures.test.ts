@@ -19,6 +19,15 @@ function urlOf(target: DbTarget): string {
 
 const RUNS = insightHistory.slice(0, 9);
 
+/** What the listing and the oracle must agree on, in fingerprint order. */
+function counted(
+  signatures: { fingerprint: string; failures: number; runs: number; summary: string }[],
+) {
+  return signatures
+    .map(({ fingerprint, failures, runs, summary }) => ({ fingerprint, failures, runs, summary }))
+    .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+}
+
 describe.each(backends)('gatewatch signatures and rules on $name', (backend) => {
   let db: string;
   const expected = signaturesOf(
@@ -40,25 +49,7 @@ describe.each(backends)('gatewatch signatures and rules on $name', (backend) => 
       runs: number;
       summary: string;
     }[];
-    expect(
-      listed
-        .map(({ fingerprint, failures, runs, summary }) => ({
-          fingerprint,
-          failures,
-          runs,
-          summary,
-        }))
-        .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
-    ).toEqual(
-      [...expected.values()]
-        .map(({ fingerprint, failures, runs, summary }) => ({
-          fingerprint,
-          failures,
-          runs,
-          summary,
-        }))
-        .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1)),
-    );
+    expect(counted(listed)).toEqual(counted([...expected.values()]));
     const table = await spawnGatewatch(['signatures', '--db', db, '--job', 'acme-functional']);
     expect(table.code).toBe(0);
     const lines = table.out.trimEnd().split('\n');

@@ -21,7 +21,8 @@ export interface SignedRun {
   buildName: string | null;
 }
 
-const SIGNATURE_COLUMNS = [
+/** The columns of `signatures` besides its id. */
+export const SIGNATURE_COLUMNS = [
   'fingerprint',
   'summary',
   'normalised',

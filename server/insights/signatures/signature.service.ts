@@ -7,6 +7,7 @@ import type { Database } from '../../db/orm.js';
 import { decodeCursor, pageSize, toPage, type Page, type PageRequest } from '../../db/page.js';
 import { cursorTime, dateBucketStartMs, timeParam, toDate, utcDay } from '../../db/sql.js';
 import { GatewatchError } from '../../errors.js';
+import { SIGNATURE_COLUMNS } from './run-signatures.js';
 
 export interface SignatureRow {
   id: number;
@@ -41,18 +42,7 @@ export interface SignatureShare {
   failures: number;
 }
 
-const COLUMNS = [
-  'id',
-  'fingerprint',
-  'summary',
-  'normalised',
-  'example_run_id',
-  'example_seq',
-  'first_seen',
-  'last_seen',
-  'failures',
-  'runs',
-];
+const COLUMNS = ['id', ...SIGNATURE_COLUMNS];
 
 function rowOf(row: Record<string, unknown>): SignatureRow {
   return {
