@@ -398,6 +398,14 @@ export const SECTIONS = {
       description: 'longest regular expression of a known-issue rule (characters)',
       parse: count,
     }),
+    maxRules: setting({
+      key: 'maxRules',
+      env: 'GATEWATCH_RULE_MAX_RULES',
+      default: '200',
+      fileTypes: ['number'],
+      description: 'known-issue rules at most: every ingest runs each one over its failures',
+      parse: count,
+    }),
     matchTimeout: setting({
       key: 'matchTimeout',
       env: 'GATEWATCH_RULE_MATCH_TIMEOUT',

@@ -4,8 +4,7 @@
  * runs depend on the insights (deleteRun takes a run out of them), not the other way round.
  */
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { toKnownIssueRule } from '../insights/signatures/rule.resolver.js';
-import { listRules } from '../insights/signatures/rule.service.js';
+import { knownIssueRulesOf } from '../insights/signatures/rule.resolver.js';
 import type { SignaturesContext } from '../insights/signatures/signatures.loaders.js';
 import {
   KnownIssueRule,
@@ -45,9 +44,7 @@ export class ResultSignatureResolver {
     @Ctx() ctx: InsightsContext,
   ): Promise<KnownIssueRule[]> {
     const ids = await ctx.loaders.resultRules.load(keyOf(result));
-    if (ids.length === 0) return [];
-    const rules = await listRules(ctx.db, ctx.config.signatures);
-    return rules.filter((r) => ids.includes(r.id)).map(toKnownIssueRule);
+    return knownIssueRulesOf(ctx, ids);
   }
 }
 

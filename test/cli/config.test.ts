@@ -63,6 +63,7 @@ describe('loadConfig', () => {
       signatures: {
         tracebackBytes: 64 << 10,
         maxPattern: 500,
+        maxRules: 200,
         matchTimeout: 50,
         backfill: 100_000,
         imprecisePercent: 10,
@@ -165,6 +166,7 @@ describe('loadConfig', () => {
       signatures: {
         tracebackBytes: 64 << 10,
         maxPattern: 500,
+        maxRules: 200,
         matchTimeout: 50,
         backfill: 100_000,
         imprecisePercent: 10,

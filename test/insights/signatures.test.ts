@@ -54,9 +54,12 @@ describe.each(backends)('signatures on $name', (backend) => {
   const failures = failuresOf(HISTORY);
   const rules: Record<string, string> = {};
 
-  // Rules go stale after a minute here: the history's runs are older than that.
+  // Rules go stale after a minute here (the history's runs are older than that); five at most.
   beforeAll(async () => {
-    server = await startServer(backend, { GATEWATCH_RULE_STALE_AFTER: '1m' });
+    server = await startServer(backend, {
+      GATEWATCH_RULE_STALE_AFTER: '1m',
+      GATEWATCH_RULE_MAX_RULES: '5',
+    });
     auth = { authorization: `Bearer ${(await createToken(server.app.services.db, 'ci')).secret}` };
   });
 
@@ -239,6 +242,11 @@ describe.each(backends)('signatures on $name', (backend) => {
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(bad.body.errors?.[0]?.message).toBe(
       'the pattern is not a regular expression: Invalid regular expression: /(unclosed/: Unterminated group',
+    );
+    // Five rules stored: the most this server allows.
+    const sixth = await server.query(ADD, { rule }, auth);
+    expect(sixth.body.errors?.[0]?.message).toBe(
+      'there are 5 known-issue rules already, the most signatures.maxRules allows: remove one first',
     );
     const remove = `mutation ($id: ID!) { removeKnownIssueRule(id: $id) }`;
     expect((await server.query(remove, { id: rules.retried }, auth)).body.data).toEqual({

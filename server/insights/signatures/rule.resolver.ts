@@ -1,6 +1,13 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { DateTime } from '../../graphql/scalars.js';
-import { addRule, knownCauseShare, listRules, removeRule, type RuleRow } from './rule.service.js';
+import {
+  addRule,
+  flagRule,
+  knownCauseShare,
+  listRules,
+  removeRule,
+  type RuleRow,
+} from './rule.service.js';
 import {
   KnownCausePoint,
   type KnownIssueField,
@@ -15,6 +22,17 @@ export function toKnownIssueRule(row: RuleRow): KnownIssueRule {
     id: String(row.id),
     field: row.field as KnownIssueField,
   });
+}
+
+/** The rules with these ids, through the request's loader (one query per page, not per item). */
+export async function knownIssueRulesOf(
+  ctx: SignaturesContext,
+  ids: readonly number[],
+): Promise<KnownIssueRule[]> {
+  const rules = await Promise.all(ids.map((id) => ctx.loaders.knownIssueRule.load(id)));
+  return rules
+    .filter((rule) => rule !== null)
+    .map((rule) => toKnownIssueRule(flagRule(rule, ctx.config.signatures)));
 }
 
 /** Days of `knownCauseShare` when no `since` is given. */

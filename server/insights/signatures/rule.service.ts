@@ -66,6 +66,13 @@ export async function addRule(
     );
   }
   const id = await db.knex.transaction(async (trx) => {
+    const [{ n }] = (await trx('known_issue_rules').count({ n: '*' })) as [{ n: number | string }];
+    if (Number(n) >= settings.maxRules) {
+      throw new GatewatchError(
+        'BAD_ARGUMENT',
+        `there are ${n} known-issue rules already, the most signatures.maxRules allows: remove one first`,
+      );
+    }
     const [inserted] = await trx('known_issue_rules').insert({
       field: rule.field,
       pattern: rule.pattern,
@@ -96,6 +103,15 @@ export async function listRules(
   settings: RuleSettings,
   id?: number,
 ): Promise<RuleRow[]> {
+  const rows = await ruleStats(db, id === undefined ? undefined : [id]);
+  return rows.map((row) => flagRule(row, settings));
+}
+
+/** A rule with its hits, before the settings judge them. */
+export type RuleStats = Omit<RuleRow, 'imprecise' | 'stale'>;
+
+/** Every rule (or those with `ids`), oldest first, with its hits. */
+export async function ruleStats(db: Database, ids?: readonly number[]): Promise<RuleStats[]> {
   const { knex } = db;
   const stats = knex('rule_hits as h')
     .join('result_signatures as s', (on) => on.on('s.run_id', 'h.run_id').andOn('s.seq', 'h.seq'))
@@ -104,36 +120,38 @@ export async function listRules(
     .count({ hits: '*' })
     .sum({ passed_hits: 's.run_passed' })
     .max({ last_hit: 'r.run_at' })
-    .groupBy('h.rule_id')
-    .as('st');
+    .groupBy('h.rule_id');
   const query = knex('known_issue_rules as k')
-    .leftJoin(stats, 'st.rule_id', 'k.id')
+    .leftJoin(stats.as('st'), 'st.rule_id', 'k.id')
     .select('k.*', 'st.hits', 'st.passed_hits', 'st.last_hit')
     .orderBy('k.id');
-  if (id !== undefined) query.where('k.id', id);
+  if (ids !== undefined) {
+    stats.whereIn('h.rule_id', ids);
+    query.whereIn('k.id', ids);
+  }
   const rows = (await query) as Record<string, unknown>[];
-  const staleBefore = Date.now() - settings.staleAfter;
-  return rows.map((row) => {
-    const hits = Number(row.hits ?? 0);
-    const passedHits = Number(row.passed_hits ?? 0);
-    const lastHit =
-      row.last_hit === null || row.last_hit === undefined ? null : toDate(row.last_hit);
-    const createdAt = toDate(row.created_at);
-    return {
-      id: Number(row.id),
-      field: row.field as RuleField,
-      pattern: String(row.pattern),
-      bugUrl: String(row.bug_url),
-      title: String(row.title),
-      createdAt,
-      disabledReason: (row.disabled_reason as string | null) ?? null,
-      hits,
-      passedHits,
-      lastHit,
-      imprecise: hits > 0 && passedHits * 100 > settings.imprecisePercent * hits,
-      stale: (lastHit ?? createdAt).getTime() < staleBefore,
-    };
-  });
+  return rows.map((row) => ({
+    id: Number(row.id),
+    field: row.field as RuleField,
+    pattern: String(row.pattern),
+    bugUrl: String(row.bug_url),
+    title: String(row.title),
+    createdAt: toDate(row.created_at),
+    disabledReason: (row.disabled_reason as string | null) ?? null,
+    hits: Number(row.hits ?? 0),
+    passedHits: Number(row.passed_hits ?? 0),
+    lastHit: row.last_hit === null || row.last_hit === undefined ? null : toDate(row.last_hit),
+  }));
+}
+
+/** The imprecise and stale flags of a rule (README "Failure signatures and known issues"). */
+export function flagRule(rule: RuleStats, settings: RuleSettings): RuleRow {
+  const { hits, passedHits } = rule;
+  return {
+    ...rule,
+    imprecise: hits > 0 && passedHits * 100 > settings.imprecisePercent * hits,
+    stale: (rule.lastHit ?? rule.createdAt).getTime() < Date.now() - settings.staleAfter,
+  };
 }
 
 /** Per day since `since`: failing results with a signature, and those a rule matched. */
@@ -157,6 +175,23 @@ export async function knownCauseShare(db: Database, since: Date): Promise<KnownC
     failures: Number(r.failures),
     known: Number(r.known),
   }));
+}
+
+/** The fingerprint rules naming these fingerprints: rule ids by fingerprint. */
+export async function rulesOfFingerprints(
+  db: Database,
+  fingerprints: readonly string[],
+): Promise<Map<string, number[]>> {
+  const rows = (await db
+    .knex('known_issue_rules')
+    .select('id', 'pattern')
+    .where('field', 'fingerprint')
+    .whereIn('pattern', fingerprints)
+    .orderBy('id')) as { id: number; pattern: string }[];
+  const found = new Map<string, number[]>();
+  for (const row of rows)
+    found.set(row.pattern, [...(found.get(row.pattern) ?? []), Number(row.id)]);
+  return found;
 }
 
 /** The rules that matched failing results, by `RUN_ROW_ID:SEQ`. */

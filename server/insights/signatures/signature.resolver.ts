@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Page } from '../../db/page.js';
 import { DateTime } from '../../graphql/scalars.js';
-import { listRules } from './rule.service.js';
 import {
   signatureByFingerprint,
   signatureOverTime,
@@ -10,7 +9,6 @@ import {
   type SignatureRow,
 } from './signature.service.js';
 import {
-  KnownIssueField,
   KnownIssueRule,
   Signature,
   SignatureConnection,
@@ -20,7 +18,7 @@ import {
   SignaturesArgs,
 } from './signature.type.js';
 import type { SignaturesContext } from './signatures.loaders.js';
-import { toKnownIssueRule } from './rule.resolver.js';
+import { knownIssueRulesOf } from './rule.resolver.js';
 
 function toSignature(row: SignatureRow): Signature {
   return Object.assign(new Signature(), { ...row, rowId: row.id });
@@ -102,9 +100,7 @@ export class SignatureResolver {
     @Root() s: Signature,
     @Ctx() ctx: SignaturesContext,
   ): Promise<KnownIssueRule[]> {
-    const rules = await listRules(ctx.db, ctx.config.signatures);
-    return rules
-      .filter((r) => r.field === KnownIssueField.FINGERPRINT && r.pattern === s.fingerprint)
-      .map(toKnownIssueRule);
+    const ids = await ctx.loaders.fingerprintRules.load(s.fingerprint);
+    return knownIssueRulesOf(ctx, ids);
   }
 }
