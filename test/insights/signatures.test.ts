@@ -54,11 +54,11 @@ describe.each(backends)('signatures on $name', (backend) => {
   const failures = failuresOf(HISTORY);
   const rules: Record<string, string> = {};
 
-  // Rules go stale after a minute here (the history's runs are older than that); five at most.
+  // Rules go stale after a minute here (the history's runs are older than that); six at most.
   beforeAll(async () => {
     server = await startServer(backend, {
       GATEWATCH_RULE_STALE_AFTER: '1m',
-      GATEWATCH_RULE_MAX_RULES: '5',
+      GATEWATCH_RULE_MAX_RULES: '6',
     });
     auth = { authorization: `Bearer ${(await createToken(server.app.services.db, 'ci')).secret}` };
   });
@@ -156,6 +156,12 @@ describe.each(backends)('signatures on $name', (backend) => {
     });
   });
 
+  it('disables a rule that backtracks catastrophically over past failures when it is added', async () => {
+    const slow = await addRule('traceback', '^(\\S+\\s*)+ZZZ$', 'slow-past');
+    expect(slow.hits).toBe(0);
+    expect(slow.disabledReason).toMatch(/^matching \d+ failures took longer than 50 ms/);
+  });
+
   it('applies the rules to future failures; counts and new markings hold over the whole history', async () => {
     await ingest(FIRST_HALF, HISTORY.length);
     await expectSignatures(failures);
@@ -243,10 +249,10 @@ describe.each(backends)('signatures on $name', (backend) => {
     expect(bad.body.errors?.[0]?.message).toBe(
       'the pattern is not a regular expression: Invalid regular expression: /(unclosed/: Unterminated group',
     );
-    // Five rules stored: the most this server allows.
+    // Six rules stored: the most this server allows.
     const sixth = await server.query(ADD, { rule }, auth);
     expect(sixth.body.errors?.[0]?.message).toBe(
-      'there are 5 known-issue rules already, the most signatures.maxRules allows: remove one first',
+      'there are 6 known-issue rules already, the most signatures.maxRules allows: remove one first',
     );
     const remove = `mutation ($id: ID!) { removeKnownIssueRule(id: $id) }`;
     expect((await server.query(remove, { id: rules.retried }, auth)).body.data).toEqual({
@@ -254,7 +260,13 @@ describe.each(backends)('signatures on $name', (backend) => {
     });
     const again = await server.query(remove, { id: rules.retried }, auth);
     expect(again.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    expect(Object.keys(await ruleList()).sort()).toEqual(['config', 'slow', 'timeout', 'volume']);
+    expect(Object.keys(await ruleList()).sort()).toEqual([
+      'config',
+      'slow',
+      'slow-past',
+      'timeout',
+      'volume',
+    ]);
   });
 
   it('deleteRun takes a run out of every signature and deletes those it alone had', async () => {
