@@ -117,6 +117,12 @@ export const errorCatalogue = {
     exit: 1,
     api: 'NOT_FOUND',
   },
+  RULE_NOT_FOUND: {
+    description: 'No known-issue rule has the given id.',
+    http: 404,
+    exit: 1,
+    api: 'NOT_FOUND',
+  },
   SERVER_UNREACHABLE: {
     description: 'The gatewatch server an upload goes to cannot be reached, or cut it off.',
     http: 502,

@@ -69,7 +69,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       ...options.database,
     });
     running.push({ name: 'database', stage: 'database', stop: () => db.close() });
-    const pool = createParserPool(options.pool);
+    const pool = createParserPool({
+      signatureBytes: config.signatures.tracebackBytes,
+      ...options.pool,
+    });
     running.push({ name: 'parser pool', stage: 'pool', stop: () => pool.close() });
     const events = createEvents(config.redis);
     running.push({ name: 'event bus', stage: 'events', stop: () => events.close() });

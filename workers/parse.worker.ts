@@ -18,6 +18,7 @@ import type {
   WorkerFailure,
   WorkerMessage,
 } from './protocol.js';
+import { signatureOf, tailText } from './signatures/normalise.js';
 import { createSubunitParser } from './subunit/parser.js';
 
 /**
@@ -62,6 +63,9 @@ async function parseSubunit(
     let batchBytes = 0;
     const parser = createSubunitParser({
       result(result) {
+        const traceback = result.attachments.find((a) => a.name === 'traceback');
+        const signature = traceback && signatureOf(tailText(traceback.bytes, task.signatureBytes));
+        if (signature) batch.signatures.push({ result: batch.results.length, ...signature });
         batch.results.push(result);
         for (const a of result.attachments) batchBytes += a.bytes.length;
       },
@@ -246,7 +250,7 @@ async function* failingAsCorrupt(gunzip: Gunzip): AsyncIterable<Buffer> {
 }
 
 function emptyBatch(): SubunitBatch {
-  return { results: [], runAttachments: [], parseErrors: [], artifact: [] };
+  return { results: [], runAttachments: [], parseErrors: [], signatures: [], artifact: [] };
 }
 
 /** The worker's side of the port: pulls input, sends batches with one in flight. */

@@ -5,9 +5,13 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { DstatSeries } from './dstat/types.js';
+import type { FailureSignature } from './signatures/normalise.js';
 import type { Attachment, ParseError, TestResult } from './subunit/types.js';
 
-/** `maxBytes`: decompressed bytes past which the parse stops with a TOO_LARGE failure. */
+/**
+ * `maxBytes`: decompressed bytes past which the parse stops with a TOO_LARGE failure;
+ * `signatureBytes`: how much of the end of a traceback its signature is computed from.
+ */
 export type ParseTask =
   | {
       kind: 'subunit';
@@ -15,6 +19,7 @@ export type ParseTask =
       batchResults: number;
       batchBytes: number;
       maxBytes: number;
+      signatureBytes: number;
     }
   | { kind: 'dstat'; port: MessagePort; maxBytes: number };
 
@@ -33,6 +38,8 @@ export interface SubunitBatch {
   results: TestResult[];
   runAttachments: Attachment[];
   parseErrors: ParseError[];
+  /** The signatures of the results with a traceback; `result` is the index in `results`. */
+  signatures: (FailureSignature & { result: number })[];
   /** Next bytes of the gzip-compressed original stream. */
   artifact: Uint8Array[];
 }

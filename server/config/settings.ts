@@ -649,6 +649,66 @@ export const SECTIONS = {
       parse: longDurationOrOff,
     }),
   },
+  signatures: {
+    tracebackBytes: setting({
+      key: 'tracebackBytes',
+      env: 'GATEWATCH_SIGNATURE_TRACEBACK',
+      default: '64KiB',
+      fileTypes: ['number'],
+      description:
+        "how much of the end of a failure's traceback its signature and the traceback rules read (the exception is at the end)",
+      parse: size,
+    }),
+    maxPattern: setting({
+      key: 'maxPattern',
+      env: 'GATEWATCH_RULE_MAX_PATTERN',
+      default: '500',
+      fileTypes: ['number'],
+      description: 'longest regular expression of a known-issue rule (characters)',
+      parse: count,
+    }),
+    maxRules: setting({
+      key: 'maxRules',
+      env: 'GATEWATCH_RULE_MAX_RULES',
+      default: '200',
+      fileTypes: ['number'],
+      description: 'known-issue rules at most: every ingest runs each one over its failures',
+      parse: count,
+    }),
+    matchTimeout: setting({
+      key: 'matchTimeout',
+      env: 'GATEWATCH_RULE_MATCH_TIMEOUT',
+      default: '50ms',
+      fileTypes: ['number'],
+      description:
+        "longest one rule may take over one run's failures (or one batch of past ones); a rule that takes longer is disabled",
+      parse: duration,
+    }),
+    backfill: setting({
+      key: 'backfill',
+      env: 'GATEWATCH_RULE_BACKFILL',
+      default: '100000',
+      fileTypes: ['number'],
+      description: 'newest stored failures a new known-issue rule is applied to',
+      parse: count,
+    }),
+    imprecisePercent: setting({
+      key: 'imprecisePercent',
+      env: 'GATEWATCH_RULE_IMPRECISE_PERCENT',
+      default: '10',
+      fileTypes: ['number'],
+      description:
+        'a rule is imprecise when more than this share (%) of its hits fall on runs that passed after retries',
+      parse: count,
+    }),
+    staleAfter: setting({
+      key: 'staleAfter',
+      env: 'GATEWATCH_RULE_STALE_AFTER',
+      default: '30d',
+      description: 'a rule without hits for this long is stale',
+      parse: longDuration,
+    }),
+  },
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import type { SignatureLimits } from '../insights/signatures/failure-log.js';
 import { linkRun } from '../cis/run-link.js';
 import type { Config } from '../config/config.js';
 import { SECTIONS } from '../config/settings.js';
@@ -32,6 +33,8 @@ export interface IngestLimits {
   readonly maxExpandedBytes: number;
   /** The verdicts kept on ingest. */
   readonly flaky: FlakySettings;
+  /** Bounds on the failure signatures' work. */
+  readonly signatures: SignatureLimits;
 }
 
 /** Connections of the MySQL pool never held by ingests: reads and test-id registration. */
@@ -57,6 +60,10 @@ export function ingestLimits(config: Config): IngestLimits {
     concurrency: dialect === 'sqlite' ? 1 : maxIngests,
     maxExpandedBytes: config.server.maxExpandedBytes,
     flaky: config.flaky,
+    signatures: {
+      tracebackBytes: config.signatures.tracebackBytes,
+      matchTimeoutMs: config.signatures.matchTimeout,
+    },
   };
 }
 
@@ -67,11 +74,11 @@ export function createIngestService(deps: {
   limits: IngestLimits;
 }): IngestService {
   const inTurn = turns(deps.limits.concurrency);
-  const { maxExpandedBytes, flaky } = deps.limits;
+  const { maxExpandedBytes, flaky, signatures } = deps.limits;
   return {
     async ingest(input) {
       const summary = await inTurn(() =>
-        ingestRun(deps.db, deps.pool, input, { maxExpandedBytes, flaky }).catch(
+        ingestRun(deps.db, deps.pool, input, { maxExpandedBytes, flaky, signatures }).catch(
           (error: unknown) => {
             throw namingTheSetting(error);
           },

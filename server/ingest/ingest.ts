@@ -15,6 +15,8 @@ import { countsOf } from '../runs/run.service.js';
 import { applyRun } from '../runs/rollups.js';
 import { noCounts, type StatusCounts } from '../runs/outcome.js';
 import { RunWriter } from './run-writer.js';
+import { FailureLog, type SignatureLimits } from '../insights/signatures/failure-log.js';
+import { recordRunSignatures } from '../insights/signatures/run-signatures.js';
 
 export interface IngestInput {
   /**
@@ -50,6 +52,8 @@ export interface IngestOptions {
   maxExpandedBytes?: number;
   /** The verdicts' settings; default: the `flaky` section's defaults. */
   flaky?: FlakySettings;
+  /** Bounds on the failure signatures' work (settings `signatures.*`); default: their defaults. */
+  signatures?: SignatureLimits;
 }
 
 /**
@@ -99,7 +103,8 @@ export async function ingestRun(
       // which the ingest service keeps free (`ingestLimits`). SQLite has one connection.
       const bulk = await createBulkWriter(db.dialect, trx);
       const catalogue = db.dialect === 'mysql' ? await createBulkWriter(db.dialect, db.knex) : bulk;
-      const writer = new RunWriter(bulk, catalogue, runId, artifact);
+      const failures = new FailureLog(trx, options.signatures);
+      const writer = new RunWriter(bulk, catalogue, runId, artifact, failures);
       const outcome = await pool.parseSubunit(
         input.source,
         async (batch) => {
@@ -156,6 +161,13 @@ export async function ingestRun(
         { id: runId, runAt, buildName, ...runKeysOf(metadata) },
         [...writer.perTest.values()],
         options.flaky,
+      );
+      await recordRunSignatures(
+        trx,
+        db.dialect,
+        bulk,
+        { id: runId, uuid, runAt, buildName },
+        failures,
       );
       const parsedDstat = await dstat;
       if (parsedDstat && input.dstat) {

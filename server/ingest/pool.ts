@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { DEFAULT_SIGNATURE_LIMITS } from '../insights/signatures/failure-log.js';
 import type {
   DstatOutcome,
   MainMessage,
@@ -60,6 +61,8 @@ export interface PoolOptions {
   batchResults?: number;
   /** …or this many attachment bytes. */
   batchBytes?: number;
+  /** How much of the end of a traceback its signature is computed from (bytes). */
+  signatureBytes?: number;
 }
 
 export function createParserPool(options: PoolOptions = {}): ParserPool {
@@ -75,6 +78,7 @@ export function createParserPool(options: PoolOptions = {}): ParserPool {
   });
   const batchResults = options.batchResults ?? 250;
   const batchBytes = options.batchBytes ?? 2 << 20;
+  const signatureBytes = options.signatureBytes ?? DEFAULT_SIGNATURE_LIMITS.tracebackBytes;
 
   async function run<T>(
     make: (port: MessagePort) => ParseTask,
@@ -121,7 +125,14 @@ export function createParserPool(options: PoolOptions = {}): ParserPool {
     threads,
     parseSubunit: (source, onBatch, maxBytes = Infinity) =>
       run<SubunitOutcome>(
-        (port) => ({ kind: 'subunit', port, batchResults, batchBytes, maxBytes }),
+        (port) => ({
+          kind: 'subunit',
+          port,
+          batchResults,
+          batchBytes,
+          maxBytes,
+          signatureBytes,
+        }),
         source,
         onBatch,
       ),

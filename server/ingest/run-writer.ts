@@ -3,6 +3,7 @@ import type { ResultStatus, TestResult as ParsedResult } from '../../workers/sub
 import type { BulkWriter } from '../db/bulk.js';
 import { hashTestId } from '../db/test-key.js';
 import { noCounts, outcomeOf, type StatusCounts } from '../runs/outcome.js';
+import type { FailureLog } from '../insights/signatures/failure-log.js';
 import type { ArtifactWriter } from './artifact-writer.js';
 import { microseconds, type TestShare } from '../runs/rollups.js';
 
@@ -55,10 +56,12 @@ export class RunWriter {
     private readonly catalogue: BulkWriter,
     private readonly runId: number,
     private readonly artifact: ArtifactWriter,
+    /** Where failing results' signatures and rule hits are kept for the end of the run. */
+    readonly failures: FailureLog,
   ) {}
 
   async write(batch: SubunitBatch): Promise<void> {
-    await this.writeResults(batch.results);
+    await this.writeResults(batch);
     const runFiles = [
       ...batch.runAttachments,
       ...batch.parseErrors.flatMap((e) => [
@@ -75,12 +78,13 @@ export class RunWriter {
     await this.artifact.append(batch.artifact);
   }
 
-  private async writeResults(results: ParsedResult[]): Promise<void> {
+  private async writeResults({ results, signatures }: SubunitBatch): Promise<void> {
     if (results.length === 0) return;
     const tests = await this.testsOf(results);
+    const signatureOf = new Map(signatures.map((s) => [s.result, s]));
     const rows: unknown[][] = [];
     const files: { seq: number; name: string; mime: string; bytes: Uint8Array }[] = [];
-    for (const r of results) {
+    for (const [index, r] of results.entries()) {
       const seq = this.results++;
       const test = tests.get(r.testId)!;
       const duration =
@@ -100,9 +104,17 @@ export class RunWriter {
         r.attrs.join(','),
       ]);
       for (const a of r.attachments) files.push({ seq, ...a });
+      const outcome = outcomeOf(r.status);
+      this.failures.see(r.testId, outcome);
+      const signature = signatureOf.get(index);
+      if (outcome === 'failing' && signature) {
+        const traceback = r.attachments.find((a) => a.name === 'traceback')?.bytes;
+        this.failures.add({ seq, testRowId: test.id, testId: r.testId, signature }, traceback);
+      }
     }
     await this.bulk.insert('test_results', RESULT_COLUMNS, rows);
     await this.insertAttachments(files);
+    await this.failures.endBatch();
   }
 
   private count(r: ParsedResult, duration: number | null, test: TestShare): void {

@@ -1,9 +1,12 @@
 import type { CommandSpec } from '../command.js';
+import { rulesCommand, signaturesCommand } from './signatures/signatures.commands.js';
 import { timingsCommand } from './timings/timings.commands.js';
 
 /** The insights' commands, one entry per line of this list. */
 export const insightsCommands: readonly CommandSpec[] = [
   timingsCommand,
+  signaturesCommand,
+  rulesCommand,
   {
     name: 'flaky',
     summary:

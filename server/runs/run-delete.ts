@@ -19,6 +19,14 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
     const run: RunRow | undefined = await trx('runs').where('id', runRowId).first();
     if (!run) return false;
     const shares = await sharesOf(trx, runRowId);
+    // Loaded when used: the insights sit above the runs (they read results and run keys).
+    const { prepareRunRemoval } = await import('../insights/run-removal.js');
+    const removeInsights = await prepareRunRemoval(
+      db.dialect,
+      trx,
+      run,
+      shares.map((t) => t.id),
+    );
     // Results and attachments reference the run by cascading foreign keys. Deleted before the
     // aggregates change: of two processes deleting the same run at once (two servers expiring
     // on one MySQL), the second waits on this row's lock, then deletes nothing and stops here,
@@ -37,15 +45,7 @@ export async function deleteRun(db: Database, runRowId: number): Promise<boolean
       shares,
       -1,
     );
-    // Loaded when used: the insights sit above the runs (they read results and run keys).
-    await (
-      await import('../insights/flaky/flaky-delete.js')
-    ).reverseFlakyRun(
-      db.dialect,
-      trx,
-      run,
-      shares.map((t) => t.id),
-    );
+    await removeInsights(bulk);
     await deleteEmptied(
       trx,
       run.build_name,

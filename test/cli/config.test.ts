@@ -110,6 +110,15 @@ describe('loadConfig', () => {
       },
       ...INSIGHTS_DEFAULTS,
       webhooks: WEBHOOK_DEFAULTS,
+      signatures: {
+        tracebackBytes: 64 << 10,
+        maxPattern: 500,
+        maxRules: 200,
+        matchTimeout: 50,
+        backfill: 100_000,
+        imprecisePercent: 10,
+        staleAfter: 30 * 86_400_000,
+      },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -220,6 +229,15 @@ describe('loadConfig', () => {
       },
       ...INSIGHTS_DEFAULTS,
       webhooks: WEBHOOK_DEFAULTS,
+      signatures: {
+        tracebackBytes: 64 << 10,
+        maxPattern: 500,
+        maxRules: 200,
+        matchTimeout: 50,
+        backfill: 100_000,
+        imprecisePercent: 10,
+        staleAfter: 30 * 86_400_000,
+      },
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),
@@ -296,7 +314,7 @@ describe('loadConfig', () => {
       `server.port in ${join(dir, 'bad-port.yaml')}: "abc" is not a port 0…65535`,
     );
     expect(named('section.yaml', 'gitlab:\n  url: x\n')).toThrow(
-      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, flaky, timings, resources, webhooks, gerrit)`,
+      `gitlab in ${join(dir, 'section.yaml')}: unknown section (expected database, server, redis, scrape, retention, flaky, timings, resources, webhooks, signatures, gerrit)`,
     );
     expect(named('key.yaml', 'server:\n  prot: 1\n')).toThrow(
       `server.prot in ${join(dir, 'key.yaml')}: unknown setting (expected port, host, maxUpload, maxUploadDstat, maxExpanded, uploadIdleTimeout, uploadDir, baseUrl, trustProxy, maxQueryDepth, maxQueryCost, maxQueryAliases, maxQueryFields, maxQueryTokens, maxWsMessage, maxSubscriptions, maxSocketsPerAddress, dev)`,
@@ -305,7 +323,7 @@ describe('loadConfig', () => {
       `server in ${join(dir, 'flat.yaml')}: expected its settings (port, host`,
     );
     expect(named('list.json', '[1, 2]')).toThrow(
-      'expected sections (database, server, redis, scrape, retention, flaky, timings, resources, webhooks, gerrit), got [1,2]',
+      'expected sections (database, server, redis, scrape, retention, flaky, timings, resources, webhooks, signatures, gerrit), got [1,2]',
     );
     expect(named('broken.json', '{"server": ')).toThrow(
       `${join(dir, 'broken.json')}: not valid JSON`,

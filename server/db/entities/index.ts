@@ -14,8 +14,13 @@ import { InsightDelivery } from './insight-delivery.entity.js';
 import { InsightEvent } from './insight-event.entity.js';
 import { FlakyTransition } from './flaky-transition.entity.js';
 import { FlakyVerdict } from './flaky-verdict.entity.js';
+import { KnownIssueRule } from './known-issue-rule.entity.js';
+import { ResultSignature } from './result-signature.entity.js';
+import { RuleHit } from './rule-hit.entity.js';
 import { RunLogKey } from './run-log-key.entity.js';
 import { ScrapeTask } from './scrape-task.entity.js';
+import { Signature } from './signature.entity.js';
+import { SignatureDaily } from './signature-daily.entity.js';
 import { Artifact } from './artifact.entity.js';
 import { ArtifactChunk } from './artifact-chunk.entity.js';
 import { Attachment } from './attachment.entity.js';
@@ -58,8 +63,13 @@ export {
   InsightEvent,
   FlakyVerdict,
   FlakyTransition,
+  KnownIssueRule,
+  ResultSignature,
+  RuleHit,
   RunLogKey,
   ScrapeTask,
+  Signature,
+  SignatureDaily,
 };
 
 export const entities = [
@@ -93,4 +103,9 @@ export const entities = [
   FlakyVerdict,
   FlakyTransition,
   InsightDelivery,
+  Signature,
+  ResultSignature,
+  SignatureDaily,
+  KnownIssueRule,
+  RuleHit,
 ];

@@ -10,6 +10,7 @@ import { Migration20261203132407_scrape_tasks } from './20261203132407-scrape-ta
 import { Migration20261203133723_patch_set_commit_message } from './20261203133723-patch-set-commit-message.js';
 import { Migration20261203140000_ci_health_indexes } from './20261203140000-ci-health-indexes.js';
 import { Migration20261204205500_insight_events } from './20261204205500-insight-events.js';
+import { Migration20261204213015_signatures } from './20261204213015-signatures.js';
 import { Migration20261204213817_ci_job_days } from './20261204213817-ci-job-days.js';
 import { Migration20261204214317_insight_deliveries } from './20261204214317-insight-deliveries.js';
 import { Migration20261204215000_flaky_verdicts } from './20261204215000-flaky-verdicts.js';
@@ -36,6 +37,7 @@ export const sqliteMigrations: MigrationObject[] = [
   },
   { name: '20261203140000-ci-health-indexes', class: Migration20261203140000_ci_health_indexes },
   { name: '20261204205500-insight-events', class: Migration20261204205500_insight_events },
+  { name: '20261204213015-signatures', class: Migration20261204213015_signatures },
   { name: '20261204213817-ci-job-days', class: Migration20261204213817_ci_job_days },
   {
     name: '20261204214317-insight-deliveries',
