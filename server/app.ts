@@ -29,7 +29,7 @@ import type { QueryLimits } from './graphql/limits.js';
 import { createRateLimiter } from './graphql/rate-limit.js';
 import { createWebSocketServer, serveWebSocket } from './graphql/websocket.js';
 import { listen } from './http/listen.js';
-import { startInsightDelivery } from './insights/webhooks/delivery-loop.js';
+import { startInsightDelivery } from './webhooks/delivery-loop.js';
 import { sendPage, staticFiles } from './http/static.js';
 import { openRuntime, type Runtime, type Services } from './runtime.js';
 import { createFetcher } from './scrape/fetcher.js';

@@ -12,6 +12,7 @@ import { runsDomain } from './runs/runs.domain.js';
 import { scrapeDomain } from './scrape/scrape.domain.js';
 import { testsDomain } from './tests/tests.domain.js';
 import { tokensDomain } from './tokens/tokens.domain.js';
+import { webhooksDomain } from './webhooks/webhooks.domain.js';
 
 export const domains = [
   runsDomain,
@@ -24,4 +25,5 @@ export const domains = [
   cisDomain,
   scrapeDomain,
   insightsDomain,
+  webhooksDomain,
 ] as const;

@@ -7,7 +7,7 @@ import { startCollection } from '../gerrit/collection.js';
 import { configuredGerritServers, loadGerritServers } from '../gerrit/options.js';
 import { switchOption, type Invocation } from '../command.js';
 import { scheduleFlakySweep } from '../insights/flaky/flaky-sweep.js';
-import { scheduleInsightPurge } from '../insights/webhooks/retention.js';
+import { scheduleInsightPurge } from '../webhooks/retention.js';
 import { schedulePurge } from '../scrape/purge.js';
 import { scheduleExpiry } from './serve-expiry.js';
 import { untilStopSignal } from './signals.js';

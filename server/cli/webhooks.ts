@@ -1,10 +1,6 @@
 import { switchOption, textOption, type Invocation } from '../command.js';
 import { GatewatchError } from '../errors.js';
-import {
-  listDeliveries,
-  type DeliveryRecord,
-  type DeliveryState,
-} from '../insights/webhooks/deliveries.js';
+import { listDeliveries, type DeliveryRecord, type DeliveryState } from '../webhooks/deliveries.js';
 import { withDatabase } from './database.js';
 import { formatTable, utcTime } from './table.js';
 

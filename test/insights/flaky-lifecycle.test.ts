@@ -34,8 +34,12 @@ async function verdictsOf(server: TestServer, testId: string) {
   return response.body.data!.test.verdicts;
 }
 
+/** The verdict events in the outbox (the signatures' `signature.new` beside them are not these tests'). */
 async function events(server: TestServer) {
-  const rows = await server.app.services.db.knex('insight_events').orderBy('id');
+  const rows = await server.app.services.db
+    .knex('insight_events')
+    .where('kind', 'test.verdict')
+    .orderBy('id');
   return rows.map(
     (r) =>
       JSON.parse(r.payload as string) as {

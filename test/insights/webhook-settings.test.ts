@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/config.js';
 import { recordInsightEvents } from '../../server/insights/events.js';
-import { listDeliveries } from '../../server/insights/webhooks/deliveries.js';
+import { listDeliveries } from '../../server/webhooks/deliveries.js';
 import { gatewatch } from '../helpers/cli.js';
 import { backends } from '../helpers/databases.js';
 import { until } from '../helpers/gerrit-fed.js';

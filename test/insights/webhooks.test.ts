@@ -10,7 +10,7 @@ import { recordInsightEvents, type InsightEventPayload } from '../../server/insi
 import { createApp } from '../../server/app.js';
 import { loadConfig, type DbTarget } from '../../server/config/config.js';
 import type { Database } from '../../server/db/orm.js';
-import { purgeInsightEvents } from '../../server/insights/webhooks/deliveries.js';
+import { purgeInsightEvents } from '../../server/webhooks/deliveries.js';
 import { backends } from '../helpers/databases.js';
 import { gatewatch } from '../helpers/cli.js';
 import { until } from '../helpers/gerrit-fed.js';

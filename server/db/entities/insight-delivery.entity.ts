@@ -3,7 +3,7 @@ import { InsightEvent } from './insight-event.entity.js';
 
 /**
  * One delivery of an insights event to one target: the `insightEvents` subscription (no URL)
- * or a configured webhook URL. The table is a leased queue (server/insights/webhooks/
+ * or a configured webhook URL. The table is a leased queue (server/webhooks/
  * deliveries.ts): instances claim deliveries under a lease, so that none is made twice at once.
  */
 export const InsightDelivery = defineEntity({

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 
 /**
  * The deliveries of the insights outbox: one row per event and target (the subscription, or a
- * webhook URL), claimed by the instances under a lease (server/insights/webhooks/deliveries.ts).
+ * webhook URL), claimed by the instances under a lease (server/webhooks/deliveries.ts).
  */
 export class Migration20261204214317_insight_deliveries extends Migration {
   override async up(): Promise<void> {

@@ -1,5 +1,5 @@
-import { topic } from '../../graphql/pubsub.js';
-import type { InsightEventPayload } from '../events.js';
+import { topic } from '../graphql/pubsub.js';
+import type { InsightEventPayload } from '../insights/events.js';
 
 /** An outbox event as the bus carries it to the `insightEvents` subscribers (plain JSON). */
 export interface InsightEventMessage {

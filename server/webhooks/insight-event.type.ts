@@ -1,7 +1,8 @@
 /** The insights events as GraphQL clients see them (the `insightEvents` subscription). */
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTime } from '../../graphql/scalars.js';
-import type { InsightEventPayload } from '../events.js';
+import { DateTime } from '../graphql/scalars.js';
+import type { InsightEventPayload } from '../insights/events.js';
+import { Verdict } from '../insights/flaky/flaky.type.js';
 
 /** Its values are the outbox's kinds, as the webhooks' `X-Gatewatch-Event` names them. */
 export enum InsightEventKind {
@@ -15,14 +16,6 @@ registerEnumType(InsightEventKind, {
     'TEST_VERDICT: a test became or stopped being flaky or broken on a scope; NEW_SIGNATURE: a failure signature was seen for the first time.',
 });
 
-export enum InsightVerdict {
-  FLAKY = 'flaky',
-  BROKEN = 'broken',
-  FIXED = 'fixed',
-}
-
-registerEnumType(InsightVerdict, { name: 'InsightVerdict' });
-
 @ObjectType({ simpleResolvers: true, description: 'A test’s verdict changed on a scope.' })
 export class TestVerdictChange {
   @Field(() => String, { description: 'The test id as in the stream.' })
@@ -31,14 +24,14 @@ export class TestVerdictChange {
   @Field(() => String, { description: 'The scope the verdict holds on (`job:NAME`, …).' })
   scope!: string;
 
-  @Field(() => InsightVerdict, {
+  @Field(() => Verdict, {
     nullable: true,
     description: 'The verdict before; null for the test’s first verdict on the scope.',
   })
-  from!: InsightVerdict | null;
+  from!: Verdict | null;
 
-  @Field(() => InsightVerdict)
-  to!: InsightVerdict;
+  @Field(() => Verdict)
+  to!: Verdict;
 }
 
 @ObjectType({
@@ -96,8 +89,8 @@ export function insightEventOf(
       testVerdict: {
         testId: event.testId,
         scope: event.scope,
-        from: event.from as InsightVerdict | null,
-        to: event.to as InsightVerdict,
+        from: event.from as Verdict | null,
+        to: event.to as Verdict,
       },
       newSignature: null,
     };

@@ -7,10 +7,10 @@
  * the same event twice at once.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type { InsightEventPayload } from '../events.js';
-import { claimNext, RELEASED, writeHeld, type LeasedTable } from '../../db/leased-queue.js';
-import type { Database } from '../../db/orm.js';
-import { toDate } from '../../db/sql.js';
+import type { InsightEventPayload } from '../insights/events.js';
+import { claimNext, RELEASED, writeHeld, type LeasedTable } from '../db/leased-queue.js';
+import type { Database } from '../db/orm.js';
+import { toDate } from '../db/sql.js';
 
 export type DeliveryState = 'queued' | 'running' | 'delivered' | 'failed';
 

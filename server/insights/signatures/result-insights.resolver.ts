@@ -1,20 +1,16 @@
 /**
- * The insights' fields on the runs' types: a failing result's signature, its novelty and its
- * known issues; a signature's example run and traceback. Here, not in server/insights/: the
- * runs depend on the insights (deleteRun takes a run out of them), not the other way round.
+ * The signatures' fields on the runs' types: a failing result's signature, its novelty and
+ * its known issues; a signature's example run and traceback. The insights sit above the runs
+ * (deleteRun reaches them only through a lazy import).
  */
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { knownIssueRulesOf } from '../insights/signatures/rule.resolver.js';
-import type { SignaturesContext } from '../insights/signatures/signatures.loaders.js';
-import {
-  KnownIssueRule,
-  ResultSignature,
-  Signature,
-} from '../insights/signatures/signature.type.js';
-import type { RunsContext } from './run.loaders.js';
-import { Run } from './run.type.js';
-import { TestResult } from './result.type.js';
-import { tracebackTail } from './result.service.js';
+import { knownIssueRulesOf } from './rule.resolver.js';
+import type { SignaturesContext } from './signatures.loaders.js';
+import { KnownIssueRule, ResultSignature, Signature } from './signature.type.js';
+import type { RunsContext } from '../../runs/run.loaders.js';
+import { Run } from '../../runs/run.type.js';
+import { TestResult } from '../../runs/result.type.js';
+import { tracebackTail } from '../../runs/result.service.js';
 
 type InsightsContext = RunsContext & SignaturesContext;
 

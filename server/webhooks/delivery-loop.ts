@@ -6,13 +6,13 @@
  * webhook delivery POSTs it, and a failed attempt is tried again after a back-off doubling
  * from `webhooks.backoff`, until `webhooks.maxAttempts`, then given up.
  */
-import { SECTIONS } from '../../config/settings.js';
-import { startClaimLoop } from '../../claim-loop.js';
-import { GatewatchError } from '../../errors.js';
-import { holderName } from '../../gerrit/lease.js';
-import type { RequestGuard } from '../../http/transport.js';
-import type { Runtime } from '../../runtime.js';
-import { createHostGuard } from '../../scrape/guard.js';
+import { SECTIONS } from '../config/settings.js';
+import { startClaimLoop } from '../claim-loop.js';
+import { GatewatchError } from '../errors.js';
+import { holderName } from '../gerrit/lease.js';
+import type { RequestGuard } from '../http/transport.js';
+import type { Runtime } from '../runtime.js';
+import { createHostGuard } from '../scrape/guard.js';
 import {
   claimDelivery,
   fanOut,

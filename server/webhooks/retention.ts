@@ -1,5 +1,5 @@
-import { schedulePeriodic } from '../../periodic.js';
-import type { Runtime } from '../../runtime.js';
+import { schedulePeriodic } from '../periodic.js';
+import type { Runtime } from '../runtime.js';
 import { purgeInsightEvents } from './deliveries.js';
 
 const HOUR_MS = 3_600_000;

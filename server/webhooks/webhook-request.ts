@@ -4,8 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { finished } from 'node:stream/promises';
-import { GatewatchError } from '../../errors.js';
-import { openResponse, type RequestGuard } from '../../http/transport.js';
+import { GatewatchError } from '../errors.js';
+import { openResponse, type RequestGuard } from '../http/transport.js';
 import type { Delivery, OutboxEvent } from './deliveries.js';
 
 /** The `X-Gatewatch-Signature` of `body`: `sha256=` and the hex HMAC-SHA256 under `secret`. */

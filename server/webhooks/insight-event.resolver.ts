@@ -1,6 +1,6 @@
 import { filter, map, pipe } from '@graphql-yoga/subscription';
 import { Arg, Resolver, Root, Subscription } from 'type-graphql';
-import type { Context } from '../../graphql/context.js';
+import type { Context } from '../graphql/context.js';
 import { insightEventDelivered, type InsightEventMessage } from './insight-event.topics.js';
 import { InsightEvent, InsightEventKind, insightEventOf } from './insight-event.type.js';
 
