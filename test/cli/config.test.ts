@@ -49,6 +49,33 @@ const WEBHOOK_DEFAULTS = {
   retention: 7 * 86_400_000,
 };
 
+/** The sections after scrape's, the same in every expected config below. */
+const LATER_SECTIONS_DEFAULTS = {
+  retention: { expireAfter: 0, expireBatch: 50, expirePause: 1000 },
+  flaky: {
+    scopes: ['job', 'project', 'branch', 'queue'],
+    window: 14 * 86_400_000,
+    windowRuns: 100,
+    transitionRate: 0.3,
+    minRuns: 10,
+    brokenRuns: 3,
+    fixedAfter: 7 * 86_400_000,
+    sweepEvery: 3_600_000,
+    maxPage: 200,
+  },
+  ...INSIGHTS_DEFAULTS,
+  webhooks: WEBHOOK_DEFAULTS,
+  signatures: {
+    tracebackBytes: 64 << 10,
+    maxPattern: 500,
+    maxRules: 200,
+    matchTimeout: 50,
+    backfill: 100_000,
+    imprecisePercent: 10,
+    staleAfter: 30 * 86_400_000,
+  },
+};
+
 describe('loadConfig', () => {
   it('gives the defaults, frozen, by section', () => {
     const config = loadConfig({}, {});
@@ -96,29 +123,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
-      retention: { expireAfter: 0, expireBatch: 50, expirePause: 1000 },
-      flaky: {
-        scopes: ['job', 'project', 'branch', 'queue'],
-        window: 14 * 86_400_000,
-        windowRuns: 100,
-        transitionRate: 0.3,
-        minRuns: 10,
-        brokenRuns: 3,
-        fixedAfter: 7 * 86_400_000,
-        sweepEvery: 3_600_000,
-        maxPage: 200,
-      },
-      ...INSIGHTS_DEFAULTS,
-      webhooks: WEBHOOK_DEFAULTS,
-      signatures: {
-        tracebackBytes: 64 << 10,
-        maxPattern: 500,
-        maxRules: 200,
-        matchTimeout: 50,
-        backfill: 100_000,
-        imprecisePercent: 10,
-        staleAfter: 30 * 86_400_000,
-      },
+      ...LATER_SECTIONS_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.server)).toBe(true);
@@ -215,29 +220,7 @@ describe('loadConfig', () => {
         publicScrape: false,
         publicRateLimit: 10,
       },
-      retention: { expireAfter: 0, expireBatch: 50, expirePause: 1000 },
-      flaky: {
-        scopes: ['job', 'project', 'branch', 'queue'],
-        window: 14 * 86_400_000,
-        windowRuns: 100,
-        transitionRate: 0.3,
-        minRuns: 10,
-        brokenRuns: 3,
-        fixedAfter: 7 * 86_400_000,
-        sweepEvery: 3_600_000,
-        maxPage: 200,
-      },
-      ...INSIGHTS_DEFAULTS,
-      webhooks: WEBHOOK_DEFAULTS,
-      signatures: {
-        tracebackBytes: 64 << 10,
-        maxPattern: 500,
-        maxRules: 200,
-        matchTimeout: 50,
-        backfill: 100_000,
-        imprecisePercent: 10,
-        staleAfter: 30 * 86_400_000,
-      },
+      ...LATER_SECTIONS_DEFAULTS,
     };
     for (const path of [
       file('g.json', JSON.stringify(settings)),
