@@ -35,6 +35,18 @@ export const oracleAvailable: boolean = (() => {
   return ok;
 })();
 
+/** Debian's stestr (python3-stestr): the timings and exclude-list tests run it. */
+export const STESTR = '/usr/bin/stestr';
+
+/** Its tests skip when run by hand without it; under CI=true it must be installed. */
+export const stestrMissing: boolean = (() => {
+  const missing = spawnSync(STESTR, ['--version'], { stdio: 'ignore' }).status !== 0;
+  if (missing && process.env.CI === 'true') {
+    throw new Error('CI: python3-stestr (/usr/bin/stestr) must be installed');
+  }
+  return missing;
+})();
+
 /** What python-subunit reads from a file (decompressed, v1 or v2). */
 export function oracle(path: string, options: { v1?: boolean } = {}): OracleReport {
   const args = [SCRIPT, ...(options.v1 ? ['--v1'] : []), path];
