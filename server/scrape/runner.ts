@@ -176,8 +176,7 @@ function throttledProgress(held: HeldTask, events: Events): ThrottledProgress {
     },
     async flush() {
       clearTimeout(timer);
-      timer = undefined;
-      latest = null;
+      write();
       await writing;
     },
   };
