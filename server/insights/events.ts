@@ -39,18 +39,25 @@ export interface NewSignatureEvent {
 
 export type InsightEventPayload = TestVerdictEvent | NewSignatureEvent;
 
+/**
+ * Events per statement: SQLite refuses a multi-row insert of more than 500 rows ("too many
+ * terms in compound SELECT"), and a new stream can bring thousands of new signatures.
+ */
+const EVENTS_PER_STATEMENT = 200;
+
 /** Records `events` in the outbox, in the caller's transaction. */
 export async function recordInsightEvents(
   trx: Knex,
   events: readonly InsightEventPayload[],
 ): Promise<void> {
-  if (events.length === 0) return;
   const createdAt = new Date();
-  await trx('insight_events').insert(
-    events.map((event) => ({
-      kind: event.kind,
-      payload: JSON.stringify(event),
-      created_at: createdAt,
-    })),
-  );
+  for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
+    await trx('insight_events').insert(
+      events.slice(i, i + EVENTS_PER_STATEMENT).map((event) => ({
+        kind: event.kind,
+        payload: JSON.stringify(event),
+        created_at: createdAt,
+      })),
+    );
+  }
 }

@@ -18,6 +18,8 @@ const DELIVERIES: LeasedTable = { table: 'insight_deliveries' };
 
 /** Events given their deliveries per round: a backlog is worked through round by round. */
 const FAN_OUT_BATCH = 500;
+/** Delivery rows per insert statement. */
+const ROWS_PER_INSERT = 200;
 
 /** The longest error message kept (insight_deliveries.error). */
 const ERROR_MAX = 1024;
@@ -57,30 +59,35 @@ export async function fanOut(db: Database, urls: readonly string[], now = new Da
     .select('e.id');
   if (fresh.length === 0) return 0;
   const targets = [null, ...urls];
-  const rows = fresh.flatMap(({ id }) =>
-    targets.map((url) => ({
-      event_id: id,
-      uuid: randomUUID(),
-      url,
-      url_key: url === null ? '' : urlKey(url),
-      state: 'queued',
-      attempts: 0,
-      status: null,
-      error: null,
-      not_before: now,
-      holder: null,
-      lease_until: null,
-      created_at: now,
-      updated_at: now,
-    })),
-  );
-  try {
-    await db.knex('insight_deliveries').insert(rows).onConflict(['event_id', 'url_key']).ignore();
-  } catch (error) {
-    // Two instances inserting the same keys at once may deadlock on MySQL: the one refused
-    // leaves them to the other, and looks again next round.
-    if ((error as { code?: string }).code === 'ER_LOCK_DEADLOCK') return 0;
-    throw error;
+  // An event's deliveries go in one statement (an event with some of them is fanned out), and
+  // a statement holds at most ROWS_PER_INSERT rows: SQLite takes no more than 500 in one.
+  const eventsPerInsert = Math.max(1, Math.floor(ROWS_PER_INSERT / targets.length));
+  for (let i = 0; i < fresh.length; i += eventsPerInsert) {
+    const rows = fresh.slice(i, i + eventsPerInsert).flatMap(({ id }) =>
+      targets.map((url) => ({
+        event_id: id,
+        uuid: randomUUID(),
+        url,
+        url_key: url === null ? '' : urlKey(url),
+        state: 'queued',
+        attempts: 0,
+        status: null,
+        error: null,
+        not_before: now,
+        holder: null,
+        lease_until: null,
+        created_at: now,
+        updated_at: now,
+      })),
+    );
+    try {
+      await db.knex('insight_deliveries').insert(rows).onConflict(['event_id', 'url_key']).ignore();
+    } catch (error) {
+      // Two instances inserting the same keys at once may deadlock on MySQL: the one refused
+      // leaves them to the other, and looks again next round.
+      if ((error as { code?: string }).code === 'ER_LOCK_DEADLOCK') return i;
+      throw error;
+    }
   }
   return fresh.length;
 }

@@ -102,16 +102,20 @@ export async function writeStandings(
   );
   const transitions = sorted.filter((c) => c.changed !== undefined && c.row.verdict !== null);
   if (transitions.length === 0) return;
-  await trx('flaky_transitions').insert(
-    transitions.map(({ row, changed }) => ({
-      test_id: row.testId,
-      scope: row.scope,
-      from_verdict: changed!.from,
-      to_verdict: row.verdict,
-      reason: row.reason,
-      at: timeParam(dialect, changed!.at),
-      run_id: runId,
-    })),
+  // Through the bulk writer: a run can turn thousands of tests broken at once, more rows than
+  // one SQLite multi-row insert takes.
+  await bulk.insert(
+    'flaky_transitions',
+    ['test_id', 'scope', 'from_verdict', 'to_verdict', 'reason', 'at', 'run_id'],
+    transitions.map(({ row, changed }) => [
+      row.testId,
+      row.scope,
+      changed!.from,
+      row.verdict,
+      row.reason,
+      timeParam(dialect, changed!.at),
+      runId,
+    ]),
   );
   await recordInsightEvents(
     trx,
