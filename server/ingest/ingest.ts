@@ -323,6 +323,13 @@ function summaryOf(run: Run): Omit<IngestSummary, 'duplicate' | 'warnings'> {
   return { run: run.uuid, tests: run.tests, ...countsOf(run), parseErrors: run.parseErrors };
 }
 
+/** The longest error message shown whole; a database error's can carry a megabyte of SQL. */
+const MESSAGE_MAX = 2000;
+
+/** An error's message, its middle cut when long: the statement's head and the reason stay. */
 export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (message.length <= MESSAGE_MAX) return message;
+  const cut = message.length - MESSAGE_MAX;
+  return `${message.slice(0, MESSAGE_MAX / 2)} …(${cut} characters cut)… ${message.slice(-MESSAGE_MAX / 2)}`;
 }
