@@ -14,7 +14,8 @@ import { parseSince } from './runs.js';
 import { formatTable, utcTime } from './table.js';
 
 /**
- * `gatewatch flaky [--job J] [--project P] [--since D] [--json] [--exclude-list]`: flaky and
+ * `gatewatch flaky [--job J] [--project P] [--branch B] [--queue Q] [--since D] [--json]
+ * [--exclude-list]`: flaky and
  * broken tests per scope with their evidence, as a table, JSON, or stestr's exclude list.
  */
 export async function flaky(invocation: Invocation): Promise<number> {
@@ -22,6 +23,8 @@ export async function flaky(invocation: Invocation): Promise<number> {
   const filter: VerdictFilter = {
     job: textOption(invocation, 'job') ?? null,
     project: textOption(invocation, 'project') ?? null,
+    branch: textOption(invocation, 'branch') ?? null,
+    queue: textOption(invocation, 'queue') ?? null,
   };
   const since = textOption(invocation, 'since');
   if (since !== undefined) filter.since = parseSince(since, new Date());

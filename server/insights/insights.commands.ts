@@ -15,6 +15,8 @@ export const insightsCommands: readonly CommandSpec[] = [
     options: [
       { flag: 'job', valueName: 'JOB', description: 'only verdicts on this job (build_name)' },
       { flag: 'project', valueName: 'PROJECT', description: 'only verdicts on this project' },
+      { flag: 'branch', valueName: 'BRANCH', description: 'only verdicts on this branch' },
+      { flag: 'queue', valueName: 'QUEUE', description: 'only verdicts on this queue (pipeline)' },
       {
         flag: 'since',
         valueName: 'WHEN',
@@ -27,8 +29,8 @@ export const insightsCommands: readonly CommandSpec[] = [
       },
     ],
     details:
-      'With --job and --project, verdicts on either. Thresholds, window and scopes: the flaky\n' +
-      'settings (GATEWATCH_FLAKY_*).',
+      'With several of --job, --project, --branch, --queue: verdicts on any of them.\n' +
+      'Thresholds, window and scopes: the flaky settings (GATEWATCH_FLAKY_*).',
     run: async (invocation) => (await import('../cli/flaky.js')).flaky(invocation),
   },
 ];

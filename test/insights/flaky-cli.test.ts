@@ -111,6 +111,19 @@ describe.each(backends)('gatewatch flaky on $name', (backend) => {
     },
   );
 
+  it('keeps the verdicts on a branch or a queue, and on any of several scopes', async () => {
+    const scopesOf = async (...flags: string[]) => {
+      const { code, out } = await spawnGatewatch(['flaky', '--db', db, '--json', ...flags]);
+      expect(code).toBe(0);
+      return new Set((JSON.parse(out) as { scope: string }[]).map((v) => v.scope));
+    };
+    expect(await scopesOf('--branch', 'master')).toEqual(new Set(['branch:master']));
+    expect(await scopesOf('--queue', 'check')).toEqual(new Set(['queue:check']));
+    expect(await scopesOf('--branch', 'master', '--queue', 'check')).toEqual(
+      new Set(['branch:master', 'queue:check']),
+    );
+  });
+
   it('refuses a bad --since, naming it', async () => {
     const { code, stderr } = await spawnGatewatch(['flaky', '--db', db, '--since', 'soon']);
     expect(code).toBe(2);
