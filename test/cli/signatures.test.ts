@@ -3,19 +3,11 @@
  * compiled command against the database of a real server that ingested insight streams.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DbTarget } from '../../server/config/config.js';
 import { spawnGatewatch } from '../helpers/cli.js';
-import { backends } from '../helpers/databases.js';
+import { backends, dbUrlOf } from '../helpers/databases.js';
 import { insightHistory } from '../helpers/insight-history.js';
 import { startServer } from '../helpers/server.js';
 import { failuresOf, signaturesOf } from '../helpers/signature-oracle.js';
-
-/** The `--db` URL of a server's database. */
-function urlOf(target: DbTarget): string {
-  if (target.dialect === 'sqlite') return `sqlite:${target.path}`;
-  const password = target.password === '' ? '' : `:${encodeURIComponent(target.password)}`;
-  return `mysql://${encodeURIComponent(target.user)}${password}@${target.host}:${target.port}/${target.dbName}`;
-}
 
 const RUNS = insightHistory.slice(0, 9);
 
@@ -37,7 +29,7 @@ describe.each(backends)('gatewatch signatures and rules on $name', (backend) => 
   beforeAll(async () => {
     const server = await startServer(backend);
     for (const run of RUNS) await server.ingest(`insights/${run.file}`, run.metadata);
-    db = urlOf(server.app.services.config.database.target);
+    db = dbUrlOf(server.app.services.config.database.target);
   });
 
   it('lists the signatures as JSON and as a table', async () => {

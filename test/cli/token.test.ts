@@ -7,22 +7,13 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DbTarget } from '../../server/config/config.js';
 import { gatewatch, ingestLines } from '../helpers/cli.js';
-import { backends } from '../helpers/databases.js';
+import { backends, dbUrlOf } from '../helpers/databases.js';
 import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
 
 const fixture = (name: string) => join(FIXTURES, 'subunit', name);
 const scratch = mkdtempSync(join(tmpdir(), 'gatewatch-token-'));
 const MAX_UPLOAD = 512 * 1024;
-
-/** The `--db` URL of the server's database (describeDb hides the password). */
-function urlOf(target: DbTarget): string {
-  if (target.dialect === 'sqlite') return `sqlite:${target.path}`;
-  const user = encodeURIComponent(target.user);
-  const password = target.password === '' ? '' : `:${encodeURIComponent(target.password)}`;
-  return `mysql://${user}${password}@${target.host}:${target.port}/${target.dbName}`;
-}
 
 /** A port nothing listens on: one the system just handed out and took back. */
 async function closedPort(): Promise<number> {
@@ -47,7 +38,7 @@ describe.each(backends)('gatewatch token and ingest --server on $name', (backend
 
   beforeAll(async () => {
     server = await startServer(backend, { GATEWATCH_MAX_UPLOAD: String(MAX_UPLOAD) });
-    db = urlOf(server.app.services.config.database.target);
+    db = dbUrlOf(server.app.services.config.database.target);
   });
 
   const list = async (): Promise<ListedToken[]> => {

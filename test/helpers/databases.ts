@@ -83,3 +83,11 @@ async function mariadbReachable(): Promise<boolean> {
 
 /** The backends to run against, decided once per test file. */
 export const backends: Backend[] = (await mariadbReachable()) ? [sqlite, mariadb] : [sqlite];
+
+/** The `--db` URL of a database (`describeDb` hides the password; commands need it). */
+export function dbUrlOf(target: DbTarget): string {
+  if (target.dialect === 'sqlite') return `sqlite:${target.path}`;
+  const user = encodeURIComponent(target.user);
+  const password = target.password === '' ? '' : `:${encodeURIComponent(target.password)}`;
+  return `mysql://${user}${password}@${target.host}:${target.port}/${target.dbName}`;
+}

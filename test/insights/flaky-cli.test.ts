@@ -8,18 +8,11 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DbTarget } from '../../server/config/parsers.js';
 import { spawnGatewatch } from '../helpers/cli.js';
-import { backends } from '../helpers/databases.js';
+import { backends, dbUrlOf } from '../helpers/databases.js';
 import { STESTR, stestrMissing } from '../helpers/oracle.js';
 import { ingestInsightHistory, insightTests as t } from '../helpers/insight-history.js';
 import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
-
-function urlOf(target: DbTarget): string {
-  return target.dialect === 'sqlite'
-    ? `sqlite:${target.path}`
-    : `mysql://${target.user}${target.password ? `:${target.password}` : ''}@${target.host}:${target.port}/${target.dbName}`;
-}
 
 const FLAKY_TESTS = [t.createServer, t.lockRelease, t.login, t.networkWait];
 
@@ -32,7 +25,7 @@ describe.each(backends)('gatewatch flaky on $name', (backend) => {
   beforeAll(async () => {
     server = await startServer(backend);
     await ingestInsightHistory(server);
-    db = urlOf(server.app.services.config.database.target);
+    db = dbUrlOf(server.app.services.config.database.target);
   });
 
   it('prints a table of the verdicts with their evidence', async () => {
