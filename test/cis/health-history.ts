@@ -4,7 +4,7 @@
  * out from these events in each test.
  */
 import type { CommentAdded, GerritEvent, PatchSetCreated } from '../../server/gerrit/events.js';
-import { openGerritStore } from '../../server/gerrit/store.js';
+import { storeGerritEvents } from '../helpers/gerrit-store.js';
 import type { Services } from '../../server/runtime.js';
 import {
   ACME,
@@ -125,13 +125,6 @@ export async function storeHealthHistory(services: Services): Promise<void> {
     ['review', reviewHistory],
     ['other', otherHistory],
   ] as const) {
-    const store = await openGerritStore(services, {
-      name,
-      url: `https://${name}.example.org`,
-      cis: [],
-      upstream: null,
-    });
-    await store.accept(events, 'replay');
-    await store.close();
+    await storeGerritEvents(services, events, { name });
   }
 }

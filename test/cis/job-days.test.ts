@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/config.js';
 import type { GerritEvent } from '../../server/gerrit/events.js';
 import { reparseReports } from '../../server/gerrit/reparse.js';
-import { openGerritStore } from '../../server/gerrit/store.js';
 import { openRuntime, type Runtime, type Services } from '../../server/runtime.js';
 import { backends } from '../helpers/databases.js';
+import { storeGerritEvents } from '../helpers/gerrit-store.js';
 import { ACME, HOUR, reportAdded, T0 } from '../helpers/gerrit-events.js';
 import { storeHealthHistory } from './health-history.js';
 import {
@@ -26,16 +26,7 @@ const DAY = 86_400_000;
 /** The migration before the rollup's. */
 const BEFORE = '20261203140000-ci-health-indexes';
 
-const store = async (services: Services, events: GerritEvent[]) => {
-  const review = await openGerritStore(services, {
-    name: 'review',
-    url: 'https://review.example.org',
-    cis: [],
-    upstream: null,
-  });
-  await review.accept(events, 'replay');
-  await review.close();
-};
+const store = (services: Services, events: GerritEvent[]) => storeGerritEvents(services, events);
 
 /** Windows over the stored builds' span: all of it, whole days, parts of days, ending early. */
 async function windowsOf(services: Services) {

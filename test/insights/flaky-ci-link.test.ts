@@ -5,8 +5,8 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openGerritStore } from '../../server/gerrit/store.js';
 import { backends } from '../helpers/databases.js';
+import { storeGerritEvents } from '../helpers/gerrit-store.js';
 import { patchSetCreated, reportAdded, T0, ZUUL } from '../helpers/gerrit-events.js';
 import { INSIGHT_DIR, insightHistory, insightTests as t } from '../helpers/insight-history.js';
 import { startServer } from '../helpers/server.js';
@@ -20,13 +20,8 @@ const LOGS = [
 describe.each(backends)('flaky verdicts from CI builds on $name', (backend) => {
   it("takes a run's patch set from the CI build whose log URL is its artifacts URL", async () => {
     const server = await startServer(backend);
-    const store = await openGerritStore(server.app.services, {
-      name: 'review',
-      url: 'https://review.example.org',
-      cis: [],
-      upstream: null,
-    });
-    await store.accept(
+    await storeGerritEvents(
+      server.app.services,
       [
         patchSetCreated(CHANGE, 1, T0),
         reportAdded(CHANGE, 1, T0 + 600, ZUUL, false, [
@@ -36,7 +31,7 @@ describe.each(backends)('flaky verdicts from CI builds on $name', (backend) => {
           { job: 'acme-unit', result: 'SUCCESS', url: LOGS[1]! },
         ]),
       ],
-      'stream',
+      { source: 'stream' },
     );
     // The first two runs of the history (the failure and its recheck), with no change in their metadata.
     const uuids: string[] = [];

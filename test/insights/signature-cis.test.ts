@@ -5,9 +5,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { openGerritStore } from '../../server/gerrit/store.js';
 import { history, logOf } from '../cis/record-history.js';
 import { backends } from '../helpers/databases.js';
+import { storeGerritEvents } from '../helpers/gerrit-store.js';
 import { FIXTURES, startServer, type TestServer } from '../helpers/server.js';
 import { failuresOf, signaturesOf } from '../helpers/signature-oracle.js';
 
@@ -17,14 +17,7 @@ describe.each(backends)('signature CIs on $name', (backend) => {
 
   beforeAll(async () => {
     server = await startServer(backend);
-    const store = await openGerritStore(server.app.services, {
-      name: 'review',
-      url: 'https://review.example.org',
-      cis: [],
-      upstream: null,
-    });
-    await store.accept(history, 'replay');
-    await store.close();
+    await storeGerritEvents(server.app.services, history);
     const ingest = (artifactsUrl?: string) =>
       server.app.services.ingest.ingest({
         name: 'sample-last.subunit',
