@@ -17,6 +17,9 @@ describe('routes', () => {
     });
     expect(parseRoute('/projects')).toEqual({ page: 'projects' });
     expect(parseRoute('/live')).toEqual({ page: 'live' });
+    expect(parseRoute('/flaky')).toEqual({ page: 'flaky' });
+    expect(parseRoute('/signatures')).toEqual({ page: 'signatures' });
+    expect(parseRoute('/signatures/9f3c0a')).toEqual({ page: 'signature', fingerprint: '9f3c0a' });
   });
 
   it('takes everything between /projects/ and /ci as the project, slashes included', () => {
@@ -61,6 +64,9 @@ describe('routes', () => {
       { page: 'change', number: 912345 },
       { page: 'projects' },
       { page: 'ci-matrix', project: 'openstack/nova-specs #2' },
+      { page: 'flaky' },
+      { page: 'signatures' },
+      { page: 'signature', fingerprint: '9f3c0a' },
       { page: 'live' },
       { page: 'go', input: 'https://review.opendev.org/#/c/271726/2' },
     ];

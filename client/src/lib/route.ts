@@ -11,12 +11,15 @@ export type Route =
   | { page: 'projects' }
   | { page: 'ci-matrix'; project: string }
   | { page: 'live' }
+  | { page: 'flaky' }
+  | { page: 'signatures' }
+  | { page: 'signature'; fingerprint: string }
   | { page: 'go'; input: string }
   | { page: 'not-found'; path: string };
 
 /**
  * The route of a path (`/jobs/tempest-full`, `/tests/tempest.api…`, `/runs/3f2a…`,
- * `/cis/acme-ci`, `/changes/912345`, `/projects/openstack/nova/ci`); the query string and
+ * `/cis/acme-ci`, `/changes/912345`, `/projects/openstack/nova/ci`, `/signatures/9f3c…`); the query string and
  * fragment matter only to `/go`, whose input may be a URL typed in by hand.
  */
 export function parseRoute(pathname: string, search = '', hash = ''): Route {
@@ -39,6 +42,11 @@ export function parseRoute(pathname: string, search = '', hash = ''): Route {
     return { page: 'ci-matrix', project: rest.slice(0, -1).join('/') };
   }
   if (head === 'live' && rest.length === 0) return { page: 'live' };
+  if (head === 'flaky' && rest.length === 0) return { page: 'flaky' };
+  if (head === 'signatures' && rest.length === 0) return { page: 'signatures' };
+  if (head === 'signatures' && rest.length === 1) {
+    return { page: 'signature', fingerprint: rest[0]! };
+  }
   return { page: 'not-found', path: pathname };
 }
 
@@ -69,6 +77,12 @@ export function hrefOf(
         return `/projects/${route.project.split('/').map(encodeURIComponent).join('/')}/ci`;
       case 'live':
         return '/live';
+      case 'flaky':
+        return '/flaky';
+      case 'signatures':
+        return '/signatures';
+      case 'signature':
+        return `/signatures/${encodeURIComponent(route.fingerprint)}`;
       case 'go':
         // One segment: the input's slashes, `#` and `?` are all escaped.
         return `/go/${encodeURIComponent(route.input)}`;
