@@ -13,14 +13,17 @@ import { changesById, patchSetsById } from '../gerrit/gerrit.service.js';
 /** Patch sets shown when `-n` is not given. */
 export const DEFAULT_MATRIX_PATCH_SETS = 20;
 
-/** Each verdict's symbol, in the legend's order; a report without one is `?`. */
+/**
+ * Each verdict's symbol, in the legend's order, as the dashboard draws it
+ * (client/src/lib/verdicts.ts; a test holds the two together); a report without one is `?`.
+ */
 export const VERDICT_SYMBOLS: readonly (readonly [string, string])[] = [
   ['SUCCESS', '✓'],
   ['FAILURE', '✗'],
   ['UNSTABLE', '⚠'],
-  ['MERGE_FAILED', 'M'],
-  ['DEPENDENCY_FAILED', 'D'],
-  ['ERROR', 'E'],
+  ['MERGE_FAILED', '⊘'],
+  ['DEPENDENCY_FAILED', '↯'],
+  ['ERROR', '‼'],
 ];
 const NO_VERDICT = '?';
 const NO_REPORT = '·';

@@ -77,9 +77,9 @@ describe.each(backends)('gatewatch status --matrix on $name', (backend) => {
     expect(lines.slice(1)).toEqual([
       'change                3 2 2 1',
       'patch set             1 2 1 1',
-      'Zuul (zuul, upstream) · M ✗ ✓',
-      'ACME CI (acme-ci)     E · ⚠ D',
-      '✓ SUCCESS  ✗ FAILURE  ⚠ UNSTABLE  M MERGE_FAILED  D DEPENDENCY_FAILED  E ERROR  ? no verdict  · no report',
+      'Zuul (zuul, upstream) · ⊘ ✗ ✓',
+      'ACME CI (acme-ci)     ‼ · ⚠ ↯',
+      '✓ SUCCESS  ✗ FAILURE  ⚠ UNSTABLE  ⊘ MERGE_FAILED  ↯ DEPENDENCY_FAILED  ‼ ERROR  ? no verdict  · no report',
     ]);
   });
 
@@ -90,8 +90,8 @@ describe.each(backends)('gatewatch status --matrix on $name', (backend) => {
     expect(lines.slice(1, 5)).toEqual([
       'change                3 2',
       'patch set             1 2',
-      'Zuul (zuul, upstream) · M',
-      'ACME CI (acme-ci)     E ·',
+      'Zuul (zuul, upstream) · ⊘',
+      'ACME CI (acme-ci)     ‼ ·',
     ]);
   });
 

@@ -8,6 +8,7 @@ import { bucketStarts } from '../../client/src/lib/buckets.js';
 import { gerritChangeUrl, serverUrls } from '../../client/src/lib/gerrit-links.js';
 import { nextSort } from '../../client/src/lib/test-list.js';
 import { formatVote, REPORT_VERDICTS, verdictLook } from '../../client/src/lib/verdicts.js';
+import { VERDICT_SYMBOLS } from '../../server/cli/status-matrix.js';
 import { newestFirst, reportsByCi } from '../../client/src/pages/change/change-page.js';
 import {
   DEFAULT_JOB_SORT,
@@ -128,6 +129,11 @@ describe('verdicts and links', () => {
     expect(verdictLook('POST_FAILURE').symbol).not.toBe(verdictLook('FAILURE').symbol);
     expect(verdictLook('success')).toEqual({ symbol: '✓', label: 'success', tone: 'pass' });
     expect(verdictLook('SKIPPED').tone).toBe('other');
+    // `gatewatch status --matrix` draws the same symbols in a terminal.
+    expect(VERDICT_SYMBOLS.map(([verdict]) => [verdict, verdictLook(verdict).symbol])).toEqual(
+      VERDICT_SYMBOLS,
+    );
+    expect(VERDICT_SYMBOLS.map(([verdict]) => verdict)).toEqual([...REPORT_VERDICTS]);
     expect([1, -1, 0, null].map(formatVote)).toEqual(['+1', '-1', '0', '–']);
   });
 
