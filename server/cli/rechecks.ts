@@ -80,7 +80,9 @@ function formatCost(cost: RecheckCost, rules: ReadonlyMap<number, RuleStats>): s
     `${utcTime(cost.since)} … ${utcTime(cost.until)} (UTC)`,
     `rechecks: ${cost.rechecks} on ${cost.changes} changes`,
     `re-runs: ${cost.reruns}, ${hours(cost.rerunNodeHours)} node-hours` +
-      (cost.unknownDurations > 0 ? ` (${cost.unknownDurations} builds without a duration)` : ''),
+      (cost.unknownDurations > 0
+        ? ` (${cost.unknownDurations} build${cost.unknownDurations === 1 ? '' : 's'} without a duration, counted as 0)`
+        : ''),
     `attributed to flaky tests and known issues: ${cost.attributedReruns} re-runs, ` +
       `${hours(cost.attributedNodeHours)} node-hours; unattributed: ${cost.unattributedReruns} re-runs`,
   ];
