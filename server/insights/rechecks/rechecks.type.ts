@@ -34,10 +34,10 @@ export class RecheckedChange {
   @Field(() => Int, { description: 'The change number.' })
   change!: number;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Its project.' })
   project!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Its subject (null when not known).' })
   subject!: string | null;
 
   @Field(() => Int, { description: 'Recheck comments on it in the window.' })
@@ -72,7 +72,7 @@ export class TestRecheckCost {
 
 @ObjectType({ description: 'The re-runs a failure signature caused: what fixing it would save.' })
 export class SignatureRecheckCost {
-  @Field(() => Signature)
+  @Field(() => Signature, { description: 'The signature of the attributed failures.' })
   signature!: Signature;
 
   ruleIds!: number[];
@@ -93,16 +93,16 @@ export class SignatureRecheckCost {
     'those that flaky tests and known issues caused, ranked by test and by signature.',
 })
 export class RecheckCost {
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'The start of the window.' })
   since!: Date;
 
-  @Field(() => DateTime)
+  @Field(() => DateTime, { description: 'The end of the window (excluded).' })
   until!: Date;
 
   @Field(() => Int, { description: 'Recheck comments in the window.' })
   rechecks!: number;
 
-  @Field(() => Int, { description: 'Changes with at least one of them.' })
+  @Field(() => Int, { description: 'Changes with at least one recheck comment in the window.' })
   changes!: number;
 
   @Field(() => Int, {
@@ -125,7 +125,9 @@ export class RecheckCost {
   })
   attributedReruns!: number;
 
-  @Field(() => Float, { description: 'Their node-hours: what each ranking shares out.' })
+  @Field(() => Float, {
+    description: 'The node-hours of the attributed re-runs: what each ranking shares out.',
+  })
   attributedNodeHours!: number;
 
   @Field(() => Int, {
