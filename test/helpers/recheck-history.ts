@@ -47,18 +47,17 @@ interface Report {
   builds: Build[];
 }
 
-const unit = (result: Build['result'], duration: number | null, run?: number): Build => ({
-  job: 'acme-unit',
-  result,
-  duration,
-  ...(run === undefined ? {} : { run }),
-});
-const functional = (result: Build['result'], duration: number | null, run?: number): Build => ({
-  job: 'acme-functional',
-  result,
-  duration,
-  ...(run === undefined ? {} : { run }),
-});
+/** A build of `job`: `result` in `duration` seconds, linked to insight run `run` if given. */
+const buildOf =
+  (job: Build['job']) =>
+  (result: Build['result'], duration: number | null, run?: number): Build => ({
+    job,
+    result,
+    duration,
+    ...(run === undefined ? {} : { run }),
+  });
+const unit = buildOf('acme-unit');
+const functional = buildOf('acme-functional');
 
 /** Zuul's reports on the changes the insight runs tested (their metadata), oldest first. */
 export const REPORTS: readonly Report[] = [
