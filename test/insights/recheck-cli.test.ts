@@ -5,12 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gatewatch } from '../helpers/cli.js';
 import { backends, dbUrlOf } from '../helpers/databases.js';
-import {
-  expectedCost,
-  roundHours,
-  storeRecheckHistory,
-  WINDOW,
-} from '../helpers/recheck-history.js';
+import { expectedCost, roundHours } from '../helpers/recheck-oracle.js';
+import { storeRecheckHistory, WINDOW } from '../helpers/recheck-history.js';
 import { startServer } from '../helpers/server.js';
 
 describe.each(backends)('gatewatch rechecks on $name', (backend) => {

@@ -6,12 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backends } from '../helpers/databases.js';
-import {
-  expectedCost,
-  roundHours,
-  storeRecheckHistory,
-  WINDOW,
-} from '../helpers/recheck-history.js';
+import { expectedCost, roundHours } from '../helpers/recheck-oracle.js';
+import { storeRecheckHistory, WINDOW } from '../helpers/recheck-history.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const QUERY = `query ($filter: RecheckCostFilter, $first: Int) {
