@@ -141,6 +141,8 @@ describe.each(backends)('recheck cost on $name', (backend) => {
         /longer than 90 days/,
       ],
       [{ since: WINDOW.until.toISOString() }, undefined, /since must be before until/],
+      [{ ci: '' }, undefined, /ci must not be empty/],
+      [{ project: '' }, undefined, /project must not be empty/],
       [{}, 0, /first must be 1…100, got 0/],
       [{}, 101, /first must be 1…100, got 101/],
     ];

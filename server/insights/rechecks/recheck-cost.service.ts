@@ -126,10 +126,17 @@ async function scopeOf(db: Database, filter: RecheckCostFilter, first: number) {
         `${MAX_RECHECK_WINDOW_MS / 86_400_000} days`,
     );
   }
-  if (filter.project === '') throw new GatewatchError('BAD_ARGUMENT', 'project must not be empty');
-  const ciIds = filter.ci
-    ? (await ciSystemsByAccount(db.knex, filter.ci, null)).map((c) => c.rowId)
-    : null;
+  // An empty name would match nothing, silently.
+  for (const [name, value] of [
+    ['project', filter.project],
+    ['ci', filter.ci],
+  ] as const) {
+    if (value === '') throw new GatewatchError('BAD_ARGUMENT', `${name} must not be empty`);
+  }
+  const ciIds =
+    filter.ci != null
+      ? (await ciSystemsByAccount(db.knex, filter.ci, null)).map((c) => c.rowId)
+      : null;
   return { since, until, project: filter.project ?? null, ciIds } satisfies RerunScope;
 }
 
