@@ -87,16 +87,16 @@ function parseCount(text: string | undefined): number {
 }
 
 /**
- * `--since`: a UTC date (`2026-12-01`), a UTC time (`2026-12-01T08:00`, `…Z` or with an
- * offset), or an age before `now` (`30m`, `12h`, `7d`, `2w`).
+ * `--since` (or another instant option, `flag`): a UTC date (`2026-12-01`), a UTC time
+ * (`2026-12-01T08:00`, `…Z` or with an offset), or an age before `now` (`30m`, `12h`, `7d`, `2w`).
  */
-export function parseSince(text: string, now: Date): Date {
+export function parseSince(text: string, now: Date, flag = 'since'): Date {
   try {
     return sinceInstant(text, now);
   } catch {
     throw new GatewatchError(
       'BAD_ARGUMENT',
-      `--since ${text}: expected a UTC date (2026-12-01), time (2026-12-01T08:00) or age (12h, 7d, 2w)`,
+      `--${flag} ${text}: expected a UTC date (2026-12-01), time (2026-12-01T08:00) or age (12h, 7d, 2w)`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type { DomainApi } from '../domain.js';
 import { FlakyResolver, TestVerdictsResolver } from './flaky/flaky.resolver.js';
+import { RecheckCostResolver, SignatureRecheckCostResolver } from './rechecks/rechecks.resolver.js';
 import { ResourceContextResolver } from './resources/resource-context.resolver.js';
 import { resourcesLoaders } from './resources/resources.loaders.js';
 import {
@@ -16,6 +17,8 @@ export const insightsApi: DomainApi<unknown> = {
     FlakyResolver,
     TestVerdictsResolver,
     TestTimingsResolver,
+    RecheckCostResolver,
+    SignatureRecheckCostResolver,
     ResourceContextResolver,
     SignatureResolver,
     RuleResolver,

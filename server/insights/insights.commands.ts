@@ -1,4 +1,5 @@
 import type { CommandSpec } from '../command.js';
+import { rechecksCommand } from './rechecks/rechecks.commands.js';
 import { rulesCommand, signaturesCommand } from './signatures/signatures.commands.js';
 import { timingsCommand } from './timings/timings.commands.js';
 
@@ -7,6 +8,7 @@ export const insightsCommands: readonly CommandSpec[] = [
   timingsCommand,
   signaturesCommand,
   rulesCommand,
+  rechecksCommand,
   {
     name: 'flaky',
     summary:

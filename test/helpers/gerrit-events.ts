@@ -12,6 +12,7 @@ import type {
   GerritChange,
   PatchSetCreated,
 } from '../../server/gerrit/events.js';
+import { zuulDuration } from './gerrit-comments.js';
 
 /** 2026-11-30T12:00:00Z. */
 export const T0 = Date.UTC(2026, 10, 30, 12) / 1000;
@@ -84,11 +85,16 @@ export interface JobLine {
   job: string;
   result: string;
   url: string;
+  /** Seconds, written as Zuul does (`in 3m 02s`, the default); null: the line gives none. */
+  duration?: number | null;
 }
 
 /** A Zuul v3 report, `Patch Set N: Verified±1` header included as stream-events sends it. */
 export function zuulReport(patchSet: number, ok: boolean, jobs: JobLine[]): string {
-  const lines = jobs.map((j) => `- ${j.job} ${j.url} : ${j.result} in 3m 02s`);
+  const lines = jobs.map((j) => {
+    const duration = j.duration === undefined ? 182 : j.duration;
+    return `- ${j.job} ${j.url} : ${j.result}${duration === null ? '' : ` in ${zuulDuration(duration)}`}`;
+  });
   return [
     `Patch Set ${patchSet}: Verified${ok ? '+1' : '-1'}`,
     '',

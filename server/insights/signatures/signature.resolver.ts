@@ -20,7 +20,7 @@ import {
 import type { SignaturesContext } from './signatures.loaders.js';
 import { knownIssueRulesOf } from './rule.resolver.js';
 
-function toSignature(row: SignatureRow): Signature {
+export function toSignature(row: SignatureRow): Signature {
   return Object.assign(new Signature(), { ...row, rowId: row.id });
 }
 

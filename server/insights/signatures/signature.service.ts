@@ -121,6 +121,18 @@ export async function signatureByFingerprint(
   return row ? rowOf(row) : null;
 }
 
+/** The signatures with these row ids, by id. */
+export async function signaturesById(
+  db: Database,
+  ids: readonly number[],
+): Promise<Map<number, SignatureRow>> {
+  const rows = (await db.knex('signatures').select(COLUMNS).whereIn('id', ids)) as Record<
+    string,
+    unknown
+  >[];
+  return new Map(rows.map((row) => [Number(row.id), rowOf(row)]));
+}
+
 /** Failures per day or week (weeks summed from the days), oldest first. */
 export async function signatureOverTime(
   db: Database,
