@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAge,
   formatCount,
+  formatHours,
   formatDuration,
   formatDurationTicks,
   formatNumber,
@@ -103,6 +104,13 @@ describe('formats', () => {
   it('counts with thousands separators', () => {
     expect(formatCount(0)).toBe('0');
     expect(formatCount(1234567)).toBe('1,234,567');
+    expect([0, 0.254, 9.994, 10.4, 1250.2].map(formatHours)).toEqual([
+      '0.00 h',
+      '0.25 h',
+      '9.99 h',
+      '10 h',
+      '1,250 h',
+    ]);
     expect(formatCount(null)).toBe('–');
   });
 });

@@ -19,6 +19,7 @@ describe('routes', () => {
     expect(parseRoute('/live')).toEqual({ page: 'live' });
     expect(parseRoute('/flaky')).toEqual({ page: 'flaky' });
     expect(parseRoute('/signatures')).toEqual({ page: 'signatures' });
+    expect(parseRoute('/rechecks')).toEqual({ page: 'rechecks' });
     expect(parseRoute('/signatures/9f3c0a')).toEqual({ page: 'signature', fingerprint: '9f3c0a' });
   });
 
@@ -66,6 +67,7 @@ describe('routes', () => {
       { page: 'ci-matrix', project: 'openstack/nova-specs #2' },
       { page: 'flaky' },
       { page: 'signatures' },
+      { page: 'rechecks' },
       { page: 'signature', fingerprint: '9f3c0a' },
       { page: 'live' },
       { page: 'go', input: 'https://review.opendev.org/#/c/271726/2' },

@@ -36,6 +36,11 @@ export function formatCount(n: number | null | undefined): string {
   return n === null || n === undefined ? '–' : n.toLocaleString('en-US');
 }
 
+/** Node-hours (recheck cost): `0.25 h`, `3.10 h`, `42 h`, `1,250 h`. */
+export function formatHours(hours: number): string {
+  return hours < 10 ? `${hours.toFixed(2)} h` : `${Math.round(hours).toLocaleString('en-US')} h`;
+}
+
 /** Bytes in binary units, three significant digits: `512 B`, `1.50 KiB`, `12.3 MiB`. */
 export function formatBytes(bytes: number | null | undefined): string {
   if (bytes === null || bytes === undefined) return '–';

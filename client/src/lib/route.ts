@@ -14,6 +14,7 @@ export type Route =
   | { page: 'flaky' }
   | { page: 'signatures' }
   | { page: 'signature'; fingerprint: string }
+  | { page: 'rechecks' }
   | { page: 'go'; input: string }
   | { page: 'not-found'; path: string };
 
@@ -44,6 +45,7 @@ export function parseRoute(pathname: string, search = '', hash = ''): Route {
   if (head === 'live' && rest.length === 0) return { page: 'live' };
   if (head === 'flaky' && rest.length === 0) return { page: 'flaky' };
   if (head === 'signatures' && rest.length === 0) return { page: 'signatures' };
+  if (head === 'rechecks' && rest.length === 0) return { page: 'rechecks' };
   if (head === 'signatures' && rest.length === 1) {
     return { page: 'signature', fingerprint: rest[0]! };
   }
@@ -81,6 +83,8 @@ export function hrefOf(
         return '/flaky';
       case 'signatures':
         return '/signatures';
+      case 'rechecks':
+        return '/rechecks';
       case 'signature':
         return `/signatures/${encodeURIComponent(route.fingerprint)}`;
       case 'go':
