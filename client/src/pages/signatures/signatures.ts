@@ -3,7 +3,7 @@
  * charts' data (README "Failure signatures and known issues").
  */
 import type uPlot from 'uplot';
-import { epochSeconds } from '../../lib/buckets.js';
+import { alignBuckets, bucketStarts, epochSeconds } from '../../lib/buckets.js';
 import type { Scalar } from '../../lib/graphql/graphql.js';
 import { PERIODS, type Period } from '../../lib/period.js';
 
@@ -51,14 +51,22 @@ export const FLAG_DEFINITIONS = {
   disabled: 'A match ran out of time: the rule is no longer applied.',
 } as const;
 
-/** Failing results with a signature and those with a known cause, per day. */
+/**
+ * Failing results with a signature and those with a known cause, on every day from the first
+ * point to `until`: the API leaves quiet days out, and they read as zeros.
+ */
 export function knownCauseData(
   points: readonly { start: string; failures: number; known: number }[],
+  until: Date = new Date(),
 ): uPlot.AlignedData {
+  const first = points[0];
+  if (!first) return [[], [], []];
+  const starts = bucketStarts(new Date(first.start), until, 'DAY');
+  const aligned = alignBuckets(points, starts);
   return [
-    points.map((p) => epochSeconds(p.start)),
-    points.map((p) => p.failures),
-    points.map((p) => p.known),
+    starts.map(epochSeconds),
+    aligned.map((p) => p?.failures ?? 0),
+    aligned.map((p) => p?.known ?? 0),
   ];
 }
 
