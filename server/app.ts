@@ -195,9 +195,12 @@ function mountRoutes(
   app.use('/graphiql', compress, staticFiles(`${CLIENT_DIR}graphiql`));
   app.use(compress, staticFiles(CLIENT_DIR));
   // The dashboard's own routes (client-side) all load its page.
-  app.get(/^\/(?:(?:tests|jobs|runs|cis|changes|projects|live|go)(?:\/.*)?)?$/, (_req, res) => {
-    sendPage(res, `${CLIENT_DIR}index.html`);
-  });
+  app.get(
+    /^\/(?:(?:tests|jobs|runs|cis|changes|projects|live|go|signatures)(?:\/.*)?)?$/,
+    (_req, res) => {
+      sendPage(res, `${CLIENT_DIR}index.html`);
+    },
+  );
   app.use(errorHandler);
 }
 
