@@ -196,7 +196,7 @@ function mountRoutes(
   app.use(compress, staticFiles(CLIENT_DIR));
   // The dashboard's own routes (client-side) all load its page.
   app.get(
-    /^\/(?:(?:tests|jobs|runs|cis|changes|projects|live|go|signatures)(?:\/.*)?)?$/,
+    /^\/(?:(?:tests|jobs|runs|cis|changes|projects|live|go|flaky|signatures|rechecks)(?:\/.*)?)?$/,
     (_req, res) => {
       sendPage(res, `${CLIENT_DIR}index.html`);
     },

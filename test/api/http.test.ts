@@ -121,7 +121,14 @@ describe.each(backends)('GraphQL over HTTP on $name', (backend) => {
 
   it("serves the dashboard's page at / and at its client-side routes", async () => {
     const paths = ['/', '/tests', '/tests/a.b.c', '/jobs/tempest-full', `/runs/${runId}`];
-    for (const path of [...paths, '/projects', '/projects/openstack/nova/ci', '/live']) {
+    const insights = ['/flaky', '/signatures', '/signatures/9f3c0a', '/rechecks'];
+    for (const path of [
+      ...paths,
+      '/projects',
+      '/projects/openstack/nova/ci',
+      '/live',
+      ...insights,
+    ]) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('content-type'), path).toMatch(/^text\/html/);
