@@ -1,5 +1,10 @@
 import type { DomainApi } from '../domain.js';
-import { FlakyResolver, TestVerdictsResolver } from './flaky/flaky.resolver.js';
+import {
+  FlakyResolver,
+  TestVerdictDetailsResolver,
+  TestVerdictsResolver,
+} from './flaky/flaky.resolver.js';
+import { verdictLoaders } from './flaky/verdict-loaders.js';
 import { RecheckCostResolver, SignatureRecheckCostResolver } from './rechecks/rechecks.resolver.js';
 import { ResourceContextResolver } from './resources/resource-context.resolver.js';
 import { resourcesLoaders } from './resources/resources.loaders.js';
@@ -16,6 +21,7 @@ export const insightsApi: DomainApi<unknown> = {
   resolvers: [
     FlakyResolver,
     TestVerdictsResolver,
+    TestVerdictDetailsResolver,
     TestTimingsResolver,
     RecheckCostResolver,
     SignatureRecheckCostResolver,
@@ -28,5 +34,6 @@ export const insightsApi: DomainApi<unknown> = {
   loaders: (db) => ({
     ...resourcesLoaders(db),
     ...signaturesLoaders(db),
+    ...verdictLoaders(db),
   }),
 };

@@ -61,10 +61,22 @@ export const HOME_FAILED_TESTS = graphql(`
       failures
       test {
         testId
+        verdicts {
+          scope
+          verdict
+        }
       }
       lastFailure {
         testId
         tracebackTail(lines: 4)
+        newSignature
+        signature {
+          fingerprint
+        }
+        knownIssues {
+          bugUrl
+          title
+        }
         run {
           id
           runAt

@@ -64,6 +64,10 @@ export const JOB_RECENT = graphql(`
         failures
         test {
           testId
+          verdicts {
+            scope
+            verdict
+          }
         }
         lastFailure {
           run {
@@ -71,6 +75,14 @@ export const JOB_RECENT = graphql(`
             runAt
           }
           tracebackTail(lines: 1)
+          newSignature
+          signature {
+            fingerprint
+          }
+          knownIssues {
+            bugUrl
+            title
+          }
         }
       }
     }

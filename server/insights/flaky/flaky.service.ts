@@ -120,22 +120,6 @@ export async function listVerdicts(
   );
 }
 
-/** Every standing of one test (`tests` row id), flaky, broken, fixed or none. */
-export async function verdictsOfTest(
-  db: Database,
-  settings: FlakySettings,
-  testRowId: number,
-): Promise<VerdictView[]> {
-  const rows: Record<string, unknown>[] = await db
-    .knex('flaky_verdicts as v')
-    .join('tests as t', 't.id', 'v.test_id')
-    .where('v.test_id', testRowId)
-    .whereNotNull('v.verdict')
-    .select('v.*', 't.test_id as name')
-    .orderBy('v.scope');
-  return viewsOf(db, settings, rows);
-}
-
 function filtered(db: Database, filter: VerdictFilter): Knex.QueryBuilder {
   const scopes = (['job', 'project', 'branch', 'queue'] as const).flatMap((kind) => {
     const value = filter[kind];
@@ -150,7 +134,7 @@ function filtered(db: Database, filter: VerdictFilter): Knex.QueryBuilder {
 }
 
 /** The rows with their evidence and history, in their order. */
-async function viewsOf(
+export async function viewsOf(
   db: Database,
   settings: FlakySettings,
   rows: readonly Record<string, unknown>[],
