@@ -56,6 +56,20 @@ export const RUN_SUMMARY = graphql(`
           testId
           status
           tracebackTail(lines: 5)
+          newSignature
+          signature {
+            fingerprint
+          }
+          knownIssues {
+            bugUrl
+            title
+          }
+          test {
+            verdicts {
+              scope
+              verdict
+            }
+          }
         }
       }
     }

@@ -11,6 +11,10 @@ export const TEST_SUMMARY = graphql(`
       skips
       failureRate
       meanDuration
+      verdicts {
+        scope
+        verdict
+      }
       jobs {
         name
         runs
@@ -29,6 +33,14 @@ export const TEST_SUMMARY = graphql(`
           buildName
         }
         tracebackTail(lines: 5)
+        newSignature
+        signature {
+          fingerprint
+        }
+        knownIssues {
+          bugUrl
+          title
+        }
       }
     }
   }
